@@ -1,0 +1,46 @@
+/* doc.h - one input document as the readers yield it. */
+#ifndef TD_DOC_H
+#define TD_DOC_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Why a document is what it is; docs.csv shows one status per document, the
+ * first that applies in this order (see doc_status_name). */
+enum doc_status {
+	DOC_OK = 0,
+	DOC_BINARY,          /* a binary file (NUL bytes, image signature): skipped */
+	DOC_MALFORMED,       /* an unreadable record (bad JSON, missing text field) */
+	DOC_EMPTY,           /* no text left (after cleaning) */
+	DOC_DUPLICATE,       /* a near-duplicate of an earlier document */
+	DOC_NO_DATE,         /* no date in the file, the record or the manifest */
+	DOC_DATE_SUSPECT,    /* a date before year 1000 or in the future */
+	DOC_INVALID_UTF8_REPAIRED  /* invalid UTF-8 replaced by U+FFFD */
+};
+
+struct doc {
+	char *id;             /* doc_id: file name without extension, the id field, or the record number */
+	char *file;           /* the input path the record came from */
+	uint64_t record;      /* 1-based number of the document in the whole input */
+	uint64_t line;        /* 1-based line of the record in its file (JSONL, CSV); 0 for .txt */
+	bool has_date;
+	int32_t date;         /* day number (date.h) when has_date */
+	char *source;         /* may be NULL */
+	char *title;          /* may be NULL */
+	char *text;           /* valid UTF-8 (repaired), NUL-terminated; never NULL after reader_next */
+	size_t text_len;
+	size_t n_bytes;       /* bytes of the record as read, before any change */
+	size_t invalid_utf8;  /* invalid sequences replaced by U+FFFD */
+	bool binary;
+	bool malformed;
+	char *problem;        /* why malformed/binary, for warnings; may be NULL */
+};
+
+/* Frees every owned string and zeroes the struct (safe on a zeroed doc). */
+void doc_clear(struct doc *doc);
+
+/* The docs.csv name of a status ("ok", "binary", ...). */
+const char *doc_status_name(enum doc_status status);
+
+#endif

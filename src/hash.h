@@ -1,0 +1,46 @@
+/* hash.h - a fast 64-bit hash for strings and integers (hash tables, shingles,
+ * MinHash).  Not cryptographic.  The same bytes and seed give the same hash on
+ * every machine (little- or big-endian), so outputs never depend on it. */
+#ifndef TD_HASH_H
+#define TD_HASH_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+/* The 64-bit finaliser of MurmurHash3 (public domain): a bijective mix. */
+static inline uint64_t hash_mix64(uint64_t x)
+{
+	x ^= x >> 33;
+	x *= UINT64_C(0xff51afd7ed558ccd);
+	x ^= x >> 33;
+	x *= UINT64_C(0xc4ceb9fe1a85ec53);
+	x ^= x >> 33;
+	return x;
+}
+
+/* Reads 8 bytes as a little-endian integer, whatever the machine. */
+static inline uint64_t hash_load64(const unsigned char *p)
+{
+	return (uint64_t)p[0] | (uint64_t)p[1] << 8 | (uint64_t)p[2] << 16 | (uint64_t)p[3] << 24 |
+	       (uint64_t)p[4] << 32 | (uint64_t)p[5] << 40 | (uint64_t)p[6] << 48 | (uint64_t)p[7] << 56;
+}
+
+/* Hashes len bytes at data with a seed: 8 bytes per step, then the tail. */
+static inline uint64_t hash_bytes(const void *data, size_t len, uint64_t seed)
+{
+	const unsigned char *p = data;
+	uint64_t h = seed ^ (len * UINT64_C(0x9e3779b97f4a7c15));
+	while (len >= 8) {
+		h = (h ^ hash_mix64(hash_load64(p))) * UINT64_C(0x9e3779b97f4a7c15);
+		p += 8;
+		len -= 8;
+	}
+	uint64_t tail = 0;
+	for (size_t i = 0; i < len; i++)
+		tail |= (uint64_t)p[i] << (8 * i);
+	h ^= hash_mix64(tail ^ UINT64_C(0x2545f4914f6cdd1d));
+	return hash_mix64(h);
+}
+
+#endif

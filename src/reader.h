@@ -1,0 +1,87 @@
+/* reader.h - streaming readers: a folder or a file of .txt, JSON Lines or CSV
+ * becomes a sequence of documents, one at a time.
+ *
+ * Inputs are paths to files or folders.  A folder is walked recursively in
+ * byte order of its paths; hidden entries (".name") are skipped, and so is a
+ * file named manifest.csv, which is used as the folder's manifest unless
+ * opts->manifest names one.  With FORMAT_AUTO a file's format comes from its
+ * extension (.jsonl/.ndjson -> JSONL, .csv -> CSV, anything else -> text).
+ *
+ * A manifest is a CSV file with the columns file,date,source,title (any order;
+ * file is required, the others optional).  A row applies to the document whose
+ * file name (base name, or path relative to the folder) equals `file`; its
+ * non-empty values fill what the file lacks and replace what it has; where the
+ * file's own date differs from the manifest's, a warning names the file.
+ *
+ * Memory: only the current document is held (and, for CSV, the current
+ * record); nothing grows with the size of the input.
+ */
+#ifndef TD_READER_H
+#define TD_READER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "doc.h"
+#include "error.h"
+
+enum input_format { FORMAT_AUTO = 0, FORMAT_TXT, FORMAT_JSONL, FORMAT_CSV };
+
+struct reader_opts {
+	const char *const *inputs;  /* paths: files or folders */
+	size_t n_inputs;
+	enum input_format format;
+	const char *manifest;       /* NULL: none (or a folder's manifest.csv) */
+	const char *id_field;       /* JSONL/CSV field names; NULL gives the defaults */
+	const char *date_field;     /* id, date, text, title, source */
+	const char *text_field;
+	const char *title_field;
+	const char *source_field;
+	bool strict;                /* malformed records are errors, not skipped */
+};
+
+/* One input file, as listed in manifest.json. */
+struct input_file {
+	char *path;
+	enum input_format format;
+	uint64_t size;
+};
+
+struct reader;
+
+/* Parses the format name "auto", "txt", "jsonl" or "csv"; returns 0 or TD_EINVAL. */
+int reader_format_parse(const char *name, enum input_format *format);
+
+/* Opens the inputs: checks that every path exists, lists the files and loads
+ * the manifest.  A missing path, an empty folder or an unreadable manifest is
+ * an error (TD_ENOENT, TD_EEMPTY, TD_EFORMAT) with a message in diag.
+ * The reader keeps pointers into opts: it must outlive the reader. */
+int reader_open(struct reader **out, const struct reader_opts *opts, struct td_diag *diag);
+
+/* Yields the next document into *doc (cleared first with doc_clear).
+ * Returns 1 when a document was read, 0 at the end, or a negative code.
+ * Binary files and malformed records are yielded too (doc->binary,
+ * doc->malformed, with doc->problem and a warning naming the file and line),
+ * so that docs.csv can list them; under opts->strict a malformed record is an
+ * error (TD_EFORMAT) instead.  A CSV without the text column is an error that
+ * names the missing column and lists the columns found. */
+int reader_next(struct reader *reader, struct doc *doc, struct td_diag *diag);
+
+/* Starts again from the first document (for a second pass).  Returns 0 or a
+ * negative code. */
+int reader_rewind(struct reader *reader, struct td_diag *diag);
+
+/* The input files found by reader_open, in reading order. */
+const struct input_file *reader_files(const struct reader *reader, size_t *n_files);
+
+void reader_free(struct reader *reader);
+
+/* Copies len bytes of possibly invalid UTF-8 into a new NUL-terminated
+ * string in which every invalid sequence (as utf8proc_iterate reports it,
+ * one per maximal invalid subpart) is replaced by U+FFFD, and NUL bytes by
+ * U+FFFD too.  Sets *n_invalid to the number of replacements.
+ * Returns 0 or TD_ENOMEM; the caller frees *out. */
+int utf8_repair(const char *in, size_t len, char **out, size_t *out_len, size_t *n_invalid);
+
+#endif
