@@ -1,0 +1,110 @@
+/* cli.h - the termdrift command: shared option parsing, diagnostics and the
+ * reports every subcommand writes.  Only src/cli/ parses argv, prints usage
+ * or chooses an exit code. */
+#ifndef TD_CLI_H
+#define TD_CLI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "corpus.h"
+#include "csvout.h"
+#include "date.h"
+#include "error.h"
+#include "runinfo.h"
+
+/* Exit codes. */
+enum {
+	EXIT_OK = 0,
+	EXIT_FAILURE_RUN = 1,   /* bad input, I/O error, out of memory */
+	EXIT_USAGE = 2          /* bad command line */
+};
+
+enum progress_mode { PROGRESS_AUTO = 0, PROGRESS_ALWAYS, PROGRESS_NEVER };
+
+/* Every option a subcommand may take, with its effective value. */
+struct cli_opts {
+	const char **inputs;
+	size_t n_inputs;
+	const char *out_dir;           /* -o */
+	int precision;
+	enum progress_mode progress;
+	bool quiet;
+	struct corpus_opts corpus;
+};
+
+/* Parses the shared options of a subcommand into opts (defaults first).
+ * Prints the help text and returns -1 for --help (exit 0), prints an error
+ * and returns EXIT_USAGE for a bad option, else 0. */
+int cli_parse(int argc, char **argv, const char *command, const char *help, struct cli_opts *opts);
+
+void cli_opts_free(struct cli_opts *opts);
+
+/* Diagnostics on stderr: "termdrift: ..." and "termdrift: warning: ...". */
+void cli_errorf(const char *fmt, ...) TD_PRINTF(1, 2);
+void cli_warn_cb(void *ctx, const char *msg);
+
+/* Prints the error recorded in diag (or the code's text) and returns
+ * EXIT_FAILURE_RUN. */
+int cli_fail(struct td_diag *diag, int code);
+
+/* Progress on stderr (documents, MB, MB/s), when enabled for this stream. */
+struct progress {
+	bool on;
+	double start, last;
+	uint64_t docs, bytes;
+};
+void progress_init(struct progress *p, const struct cli_opts *opts);
+void progress_doc(struct progress *p, uint64_t bytes);
+void progress_end(struct progress *p);
+
+/* The reports of the ingest stage, shared by every subcommand that reads a
+ * corpus: docs.csv rows as documents arrive, then boilerplate.csv and
+ * duplicates.csv from the finished run, each recorded in the manifest. */
+struct docs_report {
+	struct csv_out docs;
+	bool open;
+};
+int docs_report_open(struct docs_report *r, const struct cli_opts *opts, struct td_diag *diag);
+int docs_report_row(struct docs_report *r, const struct corpus_doc *cd);
+int docs_report_finish(struct docs_report *r, const struct corpus *corpus, const struct cli_opts *opts,
+		       struct runinfo *ri, struct td_diag *diag);
+void docs_report_abort(struct docs_report *r);
+
+/* Records the corpus parameters and the input files in the manifest. */
+int cli_record_params(struct runinfo *ri, const struct cli_opts *opts, const struct corpus *corpus,
+		      struct td_diag *diag);
+
+/* Help for the options every corpus-reading subcommand takes. */
+#define CLI_CORPUS_HELP \
+"Input:\n" \
+"  -i, --input PATH          a folder (read recursively), .txt, .jsonl or .csv file; repeatable\n" \
+"      --format FMT          auto (by extension), txt, jsonl or csv\n" \
+"      --manifest FILE       CSV with file,date,source,title for the documents\n" \
+"      --id-field NAME       JSONL/CSV field names (defaults id, date, text, title, source);\n" \
+"      --date-field NAME     likewise --text-field, --title-field, --source-field\n" \
+"      --strict              a malformed record is an error, not skipped\n" \
+"      --today YYYY-MM-DD    the day after which dates are suspect (default: today)\n" \
+"Cleaning:\n" \
+"      --no-boilerplate      keep site furniture lines\n" \
+"      --boilerplate-min-frac F  a line repeated in max(3, F x documents) documents is\n" \
+"                            boilerplate (default 0.05)\n" \
+"      --dedup MODE          off, mark (default) or drop near-duplicates\n" \
+"      --dup-threshold J     Jaccard similarity of a duplicate (default 0.8)\n" \
+"Tokens:\n" \
+"      --tokenizer MODE      default (NFKC + case fold, words, numbers, URLs) or sklearn\n" \
+"      --stopwords LIST      en (default), none or a file of words\n" \
+"      --stem LANG           none (default) or a Snowball language (english, ...)\n" \
+"      --possessive MODE     keep (kyiv's, default) or strip (kyiv)\n" \
+"      --split-hyphens       once-in-a-generation gives four tokens\n" \
+"Output:\n" \
+"  -o, --out DIR             output folder (default output)\n" \
+"      --precision DIGITS    significant digits of numbers (default 10; 17 round-trips)\n" \
+"      --progress WHEN       auto (when stderr is a terminal), always or never\n" \
+"  -q, --quiet               no warnings, no progress\n"
+
+int cmd_ingest(int argc, char **argv);
+int cmd_tokens(int argc, char **argv);
+
+#endif

@@ -1,0 +1,52 @@
+/* main.c - the termdrift command: a table of subcommands over libtermdrift. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "version.h"
+
+struct command {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+	const char *help;
+};
+
+static const struct command commands[] = {
+	{ "ingest", cmd_ingest, "read, clean and deduplicate: docs.csv, boilerplate.csv, duplicates.csv" },
+	{ "tokens", cmd_tokens, "the tokens of every document: tokens.csv" },
+};
+
+static void usage(FILE *fp)
+{
+	fputs("usage: termdrift COMMAND [options]   (termdrift COMMAND --help for its options)\n"
+	      "\n"
+	      "Statistical text analytics for collections of dated documents.\n"
+	      "\n"
+	      "Commands:\n",
+	      fp);
+	for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
+		fprintf(fp, "  %-8s %s\n", commands[i].name, commands[i].help);
+	fputs("\nOptions:\n  --help     this text\n  --version  the version\n", fp);
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	const char *name = argv[1];
+	if (strcmp(name, "--help") == 0 || strcmp(name, "-h") == 0 || strcmp(name, "help") == 0) {
+		usage(stdout);
+		return EXIT_OK;
+	}
+	if (strcmp(name, "--version") == 0) {
+		printf("termdrift %s\n", TERMDRIFT_VERSION);
+		return EXIT_OK;
+	}
+	for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
+		if (strcmp(name, commands[i].name) == 0)
+			return commands[i].fn(argc - 1, argv + 1);
+	cli_errorf("'%s' is not a termdrift command (see termdrift --help)", name);
+	return EXIT_USAGE;
+}

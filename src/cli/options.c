@@ -1,0 +1,265 @@
+/* options.c - the options shared by the subcommands, diagnostics, progress. */
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "date.h"
+
+void cli_errorf(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	fputs("termdrift: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
+}
+
+void cli_warn_cb(void *ctx, const char *msg)
+{
+	const bool *quiet = ctx;
+	if (!quiet || !*quiet)
+		fprintf(stderr, "termdrift: warning: %s\n", msg);
+}
+
+int cli_fail(struct td_diag *diag, int code)
+{
+	cli_errorf("%s", diag && diag->error ? diag->error : td_strerror(code));
+	return EXIT_FAILURE_RUN;
+}
+
+/* Strict parsing: the whole string must be a number in range. */
+static int parse_long(const char *text, long min, long max, long *value)
+{
+	char *end;
+	errno = 0;
+	long v = strtol(text, &end, 10);
+	if (errno || end == text || *end != '\0' || v < min || v > max)
+		return -1;
+	*value = v;
+	return 0;
+}
+
+static int parse_fraction(const char *text, double *value)
+{
+	char *end;
+	errno = 0;
+	double v = strtod(text, &end);
+	if (errno || end == text || *end != '\0' || !isfinite(v) || v < 0 || v > 1)
+		return -1;
+	*value = v;
+	return 0;
+}
+
+enum {
+	OPT_FORMAT = 256, OPT_MANIFEST, OPT_ID_FIELD, OPT_DATE_FIELD, OPT_TEXT_FIELD, OPT_TITLE_FIELD,
+	OPT_SOURCE_FIELD, OPT_TOKENIZER, OPT_STOPWORDS, OPT_STEM, OPT_POSSESSIVE, OPT_SPLIT_HYPHENS,
+	OPT_NO_BOILERPLATE, OPT_BOILER_FRAC, OPT_DEDUP, OPT_DUP_THRESHOLD, OPT_PRECISION,
+	OPT_PROGRESS, OPT_STRICT, OPT_TODAY
+};
+
+static const struct option long_options[] = {
+	{ "input", required_argument, NULL, 'i' },
+	{ "out", required_argument, NULL, 'o' },
+	{ "format", required_argument, NULL, OPT_FORMAT },
+	{ "manifest", required_argument, NULL, OPT_MANIFEST },
+	{ "id-field", required_argument, NULL, OPT_ID_FIELD },
+	{ "date-field", required_argument, NULL, OPT_DATE_FIELD },
+	{ "text-field", required_argument, NULL, OPT_TEXT_FIELD },
+	{ "title-field", required_argument, NULL, OPT_TITLE_FIELD },
+	{ "source-field", required_argument, NULL, OPT_SOURCE_FIELD },
+	{ "tokenizer", required_argument, NULL, OPT_TOKENIZER },
+	{ "stopwords", required_argument, NULL, OPT_STOPWORDS },
+	{ "stem", required_argument, NULL, OPT_STEM },
+	{ "possessive", required_argument, NULL, OPT_POSSESSIVE },
+	{ "split-hyphens", no_argument, NULL, OPT_SPLIT_HYPHENS },
+	{ "no-boilerplate", no_argument, NULL, OPT_NO_BOILERPLATE },
+	{ "boilerplate-min-frac", required_argument, NULL, OPT_BOILER_FRAC },
+	{ "dedup", required_argument, NULL, OPT_DEDUP },
+	{ "dup-threshold", required_argument, NULL, OPT_DUP_THRESHOLD },
+	{ "precision", required_argument, NULL, OPT_PRECISION },
+	{ "progress", required_argument, NULL, OPT_PROGRESS },
+	{ "quiet", no_argument, NULL, 'q' },
+	{ "strict", no_argument, NULL, OPT_STRICT },
+	{ "today", required_argument, NULL, OPT_TODAY },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 }
+};
+
+static int bad_value(const char *command, const char *option, const char *value, const char *expected)
+{
+	cli_errorf("%s: invalid value '%s' for --%s (expected %s)", command, value, option, expected);
+	return EXIT_USAGE;
+}
+
+/* Applies one option; returns 0 or EXIT_USAGE. */
+static int apply_option(int opt, const char *arg, const char *command, struct cli_opts *opts)
+{
+	struct corpus_opts *c = &opts->corpus;
+	long n;
+	switch (opt) {
+	case 'i': {
+		const char **grown = realloc(opts->inputs, (opts->n_inputs + 1) * sizeof *grown);
+		if (!grown) {
+			cli_errorf("out of memory");
+			return EXIT_FAILURE_RUN;
+		}
+		opts->inputs = grown;
+		opts->inputs[opts->n_inputs++] = arg;
+		return 0;
+	}
+	case 'o': opts->out_dir = arg; return 0;
+	case OPT_FORMAT:
+		return reader_format_parse(arg, &c->read.format) ? bad_value(command, "format", arg, "auto, txt, jsonl or csv") : 0;
+	case OPT_MANIFEST: c->read.manifest = arg; return 0;
+	case OPT_ID_FIELD: c->read.id_field = arg; return 0;
+	case OPT_DATE_FIELD: c->read.date_field = arg; return 0;
+	case OPT_TEXT_FIELD: c->read.text_field = arg; return 0;
+	case OPT_TITLE_FIELD: c->read.title_field = arg; return 0;
+	case OPT_SOURCE_FIELD: c->read.source_field = arg; return 0;
+	case OPT_TOKENIZER:
+		if (strcmp(arg, "default") == 0)
+			c->tok.mode = TOK_DEFAULT;
+		else if (strcmp(arg, "sklearn") == 0)
+			c->tok.mode = TOK_SKLEARN;
+		else
+			return bad_value(command, "tokenizer", arg, "default or sklearn");
+		return 0;
+	case OPT_STOPWORDS: c->stopwords = arg; return 0;
+	case OPT_STEM: c->tok.stem = strcmp(arg, "none") == 0 ? NULL : arg; return 0;
+	case OPT_POSSESSIVE:
+		if (strcmp(arg, "keep") == 0)
+			c->tok.possessive_strip = false;
+		else if (strcmp(arg, "strip") == 0)
+			c->tok.possessive_strip = true;
+		else
+			return bad_value(command, "possessive", arg, "keep or strip");
+		return 0;
+	case OPT_SPLIT_HYPHENS: c->tok.split_hyphens = true; return 0;
+	case OPT_NO_BOILERPLATE: c->boilerplate = false; return 0;
+	case OPT_BOILER_FRAC:
+		return parse_fraction(arg, &c->boilerplate_min_frac) ? bad_value(command, "boilerplate-min-frac", arg, "a fraction from 0 to 1") : 0;
+	case OPT_DEDUP:
+		if (strcmp(arg, "off") == 0)
+			c->dedup = DEDUP_OFF;
+		else if (strcmp(arg, "mark") == 0)
+			c->dedup = DEDUP_MARK;
+		else if (strcmp(arg, "drop") == 0)
+			c->dedup = DEDUP_DROP;
+		else
+			return bad_value(command, "dedup", arg, "off, mark or drop");
+		return 0;
+	case OPT_DUP_THRESHOLD:
+		if (parse_fraction(arg, &c->dup_threshold) || c->dup_threshold <= 0)
+			return bad_value(command, "dup-threshold", arg, "a fraction above 0 and at most 1");
+		return 0;
+	case OPT_PRECISION:
+		if (parse_long(arg, 1, 17, &n))
+			return bad_value(command, "precision", arg, "a number of digits from 1 to 17");
+		opts->precision = (int)n;
+		return 0;
+	case OPT_PROGRESS:
+		if (strcmp(arg, "auto") == 0)
+			opts->progress = PROGRESS_AUTO;
+		else if (strcmp(arg, "always") == 0)
+			opts->progress = PROGRESS_ALWAYS;
+		else if (strcmp(arg, "never") == 0)
+			opts->progress = PROGRESS_NEVER;
+		else
+			return bad_value(command, "progress", arg, "auto, always or never");
+		return 0;
+	case 'q': opts->quiet = true; return 0;
+	case OPT_STRICT: c->read.strict = true; return 0;
+	case OPT_TODAY:
+		if (date_parse(arg, strlen(arg), &c->today))
+			return bad_value(command, "today", arg, "a date YYYY-MM-DD");
+		return 0;
+	default:
+		return EXIT_USAGE;
+	}
+}
+
+int cli_parse(int argc, char **argv, const char *command, const char *help, struct cli_opts *opts)
+{
+	memset(opts, 0, sizeof *opts);
+	corpus_opts_default(&opts->corpus);
+	opts->precision = CSV_DEFAULT_PRECISION;
+	opts->out_dir = "output";
+	optind = 1;
+	opterr = 0;
+	int opt, rc;
+	while ((opt = getopt_long(argc, argv, ":i:o:qh", long_options, NULL)) != -1) {
+		switch (opt) {
+		case 'h':
+			fputs(help, stdout);
+			return -1;
+		case '?':
+			if (optopt)
+				cli_errorf("%s: unknown option '-%c' (see termdrift %s --help)", command, optopt, command);
+			else
+				cli_errorf("%s: unknown option '%s' (see termdrift %s --help)", command, argv[optind - 1], command);
+			return EXIT_USAGE;
+		case ':':
+			cli_errorf("%s: option '%s' needs a value", command, argv[optind - 1]);
+			return EXIT_USAGE;
+		default:
+			if ((rc = apply_option(opt, optarg, command, opts)))
+				return rc;
+		}
+	}
+	if (optind < argc) {
+		cli_errorf("%s: unexpected argument '%s' (inputs are given with -i)", command, argv[optind]);
+		return EXIT_USAGE;
+	}
+	if (opts->n_inputs == 0) {
+		cli_errorf("%s: no input: give a file or folder with -i (see termdrift %s --help)", command, command);
+		return EXIT_USAGE;
+	}
+	opts->corpus.read.inputs = opts->inputs;
+	opts->corpus.read.n_inputs = opts->n_inputs;
+	return 0;
+}
+
+void cli_opts_free(struct cli_opts *opts)
+{
+	free(opts->inputs);
+	opts->inputs = NULL;
+}
+
+void progress_init(struct progress *p, const struct cli_opts *opts)
+{
+	memset(p, 0, sizeof *p);
+	p->on = !opts->quiet && (opts->progress == PROGRESS_ALWAYS ||
+				 (opts->progress == PROGRESS_AUTO && isatty(STDERR_FILENO)));
+	p->start = p->last = runinfo_now();
+}
+
+void progress_doc(struct progress *p, uint64_t bytes)
+{
+	p->docs++;
+	p->bytes += bytes;
+	if (!p->on)
+		return;
+	double now = runinfo_now();
+	if (now - p->last < 0.5)
+		return;
+	p->last = now;
+	double mb = (double)p->bytes / 1e6;
+	fprintf(stderr, "\rtermdrift: %llu documents, %.1f MB, %.1f MB/s ", (unsigned long long)p->docs, mb,
+		mb / (now - p->start));
+}
+
+void progress_end(struct progress *p)
+{
+	if (!p->on)
+		return;
+	double secs = runinfo_now() - p->start;
+	fprintf(stderr, "\rtermdrift: %llu documents, %.1f MB in %.2f s\n", (unsigned long long)p->docs,
+		(double)p->bytes / 1e6, secs);
+}

@@ -1,0 +1,167 @@
+/* csvout.c - CSV tables (see csvout.h). */
+#include "csvout.h"
+
+#include <csv.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "date.h"
+
+/* True when RFC 4180 (and readers that trim) need the field quoted. */
+static bool needs_quotes(const char *str, size_t len)
+{
+	if (len == 0)
+		return false;
+	if (str[0] == ' ' || str[0] == '\t' || str[len - 1] == ' ' || str[len - 1] == '\t')
+		return true;
+	for (size_t i = 0; i < len; i++) {
+		char c = str[i];
+		if (c == ',' || c == '"' || c == '\n' || c == '\r')
+			return true;
+	}
+	return false;
+}
+
+/* Records the first write error and the system's reason for it. */
+static int io_error(struct csv_out *csv)
+{
+	if (!csv->error) {
+		csv->error = TD_EIO;
+		csv->sys_errno = errno;
+	}
+	return csv->error;
+}
+
+/* Writes the separator before a field, or fails when the row is full. */
+static int begin_field(struct csv_out *csv)
+{
+	if (csv->error)
+		return csv->error;
+	if (csv->column == csv->n_columns)
+		return csv->error = TD_EINVAL;
+	if (csv->column++ > 0 && putc(',', csv->file.fp) == EOF)
+		return io_error(csv);
+	return 0;
+}
+
+int csv_out_strn(struct csv_out *csv, const char *str, size_t len)
+{
+	int rc = begin_field(csv);
+	if (rc)
+		return rc;
+	if (!str || len == 0)
+		return 0;
+	int failed;
+	if (needs_quotes(str, len))
+		failed = csv_fwrite(csv->file.fp, str, len) != 0;
+	else
+		failed = fwrite(str, 1, len, csv->file.fp) != len;
+	return failed ? io_error(csv) : 0;
+}
+
+int csv_out_str(struct csv_out *csv, const char *str)
+{
+	return csv_out_strn(csv, str, str ? strlen(str) : 0);
+}
+
+int csv_out_int(struct csv_out *csv, int64_t value)
+{
+	char buf[32];
+	int n = snprintf(buf, sizeof buf, "%" PRId64, value);
+	return csv_out_strn(csv, buf, (size_t)n);
+}
+
+int csv_out_uint(struct csv_out *csv, uint64_t value)
+{
+	char buf[32];
+	int n = snprintf(buf, sizeof buf, "%" PRIu64, value);
+	return csv_out_strn(csv, buf, (size_t)n);
+}
+
+int csv_out_double(struct csv_out *csv, double value)
+{
+	char buf[64];
+	int n;
+	if (isnan(value))
+		n = snprintf(buf, sizeof buf, "nan");
+	else if (isinf(value))
+		n = snprintf(buf, sizeof buf, value > 0 ? "inf" : "-inf");
+	else
+		n = snprintf(buf, sizeof buf, "%.*g", csv->precision, value == 0 ? 0.0 : value);
+	return csv_out_strn(csv, buf, (size_t)n);
+}
+
+int csv_out_date(struct csv_out *csv, int32_t days)
+{
+	char buf[DATE_ISO_LEN + 1];
+	date_format(days, buf);
+	return csv_out_strn(csv, buf, DATE_ISO_LEN);
+}
+
+int csv_out_end_row(struct csv_out *csv)
+{
+	if (csv->error)
+		return csv->error;
+	if (csv->column != csv->n_columns)
+		return csv->error = TD_EINVAL;
+	if (putc('\n', csv->file.fp) == EOF)
+		return io_error(csv);
+	csv->column = 0;
+	csv->n_rows++;
+	return 0;
+}
+
+int csv_out_open(struct csv_out *csv, const char *dir, const char *name,
+		 const char *const *columns, size_t n_columns, int precision, struct td_diag *diag)
+{
+	memset(csv, 0, sizeof *csv);
+	csv->name = strdup(name);
+	if (!csv->name)
+		return td_fail(diag, TD_ENOMEM, "out of memory");
+	csv->n_columns = n_columns;
+	csv->precision = precision > 0 ? precision : CSV_DEFAULT_PRECISION;
+	int rc = outfile_open(&csv->file, dir, name, diag);
+	if (rc) {
+		csv_out_free(csv);
+		return rc;
+	}
+	for (size_t i = 0; i < n_columns; i++)
+		csv_out_str(csv, columns[i]);
+	rc = csv_out_end_row(csv);
+	csv->n_rows = 0;  /* the header is not a data row */
+	if (rc) {
+		csv_out_abort(csv);
+		csv_out_free(csv);
+		return td_fail(diag, TD_EIO, "cannot write '%s': %s", name, strerror(errno));
+	}
+	return 0;
+}
+
+int csv_out_commit(struct csv_out *csv, struct td_diag *diag)
+{
+	if (csv->error) {
+		int code = csv->error;
+		const char *why = code == TD_EIO ? strerror(csv->sys_errno)
+						 : "a row with the wrong number of fields";
+		int rc = td_fail(diag, code, "cannot write '%s': %s", csv->file.final_path, why);
+		outfile_abort(&csv->file);
+		return rc;
+	}
+	return outfile_commit(&csv->file, diag);
+}
+
+void csv_out_abort(struct csv_out *csv)
+{
+	outfile_abort(&csv->file);
+}
+
+void csv_out_free(struct csv_out *csv)
+{
+	free(csv->name);
+	csv->name = NULL;
+}

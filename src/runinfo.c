@@ -1,0 +1,195 @@
+/* runinfo.c - manifest.json (see runinfo.h). */
+#include "runinfo.h"
+
+#include <csv.h>
+#include <errno.h>
+#include <gsl/gsl_version.h>
+#include <jansson.h>
+#include <nettle/sha2.h>
+#include <nettle/version.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <utf8proc.h>
+
+#include "outfile.h"
+#include "version.h"
+
+struct runinfo {
+	json_t *root;
+	json_t *params;
+	json_t *inputs;
+	json_t *outputs;
+	json_t *stages;
+	json_t *counts;
+};
+
+double runinfo_now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+/* Stores value under key in obj; takes the reference to value. */
+static int set_new(json_t *obj, const char *key, json_t *value)
+{
+	if (!value)
+		return TD_ENOMEM;
+	return json_object_set_new(obj, key, value) == 0 ? 0 : TD_ENOMEM;
+}
+
+static json_t *library_versions(void)
+{
+	char csv_version[32], nettle_version[32];
+	snprintf(csv_version, sizeof csv_version, "%d.%d.%d", CSV_MAJOR, CSV_MINOR, CSV_RELEASE);
+	snprintf(nettle_version, sizeof nettle_version, "%d.%d", nettle_version_major(),
+		 nettle_version_minor());
+	return json_pack("{s:s, s:s, s:s, s:s, s:s}", "gsl", gsl_version, "utf8proc",
+			 utf8proc_version(), "libcsv", csv_version, "jansson", JANSSON_VERSION, "nettle",
+			 nettle_version);
+}
+
+int runinfo_new(struct runinfo **out, const char *command, int argc, char **argv)
+{
+	*out = NULL;
+	struct runinfo *ri = calloc(1, sizeof *ri);
+	if (!ri)
+		return TD_ENOMEM;
+	json_t *args = json_array();
+	for (int i = 0; args && i < argc; i++)
+		if (json_array_append_new(args, json_string(argv[i])) != 0) {
+			json_decref(args);
+			args = NULL;
+		}
+	ri->params = json_object();
+	ri->inputs = json_array();
+	ri->outputs = json_array();
+	ri->stages = json_object();
+	ri->counts = json_object();
+	time_t now = time(NULL);
+	char stamp[32] = "";
+	struct tm tm;
+	if (gmtime_r(&now, &tm))
+		strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	ri->root = json_pack("{s:s, s:s, s:o*, s:s, s:o*}", "termdrift", TERMDRIFT_VERSION, "command",
+			     command, "argv", args, "started", stamp, "libraries", library_versions());
+	if (!ri->root || !ri->params || !ri->inputs || !ri->outputs || !ri->stages || !ri->counts ||
+	    json_object_set(ri->root, "parameters", ri->params) ||
+	    json_object_set(ri->root, "inputs", ri->inputs) ||
+	    json_object_set(ri->root, "outputs", ri->outputs) ||
+	    json_object_set(ri->root, "stage_seconds", ri->stages) ||
+	    json_object_set(ri->root, "counts", ri->counts)) {
+		runinfo_free(ri);
+		return TD_ENOMEM;
+	}
+	*out = ri;
+	return 0;
+}
+
+int runinfo_param_str(struct runinfo *ri, const char *key, const char *str)
+{
+	return set_new(ri->params, key, str ? json_string(str) : json_null());
+}
+
+int runinfo_param_int(struct runinfo *ri, const char *key, int64_t value)
+{
+	return set_new(ri->params, key, json_integer(value));
+}
+
+int runinfo_param_real(struct runinfo *ri, const char *key, double value)
+{
+	return set_new(ri->params, key, json_real(value));
+}
+
+int runinfo_param_bool(struct runinfo *ri, const char *key, bool value)
+{
+	return set_new(ri->params, key, json_boolean(value));
+}
+
+/* Hex SHA-256 of a file into hex (65 bytes); returns 0 or TD_EIO. */
+static int sha256_file(const char *path, char hex[2 * SHA256_DIGEST_SIZE + 1], uint64_t *size)
+{
+	FILE *fp = fopen(path, "rb");
+	if (!fp)
+		return TD_EIO;
+	struct sha256_ctx ctx;
+	sha256_init(&ctx);
+	unsigned char buf[1 << 16];
+	size_t n;
+	*size = 0;
+	while ((n = fread(buf, 1, sizeof buf, fp)) > 0) {
+		sha256_update(&ctx, n, buf);
+		*size += n;
+	}
+	int failed = ferror(fp);
+	fclose(fp);
+	if (failed)
+		return TD_EIO;
+	unsigned char digest[SHA256_DIGEST_SIZE];
+	sha256_digest(&ctx, sizeof digest, digest);
+	for (size_t i = 0; i < sizeof digest; i++)
+		snprintf(hex + 2 * i, 3, "%02x", digest[i]);
+	return 0;
+}
+
+int runinfo_add_input(struct runinfo *ri, const char *path, const char *format, struct td_diag *diag)
+{
+	char hex[2 * SHA256_DIGEST_SIZE + 1];
+	uint64_t size;
+	if (sha256_file(path, hex, &size) != 0)
+		return td_fail(diag, TD_EIO, "cannot read '%s': %s", path, strerror(errno));
+	json_t *entry = json_pack("{s:s, s:s, s:I, s:s}", "path", path, "format", format, "bytes",
+				  (json_int_t)size, "sha256", hex);
+	if (!entry || json_array_append_new(ri->inputs, entry) != 0)
+		return td_fail(diag, TD_ENOMEM, "out of memory");
+	return 0;
+}
+
+int runinfo_add_output(struct runinfo *ri, const char *name, uint64_t rows, const char *description)
+{
+	json_t *entry = json_pack("{s:s, s:I, s:s}", "file", name, "rows", (json_int_t)rows,
+				  "description", description);
+	if (!entry || json_array_append_new(ri->outputs, entry) != 0)
+		return TD_ENOMEM;
+	return 0;
+}
+
+int runinfo_stage_time(struct runinfo *ri, const char *stage, double seconds)
+{
+	return set_new(ri->stages, stage, json_real(seconds));
+}
+
+int runinfo_count(struct runinfo *ri, const char *key, uint64_t value)
+{
+	return set_new(ri->counts, key, json_integer((json_int_t)value));
+}
+
+int runinfo_write(struct runinfo *ri, const char *dir, struct td_diag *diag)
+{
+	struct outfile of;
+	int rc = outfile_open(&of, dir, "manifest.json", diag);
+	if (rc)
+		return rc;
+	if (json_dumpf(ri->root, of.fp, JSON_INDENT(2) | JSON_PRESERVE_ORDER) != 0 ||
+	    fputc('\n', of.fp) == EOF) {
+		rc = td_fail(diag, TD_EIO, "cannot write '%s': %s", of.final_path, strerror(errno));
+		outfile_abort(&of);
+		return rc;
+	}
+	return outfile_commit(&of, diag);
+}
+
+void runinfo_free(struct runinfo *ri)
+{
+	if (!ri)
+		return;
+	json_decref(ri->root);
+	json_decref(ri->params);
+	json_decref(ri->inputs);
+	json_decref(ri->outputs);
+	json_decref(ri->stages);
+	json_decref(ri->counts);
+	free(ri);
+}

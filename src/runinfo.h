@@ -1,0 +1,50 @@
+/* runinfo.h - manifest.json: what a run did, so that a notebook (or a
+ * reviewer) can find every output and reproduce it.
+ *
+ * It records the command line, every effective parameter, the versions of
+ * termdrift and its libraries, each input file with its size and SHA-256,
+ * each output file with its row count and a one-line description, and the
+ * wall time of each stage.  Written through outfile.h (complete or absent).
+ */
+#ifndef TD_RUNINFO_H
+#define TD_RUNINFO_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "error.h"
+
+struct runinfo;
+
+/* Starts a record of the command `command` run as argv[0..argc-1].
+ * Returns 0 or TD_ENOMEM. */
+int runinfo_new(struct runinfo **out, const char *command, int argc, char **argv);
+
+/* Records one effective parameter; str may be NULL (JSON null). */
+int runinfo_param_str(struct runinfo *ri, const char *key, const char *str);
+int runinfo_param_int(struct runinfo *ri, const char *key, int64_t value);
+int runinfo_param_real(struct runinfo *ri, const char *key, double value);
+int runinfo_param_bool(struct runinfo *ri, const char *key, bool value);
+
+/* Records an input file: size and SHA-256 of its bytes (the file is read
+ * once more).  Returns 0, TD_EIO or TD_ENOMEM with a message. */
+int runinfo_add_input(struct runinfo *ri, const char *path, const char *format, struct td_diag *diag);
+
+/* Records an output file written into the run's folder. */
+int runinfo_add_output(struct runinfo *ri, const char *name, uint64_t rows, const char *description);
+
+/* Records the wall time of a stage in seconds. */
+int runinfo_stage_time(struct runinfo *ri, const char *stage, double seconds);
+
+/* Records a count in the summary (documents read, tokens, warnings ...). */
+int runinfo_count(struct runinfo *ri, const char *key, uint64_t value);
+
+/* Writes dir/manifest.json.  Returns 0 or a negative code with a message. */
+int runinfo_write(struct runinfo *ri, const char *dir, struct td_diag *diag);
+
+void runinfo_free(struct runinfo *ri);
+
+/* Seconds since an arbitrary start (monotonic clock), for stage timings. */
+double runinfo_now(void);
+
+#endif
