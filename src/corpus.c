@@ -1,6 +1,17 @@
-/* corpus.c - from input files to cleaned, tokenized documents (see corpus.h). */
+/* corpus.c - from input files to cleaned, tokenized documents (see corpus.h).
+ *
+ * Documents are read in batches (BATCH_DOCS documents or BATCH_BYTES bytes)
+ * on the calling thread.  The workers then take documents from the batch one
+ * at a time (an atomic counter), strip boilerplate, tokenize and call the work
+ * hook; the calling thread is one of the workers.  When the batch is done, the
+ * calling thread adds each document to the near-duplicate index, decides its
+ * status and calls emit, in input order.  Nothing in the output depends on
+ * which worker took which document.
+ */
 #include "corpus.h"
 
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -8,28 +19,60 @@
 #include "embedded.h"
 #include "hash.h"
 
+#define BATCH_DOCS 256
+#define BATCH_BYTES (8u << 20)
+
 struct corpus {
 	struct reader *reader;
 	struct boiler *boiler;
 	struct dedup *dedup;
 	char **ids;                 /* doc_id per document index */
+	int32_t *dates;             /* date per document index */
+	bool *has_date;
 	size_t n_docs, cap_docs;
 	size_t *dedup_doc;          /* document index of each document added to dedup */
 	size_t n_dedup, cap_dedup;
 	struct dedup_pair *pairs;   /* dedup pairs in document indices */
 	size_t n_pairs;
-};
-
-/* The scratch space reused from document to document. */
-struct scratch {
-	struct token_list tokens;
-	const char **words;
+	const char **words;         /* dedup input scratch */
 	uint32_t *word_lens;
 	size_t words_cap;
+};
+
+/* One document of the batch and what the workers made of it. */
+struct slot {
+	struct doc doc;
+	size_t index;
+	char *clean;                /* text without boilerplate (NULL: doc.text is used) */
+	size_t clean_len;
+	size_t boilerplate_lines;
+	struct token_list tokens;
+	size_t n_tokens, n_types;
+};
+
+/* A worker's own tools. */
+struct worker {
+	struct tokenizer *tok;
 	uint32_t *type_slots;       /* open-addressing set of token indices, stamped */
 	uint32_t *type_stamp;
 	size_t type_cap;
 	uint32_t stamp;
+	void *work_ctx;
+};
+
+struct batch {
+	struct slot *slots;
+	size_t n;
+	atomic_size_t next;         /* the next slot to take */
+	atomic_int failed;          /* the first error of any worker */
+	struct boiler *boiler;
+	pthread_mutex_t boiler_lock;  /* boiler_strip keeps the per-line report */
+	const struct corpus_hooks *hooks;
+};
+
+struct worker_arg {
+	struct batch *batch;
+	struct worker *worker;
 };
 
 void corpus_opts_default(struct corpus_opts *opts)
@@ -41,6 +84,7 @@ void corpus_opts_default(struct corpus_opts *opts)
 	opts->dup_threshold = 0.8;
 	opts->stopwords = "en";
 	opts->today = date_today();
+	opts->n_threads = 1;
 }
 
 static int grow(void **items, size_t *cap, size_t need, size_t size)
@@ -59,29 +103,28 @@ static int grow(void **items, size_t *cap, size_t need, size_t size)
 }
 
 /* Counts the distinct non-stopword token forms of a document. */
-static int count_types(struct scratch *s, size_t *n_types)
+static int count_types(struct worker *w, const struct token_list *list, size_t *n_types)
 {
-	const struct token_list *list = &s->tokens;
 	size_t need = 16;
 	while (need < 2 * list->n)
 		need *= 2;
-	if (need > s->type_cap) {
-		free(s->type_slots);
-		free(s->type_stamp);
-		s->type_slots = malloc(need * sizeof *s->type_slots);
-		s->type_stamp = calloc(need, sizeof *s->type_stamp);
-		if (!s->type_slots || !s->type_stamp) {
-			s->type_cap = 0;
+	if (need > w->type_cap) {
+		free(w->type_slots);
+		free(w->type_stamp);
+		w->type_slots = malloc(need * sizeof *w->type_slots);
+		w->type_stamp = calloc(need, sizeof *w->type_stamp);
+		if (!w->type_slots || !w->type_stamp) {
+			w->type_cap = 0;
 			return TD_ENOMEM;
 		}
-		s->type_cap = need;
-		s->stamp = 0;
+		w->type_cap = need;
+		w->stamp = 0;
 	}
-	if (++s->stamp == 0) {  /* the stamp wrapped: forget every slot */
-		memset(s->type_stamp, 0, s->type_cap * sizeof *s->type_stamp);
-		s->stamp = 1;
+	if (++w->stamp == 0) {  /* the stamp wrapped: forget every slot */
+		memset(w->type_stamp, 0, w->type_cap * sizeof *w->type_stamp);
+		w->stamp = 1;
 	}
-	size_t mask = s->type_cap - 1, types = 0;
+	size_t mask = w->type_cap - 1, types = 0;
 	for (size_t i = 0; i < list->n; i++) {
 		const struct token *t = &list->items[i];
 		if (t->flags & TOKEN_STOP)
@@ -89,14 +132,14 @@ static int count_types(struct scratch *s, size_t *n_types)
 		const char *str = token_str(list, i);
 		size_t slot = hash_bytes(str, t->len, 0) & mask;
 		for (;; slot = (slot + 1) & mask) {
-			if (s->type_stamp[slot] != s->stamp) {
-				s->type_stamp[slot] = s->stamp;
-				s->type_slots[slot] = (uint32_t)i;
+			if (w->type_stamp[slot] != w->stamp) {
+				w->type_stamp[slot] = w->stamp;
+				w->type_slots[slot] = (uint32_t)i;
 				types++;
 				break;
 			}
-			const struct token *u = &list->items[s->type_slots[slot]];
-			if (u->len == t->len && memcmp(token_str(list, s->type_slots[slot]), str, t->len) == 0)
+			const struct token *u = &list->items[w->type_slots[slot]];
+			if (u->len == t->len && memcmp(token_str(list, w->type_slots[slot]), str, t->len) == 0)
 				break;
 		}
 	}
@@ -104,35 +147,114 @@ static int count_types(struct scratch *s, size_t *n_types)
 	return 0;
 }
 
-static void scratch_free(struct scratch *s)
+static void worker_free(struct worker *w)
 {
-	token_list_free(&s->tokens);
-	free(s->words);
-	free(s->word_lens);
-	free(s->type_slots);
-	free(s->type_stamp);
+	tokenizer_free(w->tok);
+	free(w->type_slots);
+	free(w->type_stamp);
+}
+
+/* The parallel part of one document: clean, tokenize, count, work hook. */
+static int prepare_slot(struct batch *b, struct worker *w, struct slot *s)
+{
+	const struct doc *doc = &s->doc;
+	s->tokens.n = 0;
+	s->tokens.n_sentences = 0;
+	s->n_tokens = s->n_types = 0;
+	if (doc->binary || doc->malformed)
+		return 0;
+	const char *text = doc->text;
+	size_t len = doc->text_len;
+	if (b->boiler) {
+		pthread_mutex_lock(&b->boiler_lock);
+		int rc = boiler_strip(b->boiler, doc->text, doc->text_len, &s->clean, &s->clean_len,
+				      &s->boilerplate_lines);
+		pthread_mutex_unlock(&b->boiler_lock);
+		if (rc)
+			return rc;
+		text = s->clean;
+		len = s->clean_len;
+	}
+	int rc = tokenizer_run(w->tok, text, len, &s->tokens);
+	if (rc || (rc = count_types(w, &s->tokens, &s->n_types)))
+		return rc;
+	for (size_t i = 0; i < s->tokens.n; i++)
+		s->n_tokens += !(s->tokens.items[i].flags & TOKEN_STOP);
+	if (b->hooks->work) {
+		struct corpus_doc cd = {
+			.doc = doc, .index = s->index, .text = text, .text_len = len, .tokens = &s->tokens,
+			.boilerplate_lines = s->boilerplate_lines, .n_tokens = s->n_tokens,
+			.n_types = s->n_types
+		};
+		rc = b->hooks->work(w->work_ctx, &cd);
+	}
+	return rc;
+}
+
+static void *worker_main(void *arg)
+{
+	struct worker_arg *wa = arg;
+	struct batch *b = wa->batch;
+	for (;;) {
+		if (atomic_load(&b->failed))
+			break;
+		size_t i = atomic_fetch_add(&b->next, 1);
+		if (i >= b->n)
+			break;
+		int rc = prepare_slot(b, wa->worker, &b->slots[i]);
+		if (rc) {
+			int expected = 0;
+			atomic_compare_exchange_strong(&b->failed, &expected, rc);
+		}
+	}
+	return NULL;
+}
+
+/* Runs the batch on n_workers workers (the calling thread is worker 0). */
+static int run_batch(struct batch *b, struct worker *workers, unsigned n_workers)
+{
+	pthread_t threads[64];
+	struct worker_arg args[64];
+	unsigned started = 0;
+	atomic_store(&b->next, 0);
+	atomic_store(&b->failed, 0);
+	for (unsigned i = 1; i < n_workers && b->n > 1; i++) {
+		args[i] = (struct worker_arg){ b, &workers[i] };
+		if (pthread_create(&threads[i], NULL, worker_main, &args[i]) != 0)
+			break;  /* fewer workers: slower, not wrong */
+		started = i;
+	}
+	args[0] = (struct worker_arg){ b, &workers[0] };
+	worker_main(&args[0]);
+	for (unsigned i = 1; i <= started; i++)
+		pthread_join(threads[i], NULL);
+	return atomic_load(&b->failed);
 }
 
 /* Adds the document's tokens to the near-duplicate index. */
-static int add_to_dedup(struct corpus *c, struct scratch *s, size_t index, size_t *dup_of,
-			double *similarity)
+static int add_to_dedup(struct corpus *c, const struct slot *s, size_t *dup_of, double *similarity)
 {
 	const struct token_list *list = &s->tokens;
-	if (grow((void **)&s->words, &s->words_cap, list->n, sizeof *s->words))
+	size_t cap = c->words_cap;
+	if (grow((void **)&c->words, &c->words_cap, list->n, sizeof *c->words))
 		return TD_ENOMEM;
-	uint32_t *lens = realloc(s->word_lens, (s->words_cap ? s->words_cap : 1) * sizeof *lens);
-	if (!lens)
-		return TD_ENOMEM;
-	s->word_lens = lens;
+	if (c->words_cap != cap) {
+		uint32_t *lens = realloc(c->word_lens, c->words_cap * sizeof *lens);
+		if (!lens) {
+			c->words_cap = cap < list->n ? 0 : cap;
+			return TD_ENOMEM;
+		}
+		c->word_lens = lens;
+	}
 	for (size_t i = 0; i < list->n; i++) {
-		s->words[i] = token_str(list, i);
-		s->word_lens[i] = list->items[i].len;
+		c->words[i] = token_str(list, i);
+		c->word_lens[i] = list->items[i].len;
 	}
 	if (grow((void **)&c->dedup_doc, &c->cap_dedup, c->n_dedup + 1, sizeof *c->dedup_doc))
 		return TD_ENOMEM;
-	c->dedup_doc[c->n_dedup++] = index;
+	c->dedup_doc[c->n_dedup++] = s->index;
 	size_t dup;
-	int rc = dedup_add(c->dedup, s->words, s->word_lens, list->n, &dup, similarity);
+	int rc = dedup_add(c->dedup, c->words, c->word_lens, list->n, &dup, similarity);
 	if (rc)
 		return rc;
 	*dup_of = dup == SIZE_MAX ? SIZE_MAX : c->dedup_doc[dup];
@@ -158,8 +280,61 @@ static enum doc_status doc_status_of(const struct corpus_doc *cd, const struct d
 	return DOC_OK;
 }
 
+/* The serial part of one document: duplicates, status, emit. */
+static int emit_slot(struct corpus *c, const struct corpus_opts *opts, const struct corpus_hooks *hooks,
+		     const struct slot *s)
+{
+	const struct doc *doc = &s->doc;
+	struct corpus_doc cd = {
+		.doc = doc, .index = s->index, .tokens = &s->tokens,
+		.text = s->clean ? s->clean : doc->text, .text_len = s->clean ? s->clean_len : doc->text_len,
+		.boilerplate_lines = s->boilerplate_lines, .n_tokens = s->n_tokens, .n_types = s->n_types
+	};
+	size_t dup_of = SIZE_MAX;
+	int rc;
+	if (c->dedup && !doc->binary && !doc->malformed && s->tokens.n > 0 &&
+	    (rc = add_to_dedup(c, s, &dup_of, &cd.similarity)))
+		return rc;
+	if (dup_of != SIZE_MAX)
+		cd.duplicate_of = c->ids[dup_of];
+	cd.date_suspect = doc->has_date && date_suspect(doc->date, opts->today);
+	cd.status = doc_status_of(&cd, doc);
+	cd.analysed = cd.status != DOC_BINARY && cd.status != DOC_MALFORMED &&
+		      !(cd.status == DOC_DUPLICATE && opts->dedup == DEDUP_DROP);
+	return hooks->emit(hooks->emit_ctx, &cd);
+}
+
+/* Records a document's id and date; returns 0 or TD_ENOMEM. */
+static int remember_doc(struct corpus *c, const struct doc *doc)
+{
+	size_t cap = c->cap_docs;
+	if (c->n_docs == cap) {
+		size_t new_cap = cap ? 2 * cap : 1024;
+		char **ids = realloc(c->ids, new_cap * sizeof *ids);
+		if (!ids)
+			return TD_ENOMEM;
+		c->ids = ids;
+		int32_t *dates = realloc(c->dates, new_cap * sizeof *dates);
+		if (!dates)
+			return TD_ENOMEM;
+		c->dates = dates;
+		bool *has_date = realloc(c->has_date, new_cap * sizeof *has_date);
+		if (!has_date)
+			return TD_ENOMEM;
+		c->has_date = has_date;
+		c->cap_docs = new_cap;
+	}
+	c->ids[c->n_docs] = strdup(doc->id ? doc->id : "");
+	if (!c->ids[c->n_docs])
+		return TD_ENOMEM;
+	c->dates[c->n_docs] = doc->date;
+	c->has_date[c->n_docs] = doc->has_date;
+	c->n_docs++;
+	return 0;
+}
+
 /* First pass: counts the lines of every document for repeated boilerplate.
- * Warnings were (or will be) given by the second pass, so none here. */
+ * Warnings are given by the second pass, so none here. */
 static int count_boilerplate(struct corpus *c, struct td_diag *diag)
 {
 	struct td_diag quiet = { 0 };
@@ -178,58 +353,6 @@ static int count_boilerplate(struct corpus *c, struct td_diag *diag)
 	td_diag_free(&quiet);
 	boiler_finish(c->boiler);
 	return reader_rewind(c->reader, diag);
-}
-
-/* Second pass over one document: clean, tokenize, dedup, report. */
-static int process_doc(struct corpus *c, const struct corpus_opts *opts, struct tokenizer *tok,
-		       struct scratch *s, struct doc *doc, corpus_doc_fn fn, void *ctx)
-{
-	struct corpus_doc cd = { .doc = doc, .index = c->n_docs, .tokens = &s->tokens };
-	char *clean = NULL;
-	size_t clean_len = 0, dup_of = SIZE_MAX;
-	int rc = 0;
-
-	if (grow((void **)&c->ids, &c->cap_docs, c->n_docs + 1, sizeof *c->ids))
-		return TD_ENOMEM;
-	c->ids[c->n_docs] = strdup(doc->id ? doc->id : "");
-	if (!c->ids[c->n_docs])
-		return TD_ENOMEM;
-	c->n_docs++;
-
-	s->tokens.n = 0;
-	s->tokens.n_sentences = 0;
-	if (!doc->binary && !doc->malformed) {
-		if (c->boiler) {
-			rc = boiler_strip(c->boiler, doc->text, doc->text_len, &clean, &clean_len,
-					  &cd.boilerplate_lines);
-			if (rc)
-				goto out;
-			cd.text = clean;
-			cd.text_len = clean_len;
-		} else {
-			cd.text = doc->text;
-			cd.text_len = doc->text_len;
-		}
-		if ((rc = tokenizer_run(tok, cd.text, cd.text_len, &s->tokens)))
-			goto out;
-		if ((rc = count_types(s, &cd.n_types)))
-			goto out;
-		for (size_t i = 0; i < s->tokens.n; i++)
-			cd.n_tokens += !(s->tokens.items[i].flags & TOKEN_STOP);
-		if (c->dedup && s->tokens.n > 0 &&
-		    (rc = add_to_dedup(c, s, cd.index, &dup_of, &cd.similarity)))
-			goto out;
-	}
-	if (dup_of != SIZE_MAX)
-		cd.duplicate_of = c->ids[dup_of];
-	cd.date_suspect = doc->has_date && date_suspect(doc->date, opts->today);
-	cd.status = doc_status_of(&cd, doc);
-	cd.analysed = cd.status != DOC_BINARY && cd.status != DOC_MALFORMED && cd.status != DOC_EMPTY &&
-		      !(cd.status == DOC_DUPLICATE && opts->dedup == DEDUP_DROP);
-	rc = fn(ctx, &cd);
-out:
-	free(clean);
-	return rc;
 }
 
 /* Translates the dedup pairs into document indices. */
@@ -253,25 +376,55 @@ static int collect_pairs(struct corpus *c)
 	return 0;
 }
 
-int corpus_run(struct corpus **out, const struct corpus_opts *opts, corpus_doc_fn fn, void *ctx,
+/* Reads the next batch into b->slots; sets b->n (0 at the end). */
+static int read_batch(struct corpus *c, struct batch *b, struct td_diag *diag)
+{
+	size_t bytes = 0;
+	int rc = 0;
+	b->n = 0;
+	while (b->n < BATCH_DOCS && bytes < BATCH_BYTES) {
+		struct slot *s = &b->slots[b->n];
+		free(s->clean);
+		s->clean = NULL;
+		s->clean_len = 0;
+		s->boilerplate_lines = 0;
+		rc = reader_next(c->reader, &s->doc, diag);
+		if (rc <= 0)
+			break;
+		if ((rc = remember_doc(c, &s->doc)))
+			return td_fail(diag, rc, "out of memory");
+		s->index = c->n_docs - 1;
+		bytes += s->doc.text_len;
+		b->n++;
+	}
+	return rc < 0 ? rc : 0;
+}
+
+int corpus_run(struct corpus **out, const struct corpus_opts *opts, const struct corpus_hooks *hooks,
 	       struct td_diag *diag)
 {
 	*out = NULL;
+	unsigned n_workers = opts->n_threads < 1 ? 1 : opts->n_threads > 64 ? 64 : opts->n_threads;
 	struct corpus *c = calloc(1, sizeof *c);
+	struct worker *workers = calloc(n_workers, sizeof *workers);
+	struct batch b = { .slots = calloc(BATCH_DOCS, sizeof *b.slots), .hooks = hooks,
+			   .boiler_lock = PTHREAD_MUTEX_INITIALIZER };
 	struct stopwords *stop = NULL;
-	struct tokenizer *tok = NULL;
-	struct scratch s = { 0 };
-	struct doc doc = { 0 };
-	int rc;
-	if (!c)
-		return td_fail(diag, TD_ENOMEM, "out of memory");
+	int rc = 0;
+	if (!c || !workers || !b.slots) {
+		rc = td_fail(diag, TD_ENOMEM, "out of memory");
+		goto out;
+	}
 
 	if ((rc = stopwords_load(&stop, opts->stopwords, diag)))
 		goto out;
 	struct tokenizer_opts tok_opts = opts->tok;
 	tok_opts.stop = stop;
-	if ((rc = tokenizer_new(&tok, &tok_opts, diag)))
-		goto out;
+	for (unsigned i = 0; i < n_workers; i++) {
+		if ((rc = tokenizer_new(&workers[i].tok, &tok_opts, diag)))
+			goto out;
+		workers[i].work_ctx = hooks->work_ctx ? hooks->work_ctx[i] : NULL;
+	}
 	if ((rc = reader_open(&c->reader, &opts->read, diag)))
 		goto out;
 	if (opts->dedup != DEDUP_OFF) {
@@ -286,16 +439,23 @@ int corpus_run(struct corpus **out, const struct corpus_opts *opts, corpus_doc_f
 				opts->boilerplate_min_frac, diag);
 		if (rc || (rc = count_boilerplate(c, diag)))
 			goto out;
+		b.boiler = c->boiler;
 	}
-	while ((rc = reader_next(c->reader, &doc, diag)) == 1) {
-		rc = process_doc(c, opts, tok, &s, &doc, fn, ctx);
-		if (rc) {
+	for (;;) {
+		if ((rc = read_batch(c, &b, diag)) || b.n == 0)
+			break;
+		if ((rc = run_batch(&b, workers, n_workers))) {
 			if (rc == TD_ENOMEM)
 				td_fail(diag, rc, "out of memory");
-			goto out;
+			break;
 		}
+		for (size_t i = 0; i < b.n && rc == 0; i++)
+			if ((rc = emit_slot(c, opts, hooks, &b.slots[i])) == TD_ENOMEM)
+				td_fail(diag, rc, "out of memory");
+		if (rc)
+			break;
 	}
-	if (rc < 0)
+	if (rc)
 		goto out;
 	if ((rc = collect_pairs(c))) {
 		td_fail(diag, rc, "out of memory");
@@ -304,9 +464,17 @@ int corpus_run(struct corpus **out, const struct corpus_opts *opts, corpus_doc_f
 	*out = c;
 	c = NULL;
 out:
-	doc_clear(&doc);
-	scratch_free(&s);
-	tokenizer_free(tok);
+	if (b.slots)
+		for (size_t i = 0; i < BATCH_DOCS; i++) {
+			doc_clear(&b.slots[i].doc);
+			free(b.slots[i].clean);
+			token_list_free(&b.slots[i].tokens);
+		}
+	free(b.slots);
+	if (workers)
+		for (unsigned i = 0; i < n_workers; i++)
+			worker_free(&workers[i]);
+	free(workers);
 	stopwords_free(stop);
 	corpus_free(c);
 	return rc;
@@ -320,6 +488,14 @@ size_t corpus_n_docs(const struct corpus *corpus)
 const char *corpus_doc_id(const struct corpus *corpus, size_t index)
 {
 	return index < corpus->n_docs ? corpus->ids[index] : NULL;
+}
+
+bool corpus_doc_date(const struct corpus *corpus, size_t index, int32_t *date)
+{
+	if (index >= corpus->n_docs || !corpus->has_date[index])
+		return false;
+	*date = corpus->dates[index];
+	return true;
 }
 
 const struct boiler *corpus_boiler(const struct corpus *corpus)
@@ -348,7 +524,11 @@ void corpus_free(struct corpus *corpus)
 	for (size_t i = 0; i < corpus->n_docs; i++)
 		free(corpus->ids[i]);
 	free(corpus->ids);
+	free(corpus->dates);
+	free(corpus->has_date);
 	free(corpus->dedup_doc);
 	free(corpus->pairs);
+	free(corpus->words);
+	free(corpus->word_lens);
 	free(corpus);
 }

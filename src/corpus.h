@@ -32,6 +32,7 @@ struct corpus_opts {
 	struct tokenizer_opts tok;     /* tok.stop is set by corpus_run from stopwords */
 	const char *stopwords;         /* "en" (default), "none" or a file */
 	int32_t today;                 /* day number for date_suspect */
+	unsigned n_threads;            /* workers that clean and tokenize (default 1) */
 };
 
 /* Fills opts with the defaults above (no inputs). */
@@ -43,7 +44,8 @@ struct corpus_doc {
 	size_t index;                  /* 0-based position in input order */
 	enum doc_status status;
 	bool date_suspect;
-	bool analysed;                 /* goes on to the analysis: not binary, malformed, empty, or dropped */
+	bool analysed;                 /* goes on to the analysis: not binary, malformed or dropped
+					  (an empty document is analysed: it counts as a document) */
 	size_t boilerplate_lines;      /* lines removed as boilerplate */
 	const char *duplicate_of;      /* doc_id of the earlier near-duplicate, or NULL */
 	double similarity;             /* highest Jaccard with an earlier document (0 if none) */
@@ -57,15 +59,36 @@ struct corpus_doc {
 /* Called once per document; a non-zero return stops the run and is returned. */
 typedef int (*corpus_doc_fn)(void *ctx, const struct corpus_doc *cd);
 
+/* What the caller does with each document.
+ *   emit  is called on the calling thread for every document, in input order,
+ *         with everything filled in;
+ *   work  (may be NULL) is called on a worker thread for every readable
+ *         document (not binary or malformed), in any order, before emit, with
+ *         the document, index, text and tokens filled in but not yet the status
+ *         or duplicate fields (those need the earlier documents).  work_ctx[i]
+ *         is the context of worker i (n_threads of them), so each worker can
+ *         count into its own structures without locks. */
+struct corpus_hooks {
+	corpus_doc_fn emit;
+	void *emit_ctx;
+	corpus_doc_fn work;
+	void **work_ctx;
+};
+
 /* What the run leaves for the reports: boilerplate lines, duplicate pairs,
  * document ids and the input files. */
 struct corpus;
 
-/* Runs the pipeline, calling fn for each document.  On success *out holds
- * the run's results (free with corpus_free).  Returns 0 or a negative code
- * with a message (or fn's non-zero value). */
-int corpus_run(struct corpus **out, const struct corpus_opts *opts, corpus_doc_fn fn, void *ctx,
+/* Runs the pipeline.  Documents are read in batches on the calling thread,
+ * cleaned and tokenized by opts->n_threads workers, then emitted in input
+ * order, so every output is the same for any number of threads.  On success
+ * *out holds the run's results (free with corpus_free).  Returns 0 or a
+ * negative code with a message (or a hook's non-zero value). */
+int corpus_run(struct corpus **out, const struct corpus_opts *opts, const struct corpus_hooks *hooks,
 	       struct td_diag *diag);
+
+/* Whether document index has a date, and the date (day number). */
+bool corpus_doc_date(const struct corpus *corpus, size_t index, int32_t *date);
 
 /* Number of documents seen, and the id of document index. */
 size_t corpus_n_docs(const struct corpus *corpus);

@@ -13,6 +13,9 @@
 #include "date.h"
 #include "error.h"
 #include "runinfo.h"
+#include "tf.h"
+#include "timeline.h"
+#include "weight.h"
 
 /* Exit codes. */
 enum {
@@ -32,12 +35,20 @@ struct cli_opts {
 	enum progress_mode progress;
 	bool quiet;
 	struct corpus_opts corpus;
+	struct tf_opts tf;             /* CLI_TF */
+	struct weight_opts weight;     /* CLI_WEIGHT */
+	enum bin_unit bin;
+	unsigned top;                  /* top terms per document and per bin */
 };
+
+/* Option groups beyond the corpus options, for cli_parse. */
+enum { CLI_TF = 1, CLI_WEIGHT = 2 };
 
 /* Parses the shared options of a subcommand into opts (defaults first).
  * Prints the help text and returns -1 for --help (exit 0), prints an error
  * and returns EXIT_USAGE for a bad option, else 0. */
-int cli_parse(int argc, char **argv, const char *command, const char *help, struct cli_opts *opts);
+int cli_parse(int argc, char **argv, const char *command, const char *help, unsigned groups,
+	      struct cli_opts *opts);
 
 void cli_opts_free(struct cli_opts *opts);
 
@@ -98,13 +109,60 @@ int cli_record_params(struct runinfo *ri, const struct cli_opts *opts, const str
 "      --stem LANG           none (default) or a Snowball language (english, ...)\n" \
 "      --possessive MODE     keep (kyiv's, default) or strip (kyiv)\n" \
 "      --split-hyphens       once-in-a-generation gives four tokens\n" \
+"      --threads N           worker threads (default: the number of cores); the\n" \
+"                            output is the same for any N\n" \
 "Output:\n" \
 "  -o, --out DIR             output folder (default output)\n" \
 "      --precision DIGITS    significant digits of numbers (default 10; 17 round-trips)\n" \
 "      --progress WHEN       auto (when stderr is a terminal), always or never\n" \
 "  -q, --quiet               no warnings, no progress\n"
 
+/* Help for the term-matrix options (CLI_TF). */
+#define CLI_TF_HELP \
+"Terms:\n" \
+"      --ngram MIN:MAX       word n-grams, 1 <= MIN <= MAX <= 3 (default 1:1), formed\n" \
+"                            after stopword removal within a sentence\n" \
+"      --ngram-across-sentences  n-grams over the whole document (as scikit-learn)\n" \
+"      --min-df N|F          keep terms in at least N documents (or a fraction F, with\n" \
+"                            a decimal point) (default 1)\n" \
+"      --max-df N|F          keep terms in at most N documents or a fraction (default 1.0)\n" \
+"      --max-features N      keep the N terms of highest frequency (ties: term order)\n" \
+"      --vocab FILE          impose a vocabulary (one term per line, ids in file order)\n"
+
+/* Help for the weighting options (CLI_WEIGHT). */
+#define CLI_WEIGHT_HELP \
+"Weighting:\n" \
+"      --tf SCHEME           raw (default), sublinear (1 + ln tf), binary, log (ln(1 + tf)),\n" \
+"                            prop (tf / row total) or augmented (0.5 + 0.5 tf / max tf)\n" \
+"      --sublinear           the same as --tf sublinear\n" \
+"      --binary              the same as --tf binary\n" \
+"      --idf SCHEME          smooth (default; ln((1+n)/(1+df)) + 1), plain (ln(n/df) + 1),\n" \
+"                            prob (max(0, ln((n-df)/df))) or none\n" \
+"      --norm NORM           l2 (default), l1 or none\n" \
+"      --bin UNIT            day (default), week, month or year, for the terms by date\n" \
+"      --top N               top terms per document and per date (default 20)\n"
+
+/* A corpus read into a document-term matrix (tf and tfidf). */
+struct matrix {
+	struct corpus *corpus;
+	struct dtm dtm;
+	bool *included;   /* per document: counted in the matrix */
+};
+
+/* Reads the corpus (writing docs.csv, boilerplate.csv, duplicates.csv) and
+ * builds the matrix, counting on opts->corpus.n_threads workers. */
+int matrix_build(const struct cli_opts *opts, struct runinfo *ri, struct matrix *m, struct td_diag *diag);
+int matrix_record_params(struct runinfo *ri, const struct cli_opts *opts, const struct matrix *m,
+			 struct td_diag *diag);
+int matrix_write_vocab(const struct cli_opts *opts, const struct matrix *m, const double *idf,
+		       struct runinfo *ri, struct td_diag *diag);
+int matrix_write_counts(const struct cli_opts *opts, const struct matrix *m, struct runinfo *ri,
+			struct td_diag *diag);
+void matrix_free(struct matrix *m);
+
 int cmd_ingest(int argc, char **argv);
 int cmd_tokens(int argc, char **argv);
+int cmd_tf(int argc, char **argv);
+int cmd_tfidf(int argc, char **argv);
 
 #endif

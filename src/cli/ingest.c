@@ -30,7 +30,7 @@ static int ingest_doc(void *ctx, const struct corpus_doc *cd)
 int cmd_ingest(int argc, char **argv)
 {
 	struct cli_opts opts;
-	int rc = cli_parse(argc, argv, "ingest", ingest_help, &opts);
+	int rc = cli_parse(argc, argv, "ingest", ingest_help, 0, &opts);
 	if (rc) {
 		cli_opts_free(&opts);
 		return rc < 0 ? EXIT_OK : rc;
@@ -47,7 +47,8 @@ int cmd_ingest(int argc, char **argv)
 		goto out;
 	progress_init(&ic.progress, &opts);
 	double start = runinfo_now();
-	rc = corpus_run(&corpus, &opts.corpus, ingest_doc, &ic, &diag);
+	struct corpus_hooks hooks = { .emit = ingest_doc, .emit_ctx = &ic };
+	rc = corpus_run(&corpus, &opts.corpus, &hooks, &diag);
 	progress_end(&ic.progress);
 	if (rc)
 		goto out;

@@ -14,6 +14,8 @@ struct command {
 static const struct command commands[] = {
 	{ "ingest", cmd_ingest, "read, clean and deduplicate: docs.csv, boilerplate.csv, duplicates.csv" },
 	{ "tokens", cmd_tokens, "the tokens of every document: tokens.csv" },
+	{ "tf", cmd_tf, "the vocabulary and term counts: vocab.csv, tf.csv, dtm.mtx" },
+	{ "tfidf", cmd_tfidf, "TF-IDF by document and by date: tfidf.csv, top_terms_by_*.csv" },
 };
 
 static void usage(FILE *fp)

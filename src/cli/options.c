@@ -1,5 +1,6 @@
 /* options.c - the options shared by the subcommands, diagnostics, progress. */
 #include <errno.h>
+#include <limits.h>
 #include <getopt.h>
 #include <math.h>
 #include <stdarg.h>
@@ -61,7 +62,11 @@ enum {
 	OPT_FORMAT = 256, OPT_MANIFEST, OPT_ID_FIELD, OPT_DATE_FIELD, OPT_TEXT_FIELD, OPT_TITLE_FIELD,
 	OPT_SOURCE_FIELD, OPT_TOKENIZER, OPT_STOPWORDS, OPT_STEM, OPT_POSSESSIVE, OPT_SPLIT_HYPHENS,
 	OPT_NO_BOILERPLATE, OPT_BOILER_FRAC, OPT_DEDUP, OPT_DUP_THRESHOLD, OPT_PRECISION,
-	OPT_PROGRESS, OPT_STRICT, OPT_TODAY
+	OPT_PROGRESS, OPT_STRICT, OPT_TODAY, OPT_THREADS,
+	/* CLI_TF */
+	OPT_NGRAM = 512, OPT_NGRAM_ACROSS, OPT_MIN_DF, OPT_MAX_DF, OPT_MAX_FEATURES, OPT_VOCAB,
+	/* CLI_WEIGHT */
+	OPT_TF = 768, OPT_SUBLINEAR, OPT_BINARY, OPT_IDF, OPT_NORM, OPT_BIN, OPT_TOP
 };
 
 static const struct option long_options[] = {
@@ -88,6 +93,20 @@ static const struct option long_options[] = {
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "strict", no_argument, NULL, OPT_STRICT },
 	{ "today", required_argument, NULL, OPT_TODAY },
+	{ "threads", required_argument, NULL, OPT_THREADS },
+	{ "ngram", required_argument, NULL, OPT_NGRAM },
+	{ "ngram-across-sentences", no_argument, NULL, OPT_NGRAM_ACROSS },
+	{ "min-df", required_argument, NULL, OPT_MIN_DF },
+	{ "max-df", required_argument, NULL, OPT_MAX_DF },
+	{ "max-features", required_argument, NULL, OPT_MAX_FEATURES },
+	{ "vocab", required_argument, NULL, OPT_VOCAB },
+	{ "tf", required_argument, NULL, OPT_TF },
+	{ "sublinear", no_argument, NULL, OPT_SUBLINEAR },
+	{ "binary", no_argument, NULL, OPT_BINARY },
+	{ "idf", required_argument, NULL, OPT_IDF },
+	{ "norm", required_argument, NULL, OPT_NORM },
+	{ "bin", required_argument, NULL, OPT_BIN },
+	{ "top", required_argument, NULL, OPT_TOP },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 }
 };
@@ -180,15 +199,61 @@ static int apply_option(int opt, const char *arg, const char *command, struct cl
 		if (date_parse(arg, strlen(arg), &c->today))
 			return bad_value(command, "today", arg, "a date YYYY-MM-DD");
 		return 0;
+	case OPT_THREADS:
+		if (parse_long(arg, 1, 64, &n))
+			return bad_value(command, "threads", arg, "a number from 1 to 64");
+		c->n_threads = (unsigned)n;
+		return 0;
+	case OPT_NGRAM:
+		if (ngram_parse(arg, &opts->tf.ngram_min, &opts->tf.ngram_max))
+			return bad_value(command, "ngram", arg, "MIN:MAX with 1 <= MIN <= MAX <= 3");
+		return 0;
+	case OPT_NGRAM_ACROSS: opts->tf.ngram_across_sentences = true; return 0;
+	case OPT_MIN_DF:
+		return df_bound_parse(arg, &opts->tf.min_df) ? bad_value(command, "min-df", arg, "a count N or a fraction with a decimal point") : 0;
+	case OPT_MAX_DF:
+		return df_bound_parse(arg, &opts->tf.max_df) ? bad_value(command, "max-df", arg, "a count N or a fraction with a decimal point") : 0;
+	case OPT_MAX_FEATURES:
+		if (parse_long(arg, 1, LONG_MAX, &n))
+			return bad_value(command, "max-features", arg, "a positive number");
+		opts->tf.max_features = (uint64_t)n;
+		return 0;
+	case OPT_VOCAB: opts->tf.vocab_file = arg; return 0;
+	case OPT_TF:
+		return weight_parse_tf(arg, &opts->weight.tf) ? bad_value(command, "tf", arg, "raw, sublinear, binary, log, prop or augmented") : 0;
+	case OPT_SUBLINEAR: opts->weight.tf = TFS_SUBLINEAR; return 0;
+	case OPT_BINARY: opts->weight.tf = TFS_BINARY; return 0;
+	case OPT_IDF:
+		return weight_parse_idf(arg, &opts->weight.idf) ? bad_value(command, "idf", arg, "smooth, plain, prob or none") : 0;
+	case OPT_NORM:
+		return weight_parse_norm(arg, &opts->weight.norm) ? bad_value(command, "norm", arg, "l2, l1 or none") : 0;
+	case OPT_BIN:
+		return timeline_parse_unit(arg, &opts->bin) ? bad_value(command, "bin", arg, "day, week, month or year") : 0;
+	case OPT_TOP:
+		if (parse_long(arg, 1, 100000, &n))
+			return bad_value(command, "top", arg, "a number from 1 to 100000");
+		opts->top = (unsigned)n;
+		return 0;
 	default:
 		return EXIT_USAGE;
 	}
 }
 
-int cli_parse(int argc, char **argv, const char *command, const char *help, struct cli_opts *opts)
+/* The number of cores, for the default --threads. */
+static unsigned default_threads(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+	return n < 1 ? 1 : n > 64 ? 64 : (unsigned)n;
+}
+
+int cli_parse(int argc, char **argv, const char *command, const char *help, unsigned groups,
+	      struct cli_opts *opts)
 {
 	memset(opts, 0, sizeof *opts);
 	corpus_opts_default(&opts->corpus);
+	opts->corpus.n_threads = default_threads();
+	tf_opts_default(&opts->tf);
+	opts->top = 20;
 	opts->precision = CSV_DEFAULT_PRECISION;
 	opts->out_dir = "output";
 	optind = 1;
@@ -209,6 +274,12 @@ int cli_parse(int argc, char **argv, const char *command, const char *help, stru
 			cli_errorf("%s: option '%s' needs a value", command, argv[optind - 1]);
 			return EXIT_USAGE;
 		default:
+			if ((opt >= OPT_NGRAM && opt < OPT_TF && !(groups & CLI_TF)) ||
+			    (opt >= OPT_TF && !(groups & CLI_WEIGHT))) {
+				cli_errorf("%s: unknown option '%s' (see termdrift %s --help)", command,
+					   argv[optind - 1], command);
+				return EXIT_USAGE;
+			}
 			if ((rc = apply_option(opt, optarg, command, opts)))
 				return rc;
 		}

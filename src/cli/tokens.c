@@ -52,7 +52,7 @@ int cmd_tokens(int argc, char **argv)
 {
 	static const char *const columns[] = { "doc_id", "sentence", "position", "token", "byte_offset" };
 	struct cli_opts opts;
-	int rc = cli_parse(argc, argv, "tokens", tokens_help, &opts);
+	int rc = cli_parse(argc, argv, "tokens", tokens_help, 0, &opts);
 	if (rc) {
 		cli_opts_free(&opts);
 		return rc < 0 ? EXIT_OK : rc;
@@ -73,7 +73,8 @@ int cmd_tokens(int argc, char **argv)
 	tokens_open = true;
 	progress_init(&tc.progress, &opts);
 	double start = runinfo_now();
-	rc = corpus_run(&corpus, &opts.corpus, tokens_doc, &tc, &diag);
+	struct corpus_hooks hooks = { .emit = tokens_doc, .emit_ctx = &tc };
+	rc = corpus_run(&corpus, &opts.corpus, &hooks, &diag);
 	progress_end(&tc.progress);
 	if (rc)
 		goto out;

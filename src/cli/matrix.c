@@ -1,0 +1,182 @@
+/* matrix.c - what termdrift tf and tfidf share: reading the corpus into a
+ * document-term matrix with one counting part per worker, and writing
+ * vocab.csv, tf.csv and dtm.mtx. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "mtx.h"
+
+struct matrix_ctx {
+	struct docs_report report;
+	struct progress progress;
+	bool *included;            /* per document: counts in the matrix */
+	size_t cap;
+	struct td_diag *diag;
+};
+
+static int count_doc(void *ctx, const struct corpus_doc *cd)
+{
+	return tf_part_add(ctx, cd->index, cd->tokens);
+}
+
+static int emit_doc(void *ctx, const struct corpus_doc *cd)
+{
+	struct matrix_ctx *mc = ctx;
+	progress_doc(&mc->progress, cd->doc->n_bytes);
+	if (cd->index >= mc->cap) {
+		size_t cap = mc->cap ? 2 * mc->cap : 1024;
+		bool *grown = realloc(mc->included, cap * sizeof *grown);
+		if (!grown)
+			return td_fail(mc->diag, TD_ENOMEM, "out of memory");
+		mc->included = grown;
+		mc->cap = cap;
+	}
+	mc->included[cd->index] = cd->analysed;
+	if (docs_report_row(&mc->report, cd))
+		return td_fail(mc->diag, TD_EIO, "cannot write docs.csv");
+	return 0;
+}
+
+int matrix_build(const struct cli_opts *opts, struct runinfo *ri, struct matrix *m, struct td_diag *diag)
+{
+	unsigned n_parts = opts->corpus.n_threads;
+	struct tf_part **parts = calloc(n_parts, sizeof *parts);
+	struct matrix_ctx mc = { .diag = diag };
+	int rc = 0;
+	memset(m, 0, sizeof *m);
+	if (!parts)
+		return td_fail(diag, TD_ENOMEM, "out of memory");
+	for (unsigned i = 0; i < n_parts; i++)
+		if ((rc = tf_part_new(&parts[i], &opts->tf))) {
+			td_fail(diag, rc, "out of memory");
+			goto out;
+		}
+	if ((rc = docs_report_open(&mc.report, opts, diag)))
+		goto out;
+	progress_init(&mc.progress, opts);
+	struct corpus_hooks hooks = {
+		.emit = emit_doc, .emit_ctx = &mc, .work = count_doc, .work_ctx = (void **)parts
+	};
+	double start = runinfo_now();
+	rc = corpus_run(&m->corpus, &opts->corpus, &hooks, diag);
+	progress_end(&mc.progress);
+	if (rc)
+		goto out;
+	runinfo_stage_time(ri, "read_and_count", runinfo_now() - start);
+	if ((rc = docs_report_finish(&mc.report, m->corpus, opts, ri, diag)))
+		goto out;
+	start = runinfo_now();
+	size_t n_docs = corpus_n_docs(m->corpus);
+	if (n_docs == 0) {
+		rc = td_fail(diag, TD_EEMPTY, "no documents in the input");
+		goto out;
+	}
+	if ((rc = tf_build(&m->dtm, parts, n_parts, mc.included, n_docs, &opts->tf, diag)))
+		goto out;
+	m->included = mc.included;
+	mc.included = NULL;
+	runinfo_stage_time(ri, "matrix", runinfo_now() - start);
+out:
+	docs_report_abort(&mc.report);
+	free(mc.included);
+	for (unsigned i = 0; i < n_parts; i++)
+		tf_part_free(parts[i]);
+	free(parts);
+	if (rc)
+		matrix_free(m);
+	return rc;
+}
+
+void matrix_free(struct matrix *m)
+{
+	dtm_free(&m->dtm);
+	corpus_free(m->corpus);
+	free(m->included);
+	memset(m, 0, sizeof *m);
+}
+
+int matrix_record_params(struct runinfo *ri, const struct cli_opts *opts, const struct matrix *m,
+			 struct td_diag *diag)
+{
+	int rc = cli_record_params(ri, opts, m->corpus, diag);
+	if (rc)
+		return rc;
+	char ngram[16];
+	snprintf(ngram, sizeof ngram, "%u:%u", opts->tf.ngram_min, opts->tf.ngram_max);
+	const struct df_bound *lo = &opts->tf.min_df, *hi = &opts->tf.max_df;
+	rc = runinfo_param_str(ri, "ngram", ngram) ||
+	     runinfo_param_bool(ri, "ngram_across_sentences", opts->tf.ngram_across_sentences) ||
+	     (lo->is_frac ? runinfo_param_real(ri, "min_df", lo->frac)
+			  : runinfo_param_int(ri, "min_df", (int64_t)lo->count)) ||
+	     (hi->is_frac ? runinfo_param_real(ri, "max_df", hi->frac)
+			  : runinfo_param_int(ri, "max_df", (int64_t)hi->count)) ||
+	     runinfo_param_int(ri, "max_features", (int64_t)opts->tf.max_features) ||
+	     runinfo_param_str(ri, "vocab", opts->tf.vocab_file) ||
+	     runinfo_param_int(ri, "threads", opts->corpus.n_threads) ||
+	     runinfo_count(ri, "terms", m->dtm.n_terms) ||
+	     runinfo_count(ri, "nonzeros", m->dtm.row_ptr[m->dtm.n_docs]) ||
+	     runinfo_count(ri, "documents_in_matrix", m->dtm.n_included);
+	return rc ? td_fail(diag, TD_ENOMEM, "out of memory") : 0;
+}
+
+/* vocab.csv: term_id, term, df, cf (and idf when given). */
+int matrix_write_vocab(const struct cli_opts *opts, const struct matrix *m, const double *idf,
+		       struct runinfo *ri, struct td_diag *diag)
+{
+	static const char *const columns[] = { "term_id", "term", "df", "cf", "idf" };
+	struct csv_out csv;
+	int rc = csv_out_open(&csv, opts->out_dir, "vocab.csv", columns, idf ? 5 : 4, opts->precision, diag);
+	if (rc)
+		return rc;
+	const struct dtm *dtm = &m->dtm;
+	for (size_t t = 0; t < dtm->n_terms; t++) {
+		csv_out_uint(&csv, t);
+		csv_out_strn(&csv, vocab_term(&dtm->terms, (uint32_t)t), dtm->terms.len[t]);
+		csv_out_uint(&csv, dtm->df[t]);
+		csv_out_uint(&csv, dtm->cf[t]);
+		if (idf)
+			csv_out_double(&csv, idf[t]);
+		csv_out_end_row(&csv);
+	}
+	if ((rc = csv_out_commit(&csv, diag)) == 0)
+		rc = runinfo_add_output(ri, csv.name, csv.n_rows,
+					idf ? "the vocabulary: term id (dtm column - 1), term, document and collection frequency, idf"
+					    : "the vocabulary: term id (dtm column - 1), term, document and collection frequency");
+	csv_out_free(&csv);
+	return rc;
+}
+
+/* tf.csv (doc_id, term_id, term, count) and dtm.mtx. */
+int matrix_write_counts(const struct cli_opts *opts, const struct matrix *m, struct runinfo *ri,
+			struct td_diag *diag)
+{
+	static const char *const columns[] = { "doc_id", "term_id", "term", "count" };
+	struct csv_out csv;
+	int rc = csv_out_open(&csv, opts->out_dir, "tf.csv", columns, 4, opts->precision, diag);
+	if (rc)
+		return rc;
+	const struct dtm *dtm = &m->dtm;
+	for (size_t d = 0; d < dtm->n_docs; d++)
+		for (uint64_t k = dtm->row_ptr[d]; k < dtm->row_ptr[d + 1]; k++) {
+			csv_out_str(&csv, corpus_doc_id(m->corpus, d));
+			csv_out_uint(&csv, dtm->col[k]);
+			csv_out_strn(&csv, vocab_term(&dtm->terms, dtm->col[k]), dtm->terms.len[dtm->col[k]]);
+			csv_out_uint(&csv, dtm->count[k]);
+			csv_out_end_row(&csv);
+		}
+	if ((rc = csv_out_commit(&csv, diag)) == 0)
+		rc = runinfo_add_output(ri, csv.name, csv.n_rows,
+					"term counts: one row per document and term present, in docs.csv order");
+	csv_out_free(&csv);
+	if (rc)
+		return rc;
+	uint64_t rows;
+	rc = mtx_write(opts->out_dir, "dtm.mtx", dtm, NULL, opts->precision,
+		       "termdrift document-term counts: rows = docs.csv order, columns = vocab.csv term_id + 1",
+		       &rows, diag);
+	if (rc == 0)
+		rc = runinfo_add_output(ri, "dtm.mtx", rows,
+					"document-term counts, Matrix Market coordinate (rows docs.csv, columns vocab.csv)");
+	return rc;
+}

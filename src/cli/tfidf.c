@@ -1,0 +1,293 @@
+/* tfidf.c - termdrift tfidf: TF-IDF weights by document and by date bin. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "mtx.h"
+
+static const char tfidf_help[] =
+	"usage: termdrift tfidf -i IN [-i IN ...] [-o DIR] [options]\n"
+	"\n"
+	"Writes what termdrift tf writes (vocab.csv with idf) and tfidf.csv (doc_id, term,\n"
+	"tf, idf, tfidf), tfidf.mtx, top_terms_by_doc.csv (doc_id, rank, term, tfidf),\n"
+	"top_terms_by_day.csv (date, rank, term, tfidf: each date bin's summed counts\n"
+	"weighted the same way, bins as documents) and top_terms_by_day_wide.csv\n"
+	"(date, then one column per term: the union of each bin's top 10).\n"
+	"\n" CLI_CORPUS_HELP CLI_TF_HELP CLI_WEIGHT_HELP;
+
+#define WIDE_TOP 10
+
+struct ranked {
+	uint32_t term;
+	double value;
+};
+
+/* tf-idf descending, then term id. */
+static int compare_ranked(const void *a, const void *b)
+{
+	const struct ranked *x = a, *y = b;
+	if (x->value != y->value)
+		return x->value < y->value ? 1 : -1;
+	return (x->term > y->term) - (x->term < y->term);
+}
+
+/* Sorts the entries of row d into *buf (grown as needed); returns the count. */
+static size_t rank_row(const struct dtm *dtm, const double *values, size_t d, struct ranked **buf,
+		       size_t *cap)
+{
+	size_t n = (size_t)(dtm->row_ptr[d + 1] - dtm->row_ptr[d]);
+	if (n > *cap) {
+		struct ranked *grown = realloc(*buf, n * sizeof *grown);
+		if (!grown)
+			return SIZE_MAX;
+		*buf = grown;
+		*cap = n;
+	}
+	for (size_t i = 0; i < n; i++) {
+		uint64_t k = dtm->row_ptr[d] + i;
+		(*buf)[i] = (struct ranked){ dtm->col[k], values[k] };
+	}
+	qsort(*buf, n, sizeof **buf, compare_ranked);
+	return n;
+}
+
+static int write_tfidf(const struct cli_opts *opts, const struct matrix *m, const double *idf,
+		       const double *tf, const double *w, struct runinfo *ri, struct td_diag *diag)
+{
+	static const char *const columns[] = { "doc_id", "term", "tf", "idf", "tfidf" };
+	const struct dtm *dtm = &m->dtm;
+	struct csv_out csv;
+	int rc = csv_out_open(&csv, opts->out_dir, "tfidf.csv", columns, 5, opts->precision, diag);
+	if (rc)
+		return rc;
+	for (size_t d = 0; d < dtm->n_docs; d++)
+		for (uint64_t k = dtm->row_ptr[d]; k < dtm->row_ptr[d + 1]; k++) {
+			csv_out_str(&csv, corpus_doc_id(m->corpus, d));
+			csv_out_strn(&csv, vocab_term(&dtm->terms, dtm->col[k]), dtm->terms.len[dtm->col[k]]);
+			csv_out_double(&csv, tf[k]);
+			csv_out_double(&csv, idf[dtm->col[k]]);
+			csv_out_double(&csv, w[k]);
+			csv_out_end_row(&csv);
+		}
+	if ((rc = csv_out_commit(&csv, diag)) == 0)
+		rc = runinfo_add_output(ri, csv.name, csv.n_rows,
+					"tf-idf of every document and term present: tf weight, idf, normalised tf-idf");
+	csv_out_free(&csv);
+	if (rc)
+		return rc;
+	uint64_t rows;
+	rc = mtx_write(opts->out_dir, "tfidf.mtx", dtm, w, opts->precision,
+		       "termdrift tf-idf: rows = docs.csv order, columns = vocab.csv term_id + 1", &rows, diag);
+	if (rc == 0)
+		rc = runinfo_add_output(ri, "tfidf.mtx", rows, "tf-idf, Matrix Market coordinate (rows docs.csv, columns vocab.csv)");
+	return rc;
+}
+
+/* top_terms_by_doc.csv, or top_terms_by_day.csv when bin_starts is given. */
+static int write_top(const struct cli_opts *opts, const struct matrix *m, const struct dtm *dtm,
+		     const double *w, const int32_t *bin_starts, struct runinfo *ri, struct td_diag *diag)
+{
+	static const char *const doc_columns[] = { "doc_id", "rank", "term", "tfidf" };
+	static const char *const day_columns[] = { "date", "rank", "term", "tfidf" };
+	const char *name = bin_starts ? "top_terms_by_day.csv" : "top_terms_by_doc.csv";
+	struct csv_out csv;
+	int rc = csv_out_open(&csv, opts->out_dir, name, bin_starts ? day_columns : doc_columns, 4,
+			      opts->precision, diag);
+	if (rc)
+		return rc;
+	struct ranked *buf = NULL;
+	size_t cap = 0;
+	for (size_t d = 0; dtm && d < dtm->n_docs; d++) {
+		size_t n = rank_row(dtm, w, d, &buf, &cap);
+		if (n == SIZE_MAX) {
+			free(buf);
+			csv_out_abort(&csv);
+			csv_out_free(&csv);
+			return td_fail(diag, TD_ENOMEM, "out of memory");
+		}
+		for (size_t r = 0; r < n && r < opts->top; r++) {
+			if (bin_starts)
+				csv_out_date(&csv, bin_starts[d]);
+			else
+				csv_out_str(&csv, corpus_doc_id(m->corpus, d));
+			csv_out_uint(&csv, r + 1);
+			csv_out_strn(&csv, vocab_term(&dtm->terms, buf[r].term), dtm->terms.len[buf[r].term]);
+			csv_out_double(&csv, buf[r].value);
+			csv_out_end_row(&csv);
+		}
+	}
+	free(buf);
+	if ((rc = csv_out_commit(&csv, diag)) == 0)
+		rc = runinfo_add_output(ri, csv.name, csv.n_rows,
+					bin_starts ? "top terms of each date bin (bins weighted as documents), by tf-idf"
+						   : "top terms of each document by tf-idf");
+	csv_out_free(&csv);
+	return rc;
+}
+
+/* top_terms_by_day_wide.csv: date, then one column per term of the union of
+ * each bin's top WIDE_TOP terms (ordered by their highest tf-idf). */
+static int write_top_wide(const struct cli_opts *opts, const struct dtm *bins, const double *w,
+			  const int32_t *bin_starts, struct runinfo *ri, struct td_diag *diag)
+{
+	size_t n_terms = bins ? bins->n_terms : 0, n_cols = 0;
+	double *best = calloc(n_terms ? n_terms : 1, sizeof *best);
+	struct ranked *cols = malloc((n_terms ? n_terms : 1) * sizeof *cols), *buf = NULL;
+	double *row = calloc(n_terms ? n_terms : 1, sizeof *row);
+	const char **names = NULL;
+	size_t cap = 0;
+	int rc = 0;
+	if (!best || !cols || !row)
+		goto nomem;
+	for (size_t d = 0; bins && d < bins->n_docs; d++) {
+		size_t n = rank_row(bins, w, d, &buf, &cap);
+		if (n == SIZE_MAX)
+			goto nomem;
+		for (size_t r = 0; r < n && r < WIDE_TOP && r < opts->top; r++)
+			best[buf[r].term] = fmax(best[buf[r].term], buf[r].value);
+	}
+	for (size_t t = 0; t < n_terms; t++)
+		if (best[t] > 0)
+			cols[n_cols++] = (struct ranked){ (uint32_t)t, best[t] };
+	qsort(cols, n_cols, sizeof *cols, compare_ranked);
+	names = malloc((n_cols + 1) * sizeof *names);
+	if (!names)
+		goto nomem;
+	names[0] = "date";
+	for (size_t c = 0; c < n_cols; c++)
+		names[c + 1] = vocab_term(&bins->terms, cols[c].term);
+	struct csv_out csv;
+	if ((rc = csv_out_open(&csv, opts->out_dir, "top_terms_by_day_wide.csv", names, n_cols + 1,
+			       opts->precision, diag)))
+		goto out;
+	for (size_t d = 0; bins && d < bins->n_docs; d++) {
+		for (uint64_t k = bins->row_ptr[d]; k < bins->row_ptr[d + 1]; k++)
+			row[bins->col[k]] = w[k];
+		csv_out_date(&csv, bin_starts[d]);
+		for (size_t c = 0; c < n_cols; c++)
+			csv_out_double(&csv, row[cols[c].term]);
+		csv_out_end_row(&csv);
+		for (uint64_t k = bins->row_ptr[d]; k < bins->row_ptr[d + 1]; k++)
+			row[bins->col[k]] = 0;
+	}
+	if ((rc = csv_out_commit(&csv, diag)) == 0)
+		rc = runinfo_add_output(ri, csv.name, csv.n_rows,
+					"tf-idf by date bin, one column per top term (for gnuplot)");
+	csv_out_free(&csv);
+	goto out;
+nomem:
+	rc = td_fail(diag, TD_ENOMEM, "out of memory");
+out:
+	free(best);
+	free(cols);
+	free(buf);
+	free(row);
+	free(names);
+	return rc;
+}
+
+/* The by-date outputs: the bins' summed counts weighted as documents. */
+static int write_by_day(const struct cli_opts *opts, const struct matrix *m, struct runinfo *ri,
+			struct td_diag *diag)
+{
+	size_t n_docs = m->dtm.n_docs;
+	int32_t *dates = calloc(n_docs ? n_docs : 1, sizeof *dates), *bin_starts = NULL;
+	bool *has_date = calloc(n_docs ? n_docs : 1, sizeof *has_date);
+	double *idf = NULL, *tf = NULL, *w = NULL;
+	struct dtm bins;
+	bool have_bins = false;
+	int rc = 0;
+	if (!dates || !has_date) {
+		rc = td_fail(diag, TD_ENOMEM, "out of memory");
+		goto out;
+	}
+	for (size_t d = 0; d < n_docs; d++)
+		has_date[d] = corpus_doc_date(m->corpus, d, &dates[d]);
+	struct td_diag quiet = { 0 };
+	rc = weight_bin_rows(&m->dtm, m->included, dates, has_date, opts->bin, &bins, &bin_starts, &quiet);
+	if (rc == TD_EEMPTY)  /* no dated document: empty tables, and say so */
+		td_warn(diag, "%s; top_terms_by_day.csv is empty",
+			quiet.error ? quiet.error : "no dated document");
+	else if (rc)
+		td_fail(diag, rc, "%s", quiet.error ? quiet.error : td_strerror(rc));
+	td_diag_free(&quiet);
+	if (rc && rc != TD_EEMPTY)
+		goto out;
+	have_bins = rc == 0;
+	rc = 0;
+	if (have_bins && (weight_idf(&bins, opts->weight.idf, &idf) ||
+			  weight_apply(&bins, idf, &opts->weight, &tf, &w))) {
+		rc = td_fail(diag, TD_ENOMEM, "out of memory");
+		goto out;
+	}
+	if ((rc = write_top(opts, m, have_bins ? &bins : NULL, w, bin_starts, ri, diag)))
+		goto out;
+	rc = write_top_wide(opts, have_bins ? &bins : NULL, w, bin_starts, ri, diag);
+out:
+	if (have_bins)
+		dtm_free(&bins);
+	free(dates);
+	free(has_date);
+	free(bin_starts);
+	free(idf);
+	free(tf);
+	free(w);
+	return rc;
+}
+
+int cmd_tfidf(int argc, char **argv)
+{
+	struct cli_opts opts;
+	int rc = cli_parse(argc, argv, "tfidf", tfidf_help, CLI_TF | CLI_WEIGHT, &opts);
+	if (rc) {
+		cli_opts_free(&opts);
+		return rc < 0 ? EXIT_OK : rc;
+	}
+	struct td_diag diag = { .warn = cli_warn_cb, .ctx = &opts.quiet };
+	struct runinfo *ri = NULL;
+	struct matrix m = { 0 };
+	double *idf = NULL, *tf = NULL, *w = NULL;
+	if ((rc = runinfo_new(&ri, "tfidf", argc, argv))) {
+		td_fail(&diag, rc, "out of memory");
+		goto out;
+	}
+	if ((rc = matrix_build(&opts, ri, &m, &diag)))
+		goto out;
+	double start = runinfo_now();
+	if (weight_idf(&m.dtm, opts.weight.idf, &idf) || weight_apply(&m.dtm, idf, &opts.weight, &tf, &w)) {
+		rc = td_fail(&diag, TD_ENOMEM, "out of memory");
+		goto out;
+	}
+	runinfo_stage_time(ri, "weight", runinfo_now() - start);
+	start = runinfo_now();
+	if ((rc = matrix_write_vocab(&opts, &m, idf, ri, &diag)) ||
+	    (rc = matrix_write_counts(&opts, &m, ri, &diag)) ||
+	    (rc = write_tfidf(&opts, &m, idf, tf, w, ri, &diag)) ||
+	    (rc = write_top(&opts, &m, &m.dtm, w, NULL, ri, &diag)) ||
+	    (rc = write_by_day(&opts, &m, ri, &diag)))
+		goto out;
+	runinfo_stage_time(ri, "write", runinfo_now() - start);
+	if ((rc = matrix_record_params(ri, &opts, &m, &diag)))
+		goto out;
+	if (runinfo_param_str(ri, "tf", weight_tf_name(opts.weight.tf)) ||
+	    runinfo_param_str(ri, "idf", weight_idf_name(opts.weight.idf)) ||
+	    runinfo_param_str(ri, "norm", weight_norm_name(opts.weight.norm)) ||
+	    runinfo_param_str(ri, "bin", timeline_unit_name(opts.bin)) ||
+	    runinfo_param_int(ri, "top", opts.top)) {
+		rc = td_fail(&diag, TD_ENOMEM, "out of memory");
+		goto out;
+	}
+	rc = runinfo_write(ri, opts.out_dir, &diag);
+out:
+	free(idf);
+	free(tf);
+	free(w);
+	matrix_free(&m);
+	runinfo_free(ri);
+	cli_opts_free(&opts);
+	int status = rc ? cli_fail(&diag, rc) : EXIT_OK;
+	td_diag_free(&diag);
+	return status;
+}

@@ -1,0 +1,17 @@
+/* mtx.h - Matrix Market coordinate files (readable by scipy.io.mmread and
+ * R's Matrix::readMM): 1-based indices, one line per nonzero, rows in
+ * document order, columns in vocabulary order. */
+#ifndef TD_MTX_H
+#define TD_MTX_H
+
+#include "error.h"
+#include "tf.h"
+
+/* Writes dtm's counts ("integer general") as dir/name, or, when values is not
+ * NULL, those values ("real general", %.*g with precision digits) for the
+ * same nonzeros.  Complete or absent (outfile.h).  Returns 0 or a negative
+ * code with a message; *rows receives the number of nonzeros written. */
+int mtx_write(const char *dir, const char *name, const struct dtm *dtm, const double *values,
+	      int precision, const char *comment, uint64_t *rows, struct td_diag *diag);
+
+#endif

@@ -1,0 +1,555 @@
+/* tf.c - term counting and the document-term matrix (see tf.h). */
+#include "tf.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hash.h"
+
+struct tf_part {
+	struct tf_opts opts;
+	struct vocab vocab;          /* this part's own term ids */
+	uint32_t *stamp;             /* per term: the document that last saw it */
+	uint32_t *slot;              /* per term: its position in that document's row */
+	size_t cap_terms;
+	uint32_t cur_stamp;
+	size_t *doc;                 /* per row: the document index */
+	uint64_t *row_ptr;           /* n_rows + 1 offsets */
+	size_t n_rows, cap_rows;
+	uint32_t *col;               /* local term ids */
+	uint32_t *count;
+	size_t nnz, cap_nnz;
+	char *gram;                  /* n-gram scratch */
+	size_t gram_cap;
+	size_t *window;              /* token indices of the last ngram_max - 1 kept tokens */
+};
+
+void tf_opts_default(struct tf_opts *opts)
+{
+	memset(opts, 0, sizeof *opts);
+	opts->ngram_min = opts->ngram_max = 1;
+	opts->min_df.count = 1;
+	opts->max_df.is_frac = true;
+	opts->max_df.frac = 1.0;
+}
+
+int df_bound_parse(const char *text, struct df_bound *bound)
+{
+	char *end;
+	errno = 0;
+	memset(bound, 0, sizeof *bound);
+	if (strchr(text, '.') || strchr(text, 'e') || strchr(text, 'E')) {
+		double v = strtod(text, &end);
+		if (errno || end == text || *end || !isfinite(v) || v < 0 || v > 1)
+			return TD_EINVAL;
+		bound->is_frac = true;
+		bound->frac = v;
+		return 0;
+	}
+	if (text[0] == '-' || text[0] == '+')
+		return TD_EINVAL;
+	unsigned long long v = strtoull(text, &end, 10);
+	if (errno || end == text || *end)
+		return TD_EINVAL;
+	bound->count = v;
+	return 0;
+}
+
+int ngram_parse(const char *text, unsigned *min, unsigned *max)
+{
+	char *end;
+	errno = 0;
+	long lo = strtol(text, &end, 10), hi = lo;
+	if (errno || end == text)
+		return TD_EINVAL;
+	if (*end == ':') {
+		const char *rest = end + 1;
+		hi = strtol(rest, &end, 10);
+		if (errno || end == rest)
+			return TD_EINVAL;
+	}
+	if (*end || lo < 1 || hi > 3 || lo > hi)
+		return TD_EINVAL;
+	*min = (unsigned)lo;
+	*max = (unsigned)hi;
+	return 0;
+}
+
+int tf_part_new(struct tf_part **out, const struct tf_opts *opts)
+{
+	struct tf_part *p = calloc(1, sizeof *p);
+	if (!p)
+		return TD_ENOMEM;
+	p->opts = *opts;
+	vocab_init(&p->vocab);
+	p->row_ptr = malloc(sizeof *p->row_ptr);
+	p->window = malloc(3 * sizeof *p->window);
+	if (!p->row_ptr || !p->window) {
+		tf_part_free(p);
+		return TD_ENOMEM;
+	}
+	p->row_ptr[0] = 0;
+	*out = p;
+	return 0;
+}
+
+void tf_part_free(struct tf_part *p)
+{
+	if (!p)
+		return;
+	vocab_free(&p->vocab);
+	free(p->stamp);
+	free(p->slot);
+	free(p->doc);
+	free(p->row_ptr);
+	free(p->col);
+	free(p->count);
+	free(p->gram);
+	free(p->window);
+	free(p);
+}
+
+static int grow_array(void **items, size_t *cap, size_t need, size_t size)
+{
+	if (need <= *cap)
+		return 0;
+	size_t new_cap = *cap ? *cap : 256;
+	while (new_cap < need)
+		new_cap *= 2;
+	void *grown = realloc(*items, new_cap * size);
+	if (!grown)
+		return TD_ENOMEM;
+	*items = grown;
+	*cap = new_cap;
+	return 0;
+}
+
+/* Grows the parallel col/count arrays to hold need entries; both or neither. */
+static int grow_entries(uint32_t **col, uint32_t **count, size_t *cap, size_t need)
+{
+	if (need <= *cap)
+		return 0;
+	size_t new_cap = *cap ? *cap : 1024;
+	while (new_cap < need)
+		new_cap *= 2;
+	uint32_t *c = realloc(*col, new_cap * sizeof *c);
+	if (!c)
+		return TD_ENOMEM;
+	*col = c;
+	uint32_t *n = realloc(*count, new_cap * sizeof *n);
+	if (!n)
+		return TD_ENOMEM;
+	*count = n;
+	*cap = new_cap;
+	return 0;
+}
+
+/* Counts one occurrence of a term in the current row. */
+static int count_term(struct tf_part *p, const char *term, size_t len, uint64_t row_start)
+{
+	uint32_t id;
+	int rc = vocab_intern(&p->vocab, term, len, hash_bytes(term, len, 0), &id);
+	if (rc)
+		return rc;
+	if (id >= p->cap_terms) {
+		size_t cap = p->vocab.cap_terms;
+		uint32_t *stamp = realloc(p->stamp, cap * sizeof *stamp);
+		if (!stamp)
+			return TD_ENOMEM;
+		p->stamp = stamp;
+		uint32_t *slot = realloc(p->slot, cap * sizeof *slot);
+		if (!slot)
+			return TD_ENOMEM;
+		p->slot = slot;
+		memset(p->stamp + p->cap_terms, 0, (cap - p->cap_terms) * sizeof *stamp);
+		p->cap_terms = cap;
+	}
+	if (p->stamp[id] == p->cur_stamp) {
+		p->count[row_start + p->slot[id]]++;
+		return 0;
+	}
+	if (grow_entries(&p->col, &p->count, &p->cap_nnz, p->nnz + 1))
+		return TD_ENOMEM;
+	p->stamp[id] = p->cur_stamp;
+	p->slot[id] = (uint32_t)(p->nnz - row_start);
+	p->col[p->nnz] = id;
+	p->count[p->nnz] = 1;
+	p->nnz++;
+	return 0;
+}
+
+/* Counts the n-gram made of the window's last n-1 tokens and token last. */
+static int count_ngram(struct tf_part *p, const struct token_list *tokens, const size_t *idx, unsigned n,
+		       uint64_t row_start)
+{
+	size_t len = n - 1;
+	for (unsigned k = 0; k < n; k++)
+		len += tokens->items[idx[k]].len;
+	if (len > p->gram_cap) {
+		char *gram = realloc(p->gram, len);
+		if (!gram)
+			return TD_ENOMEM;
+		p->gram = gram;
+		p->gram_cap = len;
+	}
+	size_t at = 0;
+	for (unsigned k = 0; k < n; k++) {
+		if (k)
+			p->gram[at++] = ' ';
+		memcpy(p->gram + at, token_str(tokens, idx[k]), tokens->items[idx[k]].len);
+		at += tokens->items[idx[k]].len;
+	}
+	return count_term(p, p->gram, len, row_start);
+}
+
+int tf_part_add(struct tf_part *p, size_t doc_index, const struct token_list *tokens)
+{
+	if (grow_array((void **)&p->doc, &p->cap_rows, p->n_rows + 1, sizeof *p->doc))
+		return TD_ENOMEM;
+	uint64_t *row_ptr = realloc(p->row_ptr, (p->cap_rows + 1) * sizeof *row_ptr);
+	if (!row_ptr)
+		return TD_ENOMEM;
+	p->row_ptr = row_ptr;
+	if (++p->cur_stamp == 0) {  /* 2^32 documents: forget the stamps */
+		memset(p->stamp, 0, p->cap_terms * sizeof *p->stamp);
+		p->cur_stamp = 1;
+	}
+	uint64_t row_start = p->nnz;
+	unsigned nmin = p->opts.ngram_min, nmax = p->opts.ngram_max;
+	size_t idx[3];          /* the last nmax kept tokens, oldest first */
+	size_t have = 0;        /* how many of them are in idx */
+	uint32_t sentence = 0;
+	int rc = 0;
+	for (size_t i = 0; i < tokens->n && rc == 0; i++) {
+		const struct token *t = &tokens->items[i];
+		if (t->flags & TOKEN_STOP)
+			continue;
+		if (t->sentence != sentence && !p->opts.ngram_across_sentences)
+			have = 0;
+		sentence = t->sentence;
+		if (have == nmax) {
+			memmove(idx, idx + 1, (nmax - 1) * sizeof *idx);
+			have--;
+		}
+		idx[have++] = i;
+		for (unsigned n = nmin; n <= nmax && rc == 0; n++) {
+			if (n > have)
+				break;
+			if (n == 1)
+				rc = count_term(p, token_str(tokens, i), t->len, row_start);
+			else
+				rc = count_ngram(p, tokens, idx + have - n, n, row_start);
+		}
+	}
+	if (rc) {  /* drop the partial row */
+		p->nnz = row_start;
+		return rc;
+	}
+	p->doc[p->n_rows++] = doc_index;
+	p->row_ptr[p->n_rows] = p->nnz;
+	return 0;
+}
+
+/* ---- merging ---------------------------------------------------------- */
+
+struct term_ref {
+	const struct vocab *v;
+	uint32_t id;
+};
+
+/* Byte order of UTF-8 strings = code point order (what Python sorts by). */
+static int compare_terms(const void *a, const void *b)
+{
+	const struct term_ref *x = a, *y = b;
+	uint32_t lx = x->v->len[x->id], ly = y->v->len[y->id];
+	int c = memcmp(vocab_term(x->v, x->id), vocab_term(y->v, y->id), lx < ly ? lx : ly);
+	if (c)
+		return c;
+	return (lx > ly) - (lx < ly);
+}
+
+struct entry {
+	uint32_t col;
+	uint32_t count;
+};
+
+static int compare_entries(const void *a, const void *b)
+{
+	const struct entry *x = a, *y = b;
+	return (x->col > y->col) - (x->col < y->col);
+}
+
+/* cf descending, then term order (ranks ascending). */
+struct cf_rank {
+	uint64_t cf;
+	uint32_t rank;
+};
+
+static int compare_cf(const void *a, const void *b)
+{
+	const struct cf_rank *x = a, *y = b;
+	if (x->cf != y->cf)
+		return x->cf < y->cf ? 1 : -1;
+	return (x->rank > y->rank) - (x->rank < y->rank);
+}
+
+static int compare_rank(const void *a, const void *b)
+{
+	const struct cf_rank *x = a, *y = b;
+	return (x->rank > y->rank) - (x->rank < y->rank);
+}
+
+/* Reads a vocabulary file into v (file order); duplicates are an error. */
+static int read_vocab_file(struct vocab *v, const char *path, struct td_diag *diag)
+{
+	FILE *fp = fopen(path, "rb");
+	if (!fp)
+		return td_fail(diag, TD_ENOENT, "cannot open '%s': %s", path, strerror(errno));
+	char *line = NULL;
+	size_t cap = 0, lineno = 0;
+	ssize_t n;
+	int rc = 0;
+	while ((n = getline(&line, &cap, fp)) >= 0) {
+		lineno++;
+		while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+			n--;
+		if (n == 0)
+			continue;
+		uint64_t h = hash_bytes(line, (size_t)n, 0);
+		if (vocab_find(v, line, (size_t)n, h) != VOCAB_NONE) {
+			line[n] = '\0';
+			rc = td_fail(diag, TD_EFORMAT, "'%s' line %zu: term '%s' is listed twice", path, lineno, line);
+			break;
+		}
+		uint32_t id;
+		if ((rc = vocab_intern(v, line, (size_t)n, h, &id))) {
+			td_fail(diag, rc, "out of memory");
+			break;
+		}
+	}
+	if (!rc && ferror(fp))
+		rc = td_fail(diag, TD_EIO, "cannot read '%s': %s", path, strerror(errno));
+	free(line);
+	fclose(fp);
+	if (!rc && v->n_terms == 0)
+		rc = td_fail(diag, TD_EEMPTY, "'%s': the vocabulary file holds no terms", path);
+	return rc;
+}
+
+static double bound_value(const struct df_bound *b, size_t n_docs)
+{
+	return b->is_frac ? b->frac * (double)n_docs : (double)b->count;
+}
+
+struct merge {
+	struct vocab all;        /* every term of every part */
+	uint32_t **to_all;       /* per part: local id -> id in all */
+	uint32_t *final;         /* id in all -> final id, or VOCAB_NONE */
+	uint64_t *df, *cf;       /* per id in all */
+	struct { uint32_t part; size_t row; } *where;  /* per document */
+};
+
+static void merge_free(struct merge *m, size_t n_parts)
+{
+	vocab_free(&m->all);
+	if (m->to_all)
+		for (size_t i = 0; i < n_parts; i++)
+			free(m->to_all[i]);
+	free(m->to_all);
+	free(m->final);
+	free(m->df);
+	free(m->cf);
+	free(m->where);
+}
+
+/* Chooses the final terms and their ids: m->final. */
+static int choose_terms(struct merge *m, struct dtm *out, const struct tf_opts *opts,
+			struct td_diag *diag)
+{
+	size_t n_all = m->all.n_terms;
+	m->final = malloc((n_all ? n_all : 1) * sizeof *m->final);
+	if (!m->final)
+		return td_fail(diag, TD_ENOMEM, "out of memory");
+	for (size_t i = 0; i < n_all; i++)
+		m->final[i] = VOCAB_NONE;
+
+	if (opts->vocab_file) {  /* imposed: file order, no pruning (as scikit-learn) */
+		int rc = read_vocab_file(&out->terms, opts->vocab_file, diag);
+		if (rc)
+			return rc;
+		for (size_t i = 0; i < n_all; i++)
+			m->final[i] = vocab_find(&out->terms, vocab_term(&m->all, (uint32_t)i), m->all.len[i],
+						 m->all.hash[i]);
+		return 0;
+	}
+
+	double low = bound_value(&opts->min_df, out->n_included);
+	double high = bound_value(&opts->max_df, out->n_included);
+	if (high < low)
+		return td_fail(diag, TD_EINVAL, "max_df corresponds to fewer documents (%g) than min_df (%g)",
+			       high, low);
+	struct term_ref *sorted = malloc((n_all ? n_all : 1) * sizeof *sorted);
+	if (!sorted)
+		return td_fail(diag, TD_ENOMEM, "out of memory");
+	for (size_t i = 0; i < n_all; i++)
+		sorted[i] = (struct term_ref){ &m->all, (uint32_t)i };
+	qsort(sorted, n_all, sizeof *sorted, compare_terms);
+
+	/* Terms that pass the df bounds, in term order. */
+	struct cf_rank *kept = malloc((n_all ? n_all : 1) * sizeof *kept);
+	if (!kept) {
+		free(sorted);
+		return td_fail(diag, TD_ENOMEM, "out of memory");
+	}
+	size_t n_kept = 0;
+	for (size_t r = 0; r < n_all; r++) {
+		uint32_t id = sorted[r].id;
+		double df = (double)m->df[id];
+		if (m->df[id] > 0 && df >= low && df <= high)
+			kept[n_kept++] = (struct cf_rank){ m->cf[id], (uint32_t)r };
+	}
+	if (opts->max_features && n_kept > opts->max_features) {
+		qsort(kept, n_kept, sizeof *kept, compare_cf);
+		n_kept = opts->max_features;
+		/* back to term order, so that ids follow the sorted vocabulary */
+		qsort(kept, n_kept, sizeof *kept, compare_rank);
+	}
+	int rc = 0;
+	if (n_kept == 0)
+		rc = td_fail(diag, TD_EEMPTY, "no terms remain after pruning (min_df, max_df, max_features)");
+	for (size_t k = 0; k < n_kept && rc == 0; k++) {
+		uint32_t id = sorted[kept[k].rank].id, final_id;
+		if ((rc = vocab_intern(&out->terms, vocab_term(&m->all, id), m->all.len[id], m->all.hash[id],
+				       &final_id)))
+			td_fail(diag, rc, "out of memory");
+		m->final[id] = final_id;
+	}
+	free(kept);
+	free(sorted);
+	return rc;
+}
+
+int tf_build(struct dtm *out, struct tf_part *const *parts, size_t n_parts, const bool *included,
+	     size_t n_docs, const struct tf_opts *opts, struct td_diag *diag)
+{
+	struct merge m = { 0 };
+	struct entry *row = NULL;
+	size_t row_cap = 0;
+	int rc = 0;
+	memset(out, 0, sizeof *out);
+	vocab_init(&out->terms);
+	vocab_init(&m.all);
+	out->n_docs = n_docs;
+	for (size_t d = 0; d < n_docs; d++)
+		out->n_included += included[d];
+
+	/* 1. One vocabulary over all parts, and where each document's row is. */
+	m.to_all = calloc(n_parts ? n_parts : 1, sizeof *m.to_all);
+	m.where = malloc((n_docs ? n_docs : 1) * sizeof *m.where);
+	if (!m.to_all || !m.where)
+		goto nomem;
+	for (size_t d = 0; d < n_docs; d++)
+		m.where[d].part = UINT32_MAX;
+	for (size_t pi = 0; pi < n_parts; pi++) {
+		const struct tf_part *p = parts[pi];
+		m.to_all[pi] = malloc((p->vocab.n_terms ? p->vocab.n_terms : 1) * sizeof **m.to_all);
+		if (!m.to_all[pi])
+			goto nomem;
+		for (size_t l = 0; l < p->vocab.n_terms; l++)
+			if ((rc = vocab_intern(&m.all, vocab_term(&p->vocab, (uint32_t)l), p->vocab.len[l],
+					       p->vocab.hash[l], &m.to_all[pi][l])))
+				goto fail;
+		for (size_t r = 0; r < p->n_rows; r++)
+			if (p->doc[r] < n_docs) {
+				m.where[p->doc[r]].part = (uint32_t)pi;
+				m.where[p->doc[r]].row = r;
+			}
+	}
+
+	/* 2. df and cf over the included documents. */
+	size_t n_all = m.all.n_terms;
+	m.df = calloc(n_all ? n_all : 1, sizeof *m.df);
+	m.cf = calloc(n_all ? n_all : 1, sizeof *m.cf);
+	if (!m.df || !m.cf)
+		goto nomem;
+	for (size_t d = 0; d < n_docs; d++) {
+		if (!included[d] || m.where[d].part == UINT32_MAX)
+			continue;
+		const struct tf_part *p = parts[m.where[d].part];
+		size_t r = m.where[d].row;
+		for (uint64_t k = p->row_ptr[r]; k < p->row_ptr[r + 1]; k++) {
+			uint32_t id = m.to_all[m.where[d].part][p->col[k]];
+			m.df[id]++;
+			m.cf[id] += p->count[k];
+		}
+	}
+
+	/* 3. The final vocabulary. */
+	if ((rc = choose_terms(&m, out, opts, diag)))
+		goto out;
+	out->n_terms = out->terms.n_terms;
+	out->df = calloc(out->n_terms, sizeof *out->df);
+	out->cf = calloc(out->n_terms, sizeof *out->cf);
+	out->row_ptr = malloc((n_docs + 1) * sizeof *out->row_ptr);
+	if (!out->df || !out->cf || !out->row_ptr)
+		goto nomem;
+	for (size_t i = 0; i < n_all; i++)
+		if (m.final[i] != VOCAB_NONE) {
+			out->df[m.final[i]] = m.df[i];
+			out->cf[m.final[i]] = m.cf[i];
+		}
+
+	/* 4. The rows, in final ids. */
+	size_t nnz_cap = 0;
+	out->row_ptr[0] = 0;
+	for (size_t d = 0; d < n_docs; d++) {
+		uint64_t start = out->row_ptr[d], n = 0;
+		if (included[d] && m.where[d].part != UINT32_MAX) {
+			uint32_t pi = m.where[d].part;
+			const struct tf_part *p = parts[pi];
+			size_t r = m.where[d].row;
+			uint64_t len = p->row_ptr[r + 1] - p->row_ptr[r];
+			if (grow_array((void **)&row, &row_cap, len, sizeof *row))
+				goto nomem;
+			for (uint64_t k = p->row_ptr[r]; k < p->row_ptr[r + 1]; k++) {
+				uint32_t f = m.final[m.to_all[pi][p->col[k]]];
+				if (f != VOCAB_NONE)
+					row[n++] = (struct entry){ f, p->count[k] };
+			}
+			qsort(row, n, sizeof *row, compare_entries);
+			if (grow_entries(&out->col, &out->count, &nnz_cap, start + n))
+				goto nomem;
+			for (uint64_t k = 0; k < n; k++) {
+				out->col[start + k] = row[k].col;
+				out->count[start + k] = row[k].count;
+			}
+		}
+		out->row_ptr[d + 1] = start + n;
+	}
+	goto out;
+nomem:
+	rc = TD_ENOMEM;
+fail:
+	td_fail(diag, rc, rc == TD_ENOMEM ? "out of memory" : "too many distinct terms");
+out:
+	free(row);
+	merge_free(&m, n_parts);
+	if (rc)
+		dtm_free(out);
+	return rc;
+}
+
+void dtm_free(struct dtm *dtm)
+{
+	free(dtm->row_ptr);
+	free(dtm->col);
+	free(dtm->count);
+	free(dtm->df);
+	free(dtm->cf);
+	vocab_free(&dtm->terms);
+	memset(dtm, 0, sizeof *dtm);
+	vocab_init(&dtm->terms);
+}

@@ -1,0 +1,48 @@
+/* vocab.h - terms interned once.
+ *
+ * An open-addressing hash table (linear probing, power-of-two size, at most
+ * half full) over an arena of NUL-terminated strings: interning a term that is
+ * already known allocates nothing, and a new term costs one copy into the
+ * arena.  Ids are dense, in order of first interning.  Strings are reached by
+ * offset, so the arena can grow.
+ */
+#ifndef TD_VOCAB_H
+#define TD_VOCAB_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define VOCAB_NONE UINT32_MAX  /* "no such term" */
+
+struct vocab {
+	char *arena;           /* the strings, each followed by a NUL */
+	size_t arena_len, arena_cap;
+	uint64_t *offset;      /* per id: offset of its string in the arena */
+	uint32_t *len;         /* per id: length in bytes */
+	uint64_t *hash;        /* per id: hash_bytes(string, len, 0) */
+	size_t n_terms, cap_terms;
+	uint32_t *slots;       /* id + 1, or 0 for an empty slot */
+	size_t n_slots;
+};
+
+/* Prepares an empty vocabulary (nothing allocated until the first term). */
+void vocab_init(struct vocab *v);
+
+/* Returns the id of the term (len bytes, any bytes but NUL), adding it if new.
+ * hash must be hash_bytes(term, len, 0) (callers that hash anyway pass it on).
+ * Returns 0 and sets *id, or TD_ENOMEM (the vocabulary is unchanged), or
+ * TD_EINVAL when the vocabulary already holds UINT32_MAX - 1 terms. */
+int vocab_intern(struct vocab *v, const char *term, size_t len, uint64_t hash, uint32_t *id);
+
+/* The id of a term, or VOCAB_NONE. */
+uint32_t vocab_find(const struct vocab *v, const char *term, size_t len, uint64_t hash);
+
+/* The NUL-terminated string of an id (valid until the next vocab_intern). */
+static inline const char *vocab_term(const struct vocab *v, uint32_t id)
+{
+	return v->arena + v->offset[id];
+}
+
+void vocab_free(struct vocab *v);
+
+#endif
