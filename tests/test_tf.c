@@ -1,0 +1,293 @@
+/* test_tf.c - term counting, n-grams, pruning and the merged matrix. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "tf.h"
+#include "tokens_fixture.h"
+
+/* Builds a matrix from docs (token specs), all counted by one part, or by
+ * n_parts parts taking documents round-robin in reverse order. */
+static int build(struct dtm *dtm, const char *const *docs, size_t n_docs, const struct tf_opts *opts,
+		 size_t n_parts, const bool *included, struct td_diag *diag)
+{
+	struct tf_part *parts[4];
+	bool all[16];
+	for (size_t i = 0; i < n_docs; i++)
+		all[i] = true;
+	for (size_t p = 0; p < n_parts; p++)
+		assert_int_equal(tf_part_new(&parts[p], opts), 0);
+	for (size_t k = 0; k < n_docs; k++) {
+		size_t d = n_parts > 1 ? n_docs - 1 - k : k;
+		struct token_list list;
+		fixture_tokens(&list, docs[d]);
+		assert_int_equal(tf_part_add(parts[k % n_parts], d, &list), 0);
+		token_list_free(&list);
+	}
+	int rc = tf_build(dtm, parts, n_parts, included ? included : all, n_docs, opts, diag);
+	for (size_t p = 0; p < n_parts; p++)
+		tf_part_free(parts[p]);
+	return rc;
+}
+
+/* The matrix as text: "term:count ..." per row, rows separated by " / ". */
+static const char *render(const struct dtm *dtm)
+{
+	static char out[1024];
+	size_t at = 0;
+	out[0] = '\0';
+	for (size_t d = 0; d < dtm->n_docs; d++) {
+		if (d)
+			at += (size_t)snprintf(out + at, sizeof out - at, " /");
+		for (uint64_t k = dtm->row_ptr[d]; k < dtm->row_ptr[d + 1]; k++)
+			at += (size_t)snprintf(out + at, sizeof out - at, " %s:%u", vocab_term(&dtm->terms, dtm->col[k]),
+					       dtm->count[k]);
+	}
+	return out;
+}
+
+static const char *render_vocab(const struct dtm *dtm)
+{
+	static char out[1024];
+	size_t at = 0;
+	out[0] = '\0';
+	for (size_t t = 0; t < dtm->n_terms; t++)
+		at += (size_t)snprintf(out + at, sizeof out - at, "%s%s(%llu,%llu)", t ? " " : "",
+				       vocab_term(&dtm->terms, (uint32_t)t), (unsigned long long)dtm->df[t],
+				       (unsigned long long)dtm->cf[t]);
+	return out;
+}
+
+static void test_tf__counts_df_cf_and_sorted_ids(void **state)
+{
+	(void)state;
+	const char *docs[] = { "b a b", "c a", "" };
+	struct tf_opts opts;
+	tf_opts_default(&opts);
+	struct dtm dtm;
+	assert_int_equal(build(&dtm, docs, 3, &opts, 1, NULL, NULL), 0);
+	assert_string_equal(render_vocab(&dtm), "a(2,2) b(1,2) c(1,1)");
+	assert_string_equal(render(&dtm), " a:1 b:2 / a:1 c:1 /");
+	assert_int_equal(dtm.n_included, 3);  /* the empty document counts */
+	dtm_free(&dtm);
+}
+
+static void test_tf__byte_order_is_code_point_order(void **state)
+{
+	(void)state;
+	const char *docs[] = { "été zebra Zulu apple éa" };
+	struct tf_opts opts;
+	tf_opts_default(&opts);
+	struct dtm dtm;
+	assert_int_equal(build(&dtm, docs, 1, &opts, 1, NULL, NULL), 0);
+	assert_string_equal(render_vocab(&dtm), "Zulu(1,1) apple(1,1) zebra(1,1) éa(1,1) été(1,1)");
+	dtm_free(&dtm);
+}
+
+static void test_tf__ngrams_stay_within_sentences(void **state)
+{
+	(void)state;
+	const char *docs[] = { "a b | c" };
+	struct tf_opts opts;
+	tf_opts_default(&opts);
+	opts.ngram_max = 2;
+	struct dtm dtm;
+	assert_int_equal(build(&dtm, docs, 1, &opts, 1, NULL, NULL), 0);
+	assert_string_equal(render(&dtm), " a:1 a b:1 b:1 c:1");
+	dtm_free(&dtm);
+	opts.ngram_across_sentences = true;
+	assert_int_equal(build(&dtm, docs, 1, &opts, 1, NULL, NULL), 0);
+	assert_string_equal(render(&dtm), " a:1 a b:1 b:1 b c:1 c:1");
+	dtm_free(&dtm);
+}
+
+static void test_tf__ngrams_skip_stopwords_and_respect_min(void **state)
+{
+	(void)state;
+	const char *docs[] = { "a *the b c a *of b" };
+	struct tf_opts opts;
+	tf_opts_default(&opts);
+	opts.ngram_min = 2;
+	opts.ngram_max = 3;
+	struct dtm dtm;
+	assert_int_equal(build(&dtm, docs, 1, &opts, 1, NULL, NULL), 0);
+	assert_string_equal(render(&dtm), " a b:2 a b c:1 b c:1 b c a:1 c a:1 c a b:1");
+	dtm_free(&dtm);
+}
+
+static void test_tf__min_df_max_df_counts_and_fractions(void **state)
+{
+	(void)state;
+	const char *docs[] = { "a b c", "a b", "a d", "a" };
+	struct tf_opts opts;
+	struct dtm dtm;
+	tf_opts_default(&opts);
+	opts.min_df.count = 2;
+	assert_int_equal(build(&dtm, docs, 4, &opts, 1, NULL, NULL), 0);
+	assert_string_equal(render_vocab(&dtm), "a(4,4) b(2,2)");
+	dtm_free(&dtm);
+
+	tf_opts_default(&opts);
+	assert_int_equal(df_bound_parse("0.75", &opts.max_df), 0);  /* df <= 3 */
+	assert_int_equal(build(&dtm, docs, 4, &opts, 1, NULL, NULL), 0);
+	assert_string_equal(render_vocab(&dtm), "b(2,2) c(1,1) d(1,1)");
+	assert_string_equal(render(&dtm), " b:1 c:1 / b:1 / d:1 /");
+	dtm_free(&dtm);
+
+	tf_opts_default(&opts);
+	assert_int_equal(df_bound_parse("0.5", &opts.min_df), 0);  /* df >= 2 */
+	assert_int_equal(df_bound_parse("3", &opts.max_df), 0);
+	assert_int_equal(build(&dtm, docs, 4, &opts, 1, NULL, NULL), 0);
+	assert_string_equal(render_vocab(&dtm), "b(2,2)");
+	dtm_free(&dtm);
+}
+
+static void test_tf__max_features_ties_by_term_order(void **state)
+{
+	(void)state;
+	const char *docs[] = { "d d c c b a a a" };
+	struct tf_opts opts;
+	tf_opts_default(&opts);
+	opts.max_features = 2;  /* a:3 first, then c and d tie at 2: c wins */
+	struct dtm dtm;
+	assert_int_equal(build(&dtm, docs, 1, &opts, 1, NULL, NULL), 0);
+	assert_string_equal(render_vocab(&dtm), "a(1,3) c(1,2)");
+	dtm_free(&dtm);
+}
+
+static void test_tf__bad_bounds_and_empty_results_are_errors(void **state)
+{
+	(void)state;
+	const char *docs[] = { "a b", "a" };
+	struct tf_opts opts;
+	struct dtm dtm;
+	struct td_diag diag = { 0 };
+	tf_opts_default(&opts);
+	opts.min_df.count = 2;
+	opts.max_df.is_frac = false;
+	opts.max_df.count = 1;
+	assert_int_equal(build(&dtm, docs, 2, &opts, 1, NULL, &diag), TD_EINVAL);
+	assert_string_equal(diag.error, "max_df corresponds to fewer documents (1) than min_df (2)");
+	const char *disjoint[] = { "a b", "c" };
+	tf_opts_default(&opts);
+	opts.min_df.count = 2;
+	assert_int_equal(build(&dtm, disjoint, 2, &opts, 1, NULL, &diag), TD_EEMPTY);
+	assert_string_equal(diag.error, "no terms remain after pruning (min_df, max_df, max_features)");
+	td_diag_free(&diag);
+}
+
+static void test_tf__excluded_documents_have_zero_rows(void **state)
+{
+	(void)state;
+	const char *docs[] = { "a b", "b c", "c" };
+	bool included[] = { true, false, true };
+	struct tf_opts opts;
+	tf_opts_default(&opts);
+	struct dtm dtm;
+	assert_int_equal(build(&dtm, docs, 3, &opts, 1, included, NULL), 0);
+	assert_int_equal(dtm.n_included, 2);
+	assert_string_equal(render_vocab(&dtm), "a(1,1) b(1,1) c(1,1)");
+	assert_string_equal(render(&dtm), " a:1 b:1 / / c:1");
+	dtm_free(&dtm);
+}
+
+static void test_tf__parts_merge_to_the_same_matrix(void **state)
+{
+	(void)state;
+	const char *docs[] = { "x y z x", "y | q r", "", "z z a b c", "b a y", "c c c" };
+	struct tf_opts opts;
+	tf_opts_default(&opts);
+	opts.ngram_max = 2;
+	struct dtm one, three;
+	assert_int_equal(build(&one, docs, 6, &opts, 1, NULL, NULL), 0);
+	assert_int_equal(build(&three, docs, 6, &opts, 3, NULL, NULL), 0);
+	char expect[1024];
+	snprintf(expect, sizeof expect, "%s", render(&one));
+	assert_string_equal(render(&three), expect);
+	snprintf(expect, sizeof expect, "%s", render_vocab(&one));
+	assert_string_equal(render_vocab(&three), expect);
+	assert_memory_equal(one.row_ptr, three.row_ptr, 7 * sizeof *one.row_ptr);
+	dtm_free(&one);
+	dtm_free(&three);
+}
+
+static void test_tf__imposed_vocabulary_keeps_file_order(void **state)
+{
+	(void)state;
+	char path[] = "/tmp/td_vocab_XXXXXX";
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, "zeta\nalpha\r\nnever\n\n", 19), 19);
+	close(fd);
+	const char *docs[] = { "alpha zeta zeta beta" };
+	struct tf_opts opts;
+	tf_opts_default(&opts);
+	opts.vocab_file = path;
+	opts.min_df.count = 5;  /* ignored with an imposed vocabulary, as in scikit-learn */
+	struct dtm dtm;
+	assert_int_equal(build(&dtm, docs, 1, &opts, 1, NULL, NULL), 0);
+	assert_string_equal(render_vocab(&dtm), "zeta(1,2) alpha(1,1) never(0,0)");
+	assert_string_equal(render(&dtm), " zeta:2 alpha:1");
+	dtm_free(&dtm);
+
+	FILE *fp = fopen(path, "w");
+	fputs("a\nb\na\n", fp);
+	fclose(fp);
+	struct td_diag diag = { 0 };
+	assert_int_equal(build(&dtm, docs, 1, &opts, 1, NULL, &diag), TD_EFORMAT);
+	assert_non_null(strstr(diag.error, "line 3: term 'a' is listed twice"));
+	unlink(path);
+	opts.vocab_file = path;
+	assert_int_equal(build(&dtm, docs, 1, &opts, 1, NULL, &diag), TD_ENOENT);
+	td_diag_free(&diag);
+}
+
+static void test_tf__option_parsers(void **state)
+{
+	(void)state;
+	struct df_bound b;
+	assert_int_equal(df_bound_parse("2", &b), 0);
+	assert_false(b.is_frac);
+	assert_int_equal(b.count, 2);
+	assert_int_equal(df_bound_parse("1.0", &b), 0);
+	assert_true(b.is_frac);
+	assert_true(b.frac == 1.0);
+	assert_int_equal(df_bound_parse("1.5", &b), TD_EINVAL);
+	assert_int_equal(df_bound_parse("-1", &b), TD_EINVAL);
+	assert_int_equal(df_bound_parse("2x", &b), TD_EINVAL);
+	assert_int_equal(df_bound_parse("", &b), TD_EINVAL);
+	unsigned lo, hi;
+	assert_int_equal(ngram_parse("1:2", &lo, &hi), 0);
+	assert_int_equal(lo * 10 + hi, 12);
+	assert_int_equal(ngram_parse("2", &lo, &hi), 0);
+	assert_int_equal(lo * 10 + hi, 22);
+	assert_int_equal(ngram_parse("3:1", &lo, &hi), TD_EINVAL);
+	assert_int_equal(ngram_parse("1:4", &lo, &hi), TD_EINVAL);
+	assert_int_equal(ngram_parse("0:1", &lo, &hi), TD_EINVAL);
+	assert_int_equal(ngram_parse("1:", &lo, &hi), TD_EINVAL);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_tf__counts_df_cf_and_sorted_ids),
+		cmocka_unit_test(test_tf__byte_order_is_code_point_order),
+		cmocka_unit_test(test_tf__ngrams_stay_within_sentences),
+		cmocka_unit_test(test_tf__ngrams_skip_stopwords_and_respect_min),
+		cmocka_unit_test(test_tf__min_df_max_df_counts_and_fractions),
+		cmocka_unit_test(test_tf__max_features_ties_by_term_order),
+		cmocka_unit_test(test_tf__bad_bounds_and_empty_results_are_errors),
+		cmocka_unit_test(test_tf__excluded_documents_have_zero_rows),
+		cmocka_unit_test(test_tf__parts_merge_to_the_same_matrix),
+		cmocka_unit_test(test_tf__imposed_vocabulary_keeps_file_order),
+		cmocka_unit_test(test_tf__option_parsers),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,82 @@
+/* test_vocab.c - term interning: growth, collisions, lookups. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <string.h>
+
+#include "hash.h"
+#include "vocab.h"
+
+static uint32_t intern(struct vocab *v, const char *s)
+{
+	uint32_t id = VOCAB_NONE;
+	assert_int_equal(vocab_intern(v, s, strlen(s), hash_bytes(s, strlen(s), 0), &id), 0);
+	return id;
+}
+
+static void test_vocab__ids_are_dense_in_first_seen_order(void **state)
+{
+	(void)state;
+	struct vocab v;
+	vocab_init(&v);
+	assert_int_equal(intern(&v, "backstop"), 0);
+	assert_int_equal(intern(&v, "kyiv's"), 1);
+	assert_int_equal(intern(&v, "backstop"), 0);
+	assert_int_equal(intern(&v, ""), 2);
+	assert_int_equal(v.n_terms, 3);
+	assert_string_equal(vocab_term(&v, 1), "kyiv's");
+	assert_int_equal(vocab_find(&v, "kyiv's", 6, hash_bytes("kyiv's", 6, 0)), 1);
+	assert_int_equal(vocab_find(&v, "kyiv", 4, hash_bytes("kyiv", 4, 0)), VOCAB_NONE);
+	vocab_free(&v);
+}
+
+static void test_vocab__grows_past_many_rehashes(void **state)
+{
+	(void)state;
+	struct vocab v;
+	vocab_init(&v);
+	char buf[32];
+	for (uint32_t i = 0; i < 200000; i++) {
+		snprintf(buf, sizeof buf, "term%u", i);
+		assert_int_equal(intern(&v, buf), i);
+	}
+	for (uint32_t i = 0; i < 200000; i += 997) {
+		snprintf(buf, sizeof buf, "term%u", i);
+		assert_int_equal(intern(&v, buf), i);
+		assert_string_equal(vocab_term(&v, i), buf);
+	}
+	assert_true(2 * v.n_terms <= v.n_slots);
+	vocab_free(&v);
+}
+
+static void test_vocab__equal_hashes_do_not_merge_terms(void **state)
+{
+	(void)state;
+	/* Force collisions: every term gets the same hash, so the table must
+	 * tell them apart by their bytes. */
+	struct vocab v;
+	vocab_init(&v);
+	const char *terms[] = { "a", "b", "ab", "ba", "a b" };
+	uint32_t id;
+	for (uint32_t i = 0; i < 5; i++) {
+		assert_int_equal(vocab_intern(&v, terms[i], strlen(terms[i]), 42, &id), 0);
+		assert_int_equal(id, i);
+	}
+	for (uint32_t i = 0; i < 5; i++)
+		assert_int_equal(vocab_find(&v, terms[i], strlen(terms[i]), 42), i);
+	vocab_free(&v);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_vocab__ids_are_dense_in_first_seen_order),
+		cmocka_unit_test(test_vocab__grows_past_many_rehashes),
+		cmocka_unit_test(test_vocab__equal_hashes_do_not_merge_terms),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
