@@ -47,7 +47,7 @@ EMBED := embedded_stopwords_en data/stopwords/en.txt embedded_boilerplate_en dat
 LIB := $(BUILD)/libtermdrift.a
 BIN := $(BUILD)/termdrift
 
-.PHONY: all test unit e2e run bench deps clean
+.PHONY: all test unit e2e oracle run bench deps clean
 all: $(BIN)
 
 deps:
@@ -84,13 +84,13 @@ $(BIN): $(CLI_OBJ) $(LIB)
 
 $(BUILD)/tests/%: tests/%.c $(LIB) | $(BUILD)/.deps-ok
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -MMD -MP $(LDFLAGS) -o $@ $< $(LIB) $(LIBS) -lcmocka
+	$(CC) $(ALL_CFLAGS) -Itests -MMD -MP $(LDFLAGS) -o $@ $< $(LIB) $(LIBS) -lcmocka
 
 $(BUILD)/bench/%: tests/bench/%.c $(LIB) | $(BUILD)/.deps-ok
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -MMD -MP $(LDFLAGS) -o $@ $< $(LIB) $(LIBS)
 
-test: unit e2e
+test: unit e2e oracle
 
 unit: $(TEST_BIN)
 	@failed=0; for t in $(TEST_BIN); do \
@@ -99,6 +99,9 @@ unit: $(TEST_BIN)
 
 e2e: $(BIN)
 	@TERMDRIFT=$(BIN) tests/e2e/run.sh
+
+oracle: $(BIN)
+	@TERMDRIFT=$(BIN) tests/oracle/run.sh
 
 run: $(BIN)
 	$(BIN) ingest -i data/seeds -o output/seeds

@@ -239,6 +239,15 @@ static int apply_option(int opt, const char *arg, const char *command, struct cl
 	}
 }
 
+/* The long name of an option value. */
+static const char *option_name(int opt)
+{
+	for (const struct option *o = long_options; o->name; o++)
+		if (o->val == opt)
+			return o->name;
+	return "?";
+}
+
 /* The number of cores, for the default --threads. */
 static unsigned default_threads(void)
 {
@@ -276,8 +285,8 @@ int cli_parse(int argc, char **argv, const char *command, const char *help, unsi
 		default:
 			if ((opt >= OPT_NGRAM && opt < OPT_TF && !(groups & CLI_TF)) ||
 			    (opt >= OPT_TF && !(groups & CLI_WEIGHT))) {
-				cli_errorf("%s: unknown option '%s' (see termdrift %s --help)", command,
-					   argv[optind - 1], command);
+				cli_errorf("%s: unknown option '--%s' (see termdrift %s --help)", command,
+					   option_name(opt), command);
 				return EXIT_USAGE;
 			}
 			if ((rc = apply_option(opt, optarg, command, opts)))

@@ -83,6 +83,29 @@ if run_ok mixed ingest -i tests/e2e/data/mixed --today 2026-01-01 -q; then
 	same_file "$EXP/mixed/docs.csv" "$TMP/mixed/docs.csv"
 fi
 
+# --- tf-idf: the same bytes for any number of threads ---------------------------
+if run_ok tfidf1 tfidf -i data/seeds --today 2026-01-01 --ngram 1:2 --threads 1 &&
+	run_ok tfidf3 tfidf -i data/seeds --today 2026-01-01 --ngram 1:2 --threads 3; then
+	for f in docs.csv vocab.csv tf.csv dtm.mtx tfidf.csv tfidf.mtx top_terms_by_doc.csv \
+		top_terms_by_day.csv top_terms_by_day_wide.csv; do
+		same_file "$TMP/tfidf1/$f" "$TMP/tfidf3/$f"
+	done
+	same_file "$EXP/seeds/top_terms_by_day.csv" "$TMP/tfidf1/top_terms_by_day.csv"
+	same_file "$EXP/seeds/top_terms_by_day_wide.csv" "$TMP/tfidf1/top_terms_by_day_wide.csv"
+fi
+# Empty documents keep an all-zero row: 4 rows in dtm.mtx for small.jsonl.
+if run_ok small_tf tf -i tests/e2e/data/small.jsonl --today 2026-01-01; then
+	[ "$(sed -n 3p "$TMP/small_tf/dtm.mtx" | cut -d' ' -f1)" = 4 ] && pass || fail "dtm.mtx rows: $(sed -n 3p "$TMP/small_tf/dtm.mtx")"
+fi
+expect_error all_pruned 1 "termdrift: no terms remain after pruning (min_df, max_df, max_features)" -- \
+	tf -i tests/e2e/data/small.jsonl --min-df 4 -q
+expect_error df_order 1 "termdrift: max_df corresponds to fewer documents (1) than min_df (2)" -- \
+	tf -i tests/e2e/data/small.jsonl --min-df 2 --max-df 1 -q
+expect_error ngram_order 2 "termdrift: tf: invalid value '3:1' for --ngram (expected MIN:MAX with 1 <= MIN <= MAX <= 3)" -- \
+	tf -i data/seeds --ngram 3:1
+expect_error weight_in_tf 2 "termdrift: tf: unknown option '--sublinear' (see termdrift tf --help)" -- \
+	tf -i data/seeds --sublinear
+
 # --- bad input gets one clear line and leaves nothing --------------------------
 expect_error missing 1 "termdrift: cannot open 'tests/e2e/data/nope': No such file or directory" -- \
 	ingest -i tests/e2e/data/nope
