@@ -2,20 +2,39 @@
  *
  * Default mode (TOK_DEFAULT): text is normalised with NFKC and case folding
  * (utf8proc); plain ASCII runs take a fast path with no utf8proc call per byte.
- *   - a word is a run of letters, marks and digits; an inner apostrophe
- *     (' U+2019 U+02BC) or hyphen between word characters joins
- *     (Kyiv's, Kyiv’s -> kyiv's; once-in-a-generation stays one token unless
- *     split_hyphens); possessive_strip turns kyiv's into kyiv;
- *   - a number keeps its inner separators: 46,000  2.5  (2.5% gives 2.5);
- *   - URLs (scheme:// or www.), e-mail addresses, @handles and #hashtags are
- *     single tokens;
- *   - every other character separates, quote marks and dashes included.
- *   Sentences end at . ! ? followed by a space or a line end, and at every
- *   line break.
+ *   - a word is a run of letters, marks and digits (a mark never starts one);
+ *     an inner apostrophe (' U+2019 U+02BC, written ') or hyphen (- U+2010
+ *     U+2011, written -) between word characters joins (Kyiv's, Kyiv’s ->
+ *     kyiv's; once-in-a-generation stays one token unless split_hyphens);
+ *     possessive_strip turns kyiv's into kyiv (not a listed stopword such as
+ *     it's, a contraction);
+ *   - an underscore joins like an inner hyphen (snake_case) but never splits
+ *     and never starts or ends a word, so "__init__" gives init and a line of
+ *     underscores gives nothing (sklearn mode keeps them: there '_' is \w);
+ *   - a number keeps , and . between digits: 46,000  2.5  (2.5% gives 2.5,
+ *     "in 2022." gives 2022); it is TOKEN_NUMBER when it starts with a digit
+ *     and holds only digits and separators (28-year-old is a word);
+ *   - URLs (http:// https:// ftp:// or www.) up to white space, without
+ *     trailing punctuation; e-mail addresses; @handles ('@' and ASCII
+ *     letters, digits, '_'); #hashtags (with a letter: "#1" is the number 1).
+ *     They are normalised and lower-cased like words, so that counts do not
+ *     split on case (a URL's path may be case-sensitive; the token is for
+ *     counting, not for following);
+ *   - every other character separates, quote marks, dashes, emoji included;
+ *     CJK text has no spaces, so a run of ideographs is one token.
+ *   Sentences end at . ! ? … followed (after any closing quotes or brackets)
+ *   by white space or the end, and at every line break (LF, CRLF, CR,
+ *   U+2028, U+2029).  "Mr." ends one too.  token.sentence counts only
+ *   sentences that hold tokens: 0, 1, 2, ...
  * sklearn mode (TOK_SKLEARN): exactly scikit-learn's default analyzer:
  *   Python's str.lower() and then the pattern (?u)\b\w\w+\b, where \w is a
- *   Unicode letter or number (Python's str.isalnum) or '_'.  No stemming,
- *   one sentence per line break as in the default mode.
+ *   Unicode letter or number (Python's str.isalnum) or '_'; no normalisation
+ *   (a combining accent splits a word, as in Python).  Sentences as in the
+ *   default mode.  Stopwords and stemming apply when set (scikit-learn's
+ *   default analyzer has neither: use stop = NULL and stem = NULL for it).
+ *   Unicode data come from utf8proc (Unicode 15.0, as Python 3.12); Python
+ *   3.11 (Unicode 14.0) differs only on the characters new in 15.0.
+ * token.byte_offset is always an offset in the input, before normalisation.
  *
  * Stopwords are kept in the output, flagged TOKEN_STOP, so that consumers that
  * need every word (near-duplicate shingles) and those that drop stopwords can
@@ -69,7 +88,8 @@ struct stopwords;
 /* Loads a stopword list: one word per line, '#' starts a comment; words are
  * normalised as tokens are (NFKC + case fold).  name is "en" (the embedded
  * data/stopwords/en.txt), "none" (an empty list) or a file path.
- * Returns 0, TD_ENOENT (with a message) or TD_ENOMEM. */
+ * Returns 0, TD_ENOENT (cannot open), TD_EIO (cannot read), TD_EFORMAT
+ * (invalid UTF-8) or TD_ENOMEM, with a message; *out is NULL on failure. */
 int stopwords_load(struct stopwords **out, const char *name, struct td_diag *diag);
 bool stopwords_contains(const struct stopwords *stop, const char *word, size_t len);
 size_t stopwords_count(const struct stopwords *stop);
