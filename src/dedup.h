@@ -4,8 +4,9 @@
  *
  * Documents are added in input order; each is compared with the earlier ones
  * only, so a duplicate always points to an earlier document.  Memory: the
- * signature and the sorted 64-bit shingle hashes of every document added
- * (8 bytes per distinct shingle).
+ * sorted 64-bit shingle hashes of every document added (8 bytes per distinct
+ * shingle) and its 64 band keys (40 to 72 bytes each); the signature is
+ * dropped once the band keys are made.
  */
 #ifndef TD_DEDUP_H
 #define TD_DEDUP_H
