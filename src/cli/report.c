@@ -1,6 +1,7 @@
 /* report.c - docs.csv, boilerplate.csv and duplicates.csv, which every
  * subcommand that reads a corpus writes, and the manifest's corpus part. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
@@ -43,17 +44,40 @@ int docs_report_row(struct docs_report *r, const struct corpus_doc *cd)
 	return csv_out_end_row(csv);
 }
 
-struct boiler_ctx {
-	struct csv_out *csv;
+struct boiler_row {
+	const char *line;
+	size_t n_docs;
+	enum boiler_reason why;
 };
 
-static int boiler_row(void *ctx, const char *line, size_t n_docs, enum boiler_reason why)
+struct boiler_rows {
+	struct boiler_row *rows;
+	size_t n, cap;
+};
+
+static int collect_boiler_row(void *ctx, const char *line, size_t n_docs, enum boiler_reason why)
 {
-	struct csv_out *csv = ctx;
-	csv_out_str(csv, line);
-	csv_out_uint(csv, n_docs);
-	csv_out_str(csv, why == BOILER_PHRASE ? "phrase" : "repeated");
-	return csv_out_end_row(csv);
+	struct boiler_rows *br = ctx;
+	if (br->n == br->cap) {
+		size_t cap = br->cap ? 2 * br->cap : 64;
+		struct boiler_row *grown = realloc(br->rows, cap * sizeof *grown);
+		if (!grown)
+			return TD_ENOMEM;
+		br->rows = grown;
+		br->cap = cap;
+	}
+	br->rows[br->n++] = (struct boiler_row){ line, n_docs, why };
+	return 0;
+}
+
+/* Most documents first, then the line's bytes: the same order whichever
+ * worker thread removed a line first. */
+static int compare_boiler_rows(const void *a, const void *b)
+{
+	const struct boiler_row *x = a, *y = b;
+	if (x->n_docs != y->n_docs)
+		return x->n_docs < y->n_docs ? 1 : -1;
+	return strcmp(x->line, y->line);
 }
 
 /* Writes boilerplate.csv (line, n_docs, reason). */
@@ -61,13 +85,26 @@ static int write_boilerplate(const struct corpus *corpus, const struct cli_opts 
 			     struct runinfo *ri, struct td_diag *diag)
 {
 	static const char *const columns[] = { "line", "n_docs", "reason" };
+	struct boiler_rows br = { 0 };
+	const struct boiler *b = corpus_boiler(corpus);
+	if (b && boiler_report(b, collect_boiler_row, &br)) {
+		free(br.rows);
+		return td_fail(diag, TD_ENOMEM, "out of memory");
+	}
+	qsort(br.rows, br.n, sizeof *br.rows, compare_boiler_rows);
 	struct csv_out csv;
 	int rc = csv_out_open(&csv, opts->out_dir, "boilerplate.csv", columns, 3, opts->precision, diag);
-	if (rc)
+	if (rc) {
+		free(br.rows);
 		return rc;
-	const struct boiler *b = corpus_boiler(corpus);
-	if (b)
-		boiler_report(b, boiler_row, &csv);
+	}
+	for (size_t i = 0; i < br.n; i++) {
+		csv_out_str(&csv, br.rows[i].line);
+		csv_out_uint(&csv, br.rows[i].n_docs);
+		csv_out_str(&csv, br.rows[i].why == BOILER_PHRASE ? "phrase" : "repeated");
+		csv_out_end_row(&csv);
+	}
+	free(br.rows);
 	rc = csv_out_commit(&csv, diag);
 	if (rc == 0)
 		rc = runinfo_add_output(ri, csv.name, csv.n_rows,
