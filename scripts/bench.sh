@@ -59,7 +59,66 @@ bench_tokenize() {
 	"$BENCH_DIR"/bench_tokenize -n "$TIMES" --stopwords en "$CORPUS"/*.txt
 }
 
+# The same speeches as JSON Lines (id, date = the year in the file name, text),
+# TIMES copies, for the whole-program benchmarks.
+prepare_jsonl() {
+	JSONL=corpora/sotu-x$TIMES.jsonl
+	[ -s "$JSONL" ] && return 0
+	/usr/bin/python3 - "$CORPUS" "$TIMES" "$JSONL" <<'PY'
+import glob, json, os, sys
+corpus, times, out = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+files = sorted(glob.glob(os.path.join(corpus, "*.txt")))
+with open(out + ".tmp", "w", encoding="utf-8") as f:
+    for copy in range(times):
+        for path in files:
+            name = os.path.basename(path)[:-4]
+            with open(path, encoding="utf-8") as t:
+                text = t.read()
+            f.write(json.dumps({"id": "%s_%d" % (name, copy), "date": name[:4], "text": text}) + "\n")
+os.replace(out + ".tmp", out)
+PY
+}
+
+# peak KB and wall seconds of a command, from /usr/bin/time -v
+measure() {
+	/usr/bin/time -v "$@" > "$TMPD/stdout" 2> "$TMPD/time" || { cat "$TMPD/time" >&2; return 1; }
+	RSS=$(awk -F': ' '/Maximum resident set size/ { print $2 }' "$TMPD/time")
+	WALL=$(awk -F': ' '/Elapsed \(wall clock\)/ { n = split($2, p, ":"); s = 0; for (i = 1; i <= n; i++) s = s * 60 + p[i]; print s }' "$TMPD/time")
+}
+
+# termdrift tfidf against scikit-learn's TfidfVectorizer.fit_transform on the
+# same texts, reading included, side by side: unigrams and 1:2-grams, termdrift
+# on one thread and on two.  termdrift runs in scikit-learn's own terms
+# (--tokenizer sklearn, no stopwords, no cleaning, n-grams across sentences)
+# and writes all its outputs (vocab, tf, tfidf CSVs and both .mtx files).
+bench_tfidf() {
+	prepare_jsonl
+	TMPD=$(mktemp -d "${TMPDIR:-/tmp}/td-bench.XXXXXX")
+	have_sklearn=1
+	/usr/bin/python3 -c 'import sklearn' 2>/dev/null || have_sklearn=0
+	jbytes=$(wc -c < "$JSONL")
+	for ngram in 1 2; do
+		if [ "$have_sklearn" = 1 ]; then
+			measure /usr/bin/python3 scripts/bench_sklearn.py "$JSONL" "$ngram"
+			sk_wall=$WALL sk_rss=$RSS
+			echo "scikit-learn TfidfVectorizer ngram 1:$ngram: $(cat "$TMPD/stdout" | awk '{ printf "%s docs, %s terms, %s nonzeros", $2, $3, $4 }'), ${sk_wall} s, peak ${sk_rss} KB"
+		fi
+		for threads in 1 2; do
+			measure "$TERMDRIFT" tfidf -i "$JSONL" -o "$TMPD/out" --tokenizer sklearn --stopwords none \
+				--no-boilerplate --dedup off --ngram-across-sentences --ngram "1:$ngram" \
+				--threads "$threads" -q
+			line="termdrift tfidf ngram 1:$ngram, $threads thread(s): ${WALL} s, peak ${RSS} KB, $(awk -v b="$jbytes" -v s="$WALL" 'BEGIN { printf "%.1f MB/s", b / 1e6 / s }')"
+			if [ "$have_sklearn" = 1 ]; then
+				line="$line; $(awk -v a="$sk_wall" -v b="$WALL" -v ra="$sk_rss" -v rb="$RSS" 'BEGIN { printf "%.1fx faster than scikit-learn, %.2f of its memory", a / b, rb / ra }')"
+			fi
+			echo "$line"
+		done
+	done
+	[ "$have_sklearn" = 1 ] || echo "scikit-learn: SKIPPED (python3-sklearn is not installed)"
+	rm -rf "$TMPD"
+}
+
 prepare
 bench_wc
 bench_tokenize
-: "$TERMDRIFT"  # for the whole-program benchmarks to come
+bench_tfidf

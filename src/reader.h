@@ -53,6 +53,9 @@ struct reader;
 /* Parses the format name "auto", "txt", "jsonl" or "csv"; returns 0 or TD_EINVAL. */
 int reader_format_parse(const char *name, enum input_format *format);
 
+/* The name of a format ("auto", "txt", "jsonl", "csv"), static. */
+const char *reader_format_name(enum input_format format);
+
 /* Opens the inputs: checks that every path exists, lists the files and loads
  * the manifest.  A missing path, an empty folder or an unreadable manifest is
  * an error (TD_ENOENT, TD_EEMPTY, TD_EFORMAT) with a message in diag.

@@ -162,16 +162,6 @@ void docs_report_abort(struct docs_report *r)
 	r->open = false;
 }
 
-static const char *format_name(enum input_format format)
-{
-	switch (format) {
-	case FORMAT_TXT: return "txt";
-	case FORMAT_JSONL: return "jsonl";
-	case FORMAT_CSV: return "csv";
-	default: return "auto";
-	}
-}
-
 int cli_record_params(struct runinfo *ri, const struct cli_opts *opts, const struct corpus *corpus,
 		      struct td_diag *diag)
 {
@@ -179,7 +169,7 @@ int cli_record_params(struct runinfo *ri, const struct cli_opts *opts, const str
 	static const char *const dedup_names[] = { "off", "mark", "drop" };
 	char today[DATE_ISO_LEN + 1];
 	date_format(c->today, today);
-	int rc = runinfo_param_str(ri, "format", format_name(c->read.format)) ||
+	int rc = runinfo_param_str(ri, "format", reader_format_name(c->read.format)) ||
 		 runinfo_param_str(ri, "manifest", c->read.manifest) ||
 		 runinfo_param_str(ri, "id_field", c->read.id_field ? c->read.id_field : "id") ||
 		 runinfo_param_str(ri, "date_field", c->read.date_field ? c->read.date_field : "date") ||
@@ -203,7 +193,7 @@ int cli_record_params(struct runinfo *ri, const struct cli_opts *opts, const str
 	size_t n_files;
 	const struct input_file *files = corpus_files(corpus, &n_files);
 	for (size_t i = 0; i < n_files; i++)
-		if ((rc = runinfo_add_input(ri, files[i].path, format_name(files[i].format), diag)))
+		if ((rc = runinfo_add_input(ri, files[i].path, reader_format_name(files[i].format), diag)))
 			return rc;
 	return runinfo_count(ri, "documents", corpus_n_docs(corpus)) ? td_fail(diag, TD_ENOMEM, "out of memory") : 0;
 }

@@ -1,0 +1,1177 @@
+/* reader.c - streaming readers of .txt, JSON Lines and CSV (see reader.h).
+ *
+ * reader_open lists the input files (folders walked recursively, sorted by
+ * path) and loads the manifests; reader_next then opens one file at a time:
+ * a .txt file is one document, read whole; a JSONL file is read line by line
+ * (getline) and a CSV file is fed to libcsv one physical line at a time, so
+ * that each record knows the line it starts on and only the current record
+ * is held.
+ */
+#include "reader.h"
+
+#include <csv.h>
+#include <dirent.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <utf8proc.h>
+
+#include "date.h"
+#include "hash.h"
+#include "txtmeta.h"
+#include "vocab.h"
+
+#define SNIFF_BYTES 8192
+
+/* One row of a manifest. */
+struct manifest_row {
+	bool has_date;
+	int32_t date;
+	char *source, *title;
+	uint64_t line;
+	bool used;              /* matched a document in this pass */
+};
+
+/* A manifest: rows looked up by their `file` value. */
+struct manifest {
+	char *path;
+	struct vocab keys;      /* file value -> row index */
+	struct manifest_row *rows;
+};
+
+struct file_entry {
+	char *path;             /* as opened */
+	char *rel;              /* relative to the input folder, or the base name */
+	enum input_format format;
+	uint64_t size;
+	int manifest;           /* index in reader->manifests, or -1 */
+};
+
+/* A parsed CSV record waiting to be yielded. */
+struct csv_record {
+	char **fields;
+	size_t n_fields;
+	uint64_t line;
+	bool broken;            /* unbalanced quotes at the end of the file */
+};
+
+struct reader {
+	const struct reader_opts *opts;
+	struct file_entry *files;
+	size_t n_files, cap_files;
+	struct input_file *listing;   /* for reader_files */
+	struct manifest *manifests;
+	size_t n_manifests;
+	int forced_manifest;          /* index of opts->manifest, or -1 */
+
+	size_t next_file;             /* the file to open next */
+	uint64_t record;              /* documents yielded so far */
+	struct file_entry *cur;       /* the file being read (JSONL, CSV) */
+	FILE *fp;
+	char *line;
+	size_t line_cap;
+	uint64_t line_no;
+
+	/* CSV state */
+	struct csv_parser csv;
+	bool csv_open;
+	char **header;
+	size_t n_header;
+	long col_id, col_date, col_text, col_title, col_source;
+	char **fields;                /* the record being parsed */
+	size_t n_fields, cap_fields;
+	uint64_t record_line;         /* the line the current record started on */
+	struct csv_record *queue;
+	size_t queue_head, queue_len, queue_cap;
+	bool csv_eof;
+	int csv_error;                /* TD_ENOMEM from a callback */
+};
+
+static const char *field_name(const char *given, const char *fallback)
+{
+	return given ? given : fallback;
+}
+
+int reader_format_parse(const char *name, enum input_format *format)
+{
+	static const char *const names[] = { "auto", "txt", "jsonl", "csv" };
+	for (int i = 0; i < 4; i++)
+		if (strcmp(name, names[i]) == 0) {
+			*format = (enum input_format)i;
+			return 0;
+		}
+	return TD_EINVAL;
+}
+
+static const char *format_label(enum input_format format)
+{
+	static const char *const names[] = { "auto", "txt", "jsonl", "csv" };
+	return names[format];
+}
+
+/* ---- UTF-8 ------------------------------------------------------------- */
+
+int utf8_repair(const char *in, size_t len, char **out, size_t *out_len, size_t *n_invalid)
+{
+	/* U+FFFD is 3 bytes; an invalid byte is 1: the output is at most 3x. */
+	size_t cap = len + 1, at = 0, bad = 0;
+	char *buf = malloc(cap);
+	if (!buf)
+		return TD_ENOMEM;
+	const unsigned char *p = (const unsigned char *)in;
+	size_t i = 0;
+	while (i < len) {
+		if (at + 4 >= cap) {
+			size_t new_cap = cap * 2 + 8;
+			char *grown = realloc(buf, new_cap);
+			if (!grown) {
+				free(buf);
+				return TD_ENOMEM;
+			}
+			buf = grown;
+			cap = new_cap;
+		}
+		if (p[i] != 0 && p[i] < 0x80) {  /* ASCII: copy the whole run */
+			size_t run = i;
+			while (run < len && p[run] != 0 && p[run] < 0x80 && at + (run - i) + 4 < cap)
+				run++;
+			memcpy(buf + at, p + i, run - i);
+			at += run - i;
+			i = run;
+			continue;
+		}
+		utf8proc_int32_t cp;
+		utf8proc_ssize_t n = utf8proc_iterate(p + i, (utf8proc_ssize_t)(len - i), &cp);
+		if (n > 0 && cp != 0) {
+			memcpy(buf + at, p + i, (size_t)n);
+			at += (size_t)n;
+			i += (size_t)n;
+			continue;
+		}
+		/* An invalid sequence (or NUL): skip its maximal invalid prefix,
+		 * i.e. the lead byte and the continuation bytes that follow it. */
+		size_t skip = 1;
+		if (p[i] >= 0xC2 && p[i] <= 0xF4)
+			while (i + skip < len && skip < 4 && (p[i + skip] & 0xC0) == 0x80)
+				skip++;
+		if (n > 0)  /* a NUL: one byte */
+			skip = (size_t)n;
+		memcpy(buf + at, "\xEF\xBF\xBD", 3);
+		at += 3;
+		bad++;
+		i += skip;
+	}
+	buf[at] = '\0';
+	*out = buf;
+	*out_len = at;
+	*n_invalid = bad;
+	return 0;
+}
+
+/* ---- listing the inputs ------------------------------------------------- */
+
+static bool has_suffix(const char *name, const char *suffix)
+{
+	size_t n = strlen(name), s = strlen(suffix);
+	return n >= s && strcasecmp(name + n - s, suffix) == 0;
+}
+
+static const char *base_name(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	return slash ? slash + 1 : path;
+}
+
+static enum input_format format_of(const char *path, enum input_format forced)
+{
+	if (forced != FORMAT_AUTO)
+		return forced;
+	if (has_suffix(path, ".jsonl") || has_suffix(path, ".ndjson"))
+		return FORMAT_JSONL;
+	if (has_suffix(path, ".csv"))
+		return FORMAT_CSV;
+	return FORMAT_TXT;
+}
+
+static char *join_path(const char *dir, const char *name)
+{
+	size_t d = strlen(dir), n = strlen(name);
+	bool slash = d > 0 && dir[d - 1] != '/';
+	char *path = malloc(d + slash + n + 1);
+	if (!path)
+		return NULL;
+	memcpy(path, dir, d);
+	if (slash)
+		path[d] = '/';
+	memcpy(path + d + slash, name, n + 1);
+	return path;
+}
+
+static int add_file(struct reader *r, char *path, char *rel, uint64_t size, int manifest)
+{
+	if (r->n_files == r->cap_files) {
+		size_t cap = r->cap_files ? 2 * r->cap_files : 64;
+		struct file_entry *grown = realloc(r->files, cap * sizeof *grown);
+		if (!grown)
+			return TD_ENOMEM;
+		r->files = grown;
+		r->cap_files = cap;
+	}
+	r->files[r->n_files++] = (struct file_entry){
+		.path = path, .rel = rel, .format = format_of(path, r->opts->format), .size = size,
+		.manifest = manifest
+	};
+	return 0;
+}
+
+/* Adds the regular files under dir (rel: its path below the input folder). */
+static int walk(struct reader *r, const char *dir, const char *rel, int manifest, struct td_diag *diag)
+{
+	DIR *d = opendir(dir);
+	if (!d)
+		return td_fail(diag, TD_EIO, "cannot open '%s': %s", dir, strerror(errno));
+	int rc = 0;
+	struct dirent *e;
+	while (rc == 0 && (e = readdir(d))) {
+		if (e->d_name[0] == '.')
+			continue;  /* hidden, . and .. */
+		char *path = join_path(dir, e->d_name);
+		char *sub = rel[0] ? join_path(rel, e->d_name) : strdup(e->d_name);
+		struct stat st;
+		if (!path || !sub) {
+			rc = td_fail(diag, TD_ENOMEM, "out of memory");
+		} else if (stat(path, &st) != 0) {
+			td_warn(diag, "skipping '%s': %s", path, strerror(errno));
+		} else if (S_ISDIR(st.st_mode)) {
+			rc = walk(r, path, sub, manifest, diag);
+		} else if (S_ISREG(st.st_mode) && strcmp(e->d_name, "manifest.csv") != 0) {
+			if ((rc = add_file(r, path, sub, (uint64_t)st.st_size, manifest)) == 0)
+				path = sub = NULL;
+			else
+				td_fail(diag, rc, "out of memory");
+		}
+		free(path);
+		free(sub);
+	}
+	closedir(d);
+	return rc;
+}
+
+static int compare_files(const void *a, const void *b)
+{
+	return strcmp(((const struct file_entry *)a)->path, ((const struct file_entry *)b)->path);
+}
+
+/* ---- manifests ----------------------------------------------------------- */
+
+/* Collects the fields of a whole small CSV file: rows of strings. */
+struct table {
+	char ***rows;
+	size_t *n_fields;
+	uint64_t *lines;
+	size_t n_rows, cap_rows;
+	char **cur;
+	size_t n_cur, cap_cur;
+	uint64_t line, start_line;
+	bool failed;
+};
+
+static void table_field(void *s, size_t len, void *data)
+{
+	struct table *t = data;
+	if (t->failed)
+		return;
+	if (t->n_cur == t->cap_cur) {
+		size_t cap = t->cap_cur ? 2 * t->cap_cur : 8;
+		char **grown = realloc(t->cur, cap * sizeof *grown);
+		if (!grown) {
+			t->failed = true;
+			return;
+		}
+		t->cur = grown;
+		t->cap_cur = cap;
+	}
+	char *copy = malloc(len + 1);
+	if (!copy) {
+		t->failed = true;
+		return;
+	}
+	if (len)
+		memcpy(copy, s, len);
+	copy[len] = '\0';
+	t->cur[t->n_cur++] = copy;
+}
+
+static void table_row(int c, void *data)
+{
+	(void)c;
+	struct table *t = data;
+	if (t->failed)
+		return;
+	if (t->n_rows == t->cap_rows) {
+		size_t cap = t->cap_rows ? 2 * t->cap_rows : 16;
+		char ***rows = realloc(t->rows, cap * sizeof *rows);
+		size_t *nf = rows ? realloc(t->n_fields, cap * sizeof *nf) : NULL;
+		if (rows)
+			t->rows = rows;
+		if (nf)
+			t->n_fields = nf;
+		uint64_t *lines = nf ? realloc(t->lines, cap * sizeof *lines) : NULL;
+		if (!lines) {
+			t->failed = true;
+			return;
+		}
+		t->lines = lines;
+		t->cap_rows = cap;
+	}
+	t->rows[t->n_rows] = t->cur;
+	t->n_fields[t->n_rows] = t->n_cur;
+	t->lines[t->n_rows] = t->start_line;
+	t->n_rows++;
+	t->cur = NULL;
+	t->n_cur = t->cap_cur = 0;
+	t->start_line = t->line + 1;
+}
+
+static void table_free(struct table *t)
+{
+	for (size_t i = 0; i < t->n_rows; i++) {
+		for (size_t j = 0; j < t->n_fields[i]; j++)
+			free(t->rows[i][j]);
+		free(t->rows[i]);
+	}
+	for (size_t j = 0; j < t->n_cur; j++)
+		free(t->cur[j]);
+	free(t->cur);
+	free(t->rows);
+	free(t->n_fields);
+	free(t->lines);
+}
+
+static long column_index(char **header, size_t n, const char *name)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(header[i], name) == 0)
+			return (long)i;
+	return -1;
+}
+
+/* Drops a UTF-8 byte order mark from the start of a field, in place. */
+static void strip_bom(char *field)
+{
+	if ((unsigned char)field[0] == 0xEF && (unsigned char)field[1] == 0xBB &&
+	    (unsigned char)field[2] == 0xBF)
+		memmove(field, field + 3, strlen(field + 3) + 1);
+}
+
+static char *dup_or_null(const char *s)
+{
+	return s && s[0] ? strdup(s) : NULL;
+}
+
+static int load_manifest(struct reader *r, const char *path, int *index, struct td_diag *diag)
+{
+	FILE *fp = fopen(path, "rb");
+	if (!fp)
+		return td_fail(diag, TD_ENOENT, "cannot open '%s': %s", path, strerror(errno));
+	struct table t = { .line = 1, .start_line = 1 };
+	struct csv_parser p;
+	int rc = 0;
+	if (csv_init(&p, CSV_APPEND_NULL | CSV_STRICT_FINI) != 0) {
+		fclose(fp);
+		return td_fail(diag, TD_ENOMEM, "out of memory");
+	}
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t n;
+	while ((n = getline(&line, &cap, fp)) > 0) {
+		if (csv_parse(&p, line, (size_t)n, table_field, table_row, &t) != (size_t)n)
+			break;
+		t.line++;
+	}
+	if (ferror(fp))
+		rc = td_fail(diag, TD_EIO, "cannot read '%s': %s", path, strerror(errno));
+	else if (csv_fini(&p, table_field, table_row, &t) != 0 || csv_error(&p) != CSV_SUCCESS)
+		rc = td_fail(diag, TD_EFORMAT, "'%s': %s", path, csv_strerror(csv_error(&p)));
+	else if (t.failed)
+		rc = td_fail(diag, TD_ENOMEM, "out of memory");
+	free(line);
+	fclose(fp);
+	csv_free(&p);
+	struct manifest m = { 0 };
+	vocab_init(&m.keys);
+	long col_file = -1, col_date = -1, col_source = -1, col_title = -1;
+	if (rc == 0 && t.n_rows == 0)
+		rc = td_fail(diag, TD_EFORMAT, "'%s': the manifest is empty (expected columns file,date,source,title)", path);
+	if (rc == 0) {
+		strip_bom(t.rows[0][0]);
+		col_file = column_index(t.rows[0], t.n_fields[0], "file");
+		col_date = column_index(t.rows[0], t.n_fields[0], "date");
+		col_source = column_index(t.rows[0], t.n_fields[0], "source");
+		col_title = column_index(t.rows[0], t.n_fields[0], "title");
+		if (col_file < 0)
+			rc = td_fail(diag, TD_EFORMAT, "'%s': the manifest has no column 'file'", path);
+	}
+	if (rc == 0) {
+		m.path = strdup(path);
+		m.rows = calloc(t.n_rows, sizeof *m.rows);
+		if (!m.path || !m.rows)
+			rc = td_fail(diag, TD_ENOMEM, "out of memory");
+	}
+	for (size_t i = 1; rc == 0 && i < t.n_rows; i++) {
+		char **row = t.rows[i];
+		size_t nf = t.n_fields[i];
+		if ((size_t)col_file >= nf || !row[col_file][0]) {
+			td_warn(diag, "'%s' line %" PRIu64 ": no file name; row ignored", path, t.lines[i]);
+			continue;
+		}
+		const char *key = row[col_file];
+		uint64_t h = hash_bytes(key, strlen(key), 0);
+		if (vocab_find(&m.keys, key, strlen(key), h) != VOCAB_NONE) {
+			td_warn(diag, "'%s' line %" PRIu64 ": '%s' is listed twice; the first row is used", path,
+				t.lines[i], key);
+			continue;
+		}
+		uint32_t id;
+		if ((rc = vocab_intern(&m.keys, key, strlen(key), h, &id))) {
+			td_fail(diag, rc, "out of memory");
+			break;
+		}
+		struct manifest_row *mr = &m.rows[id];
+		mr->line = t.lines[i];
+		if (col_date >= 0 && (size_t)col_date < nf && row[col_date][0]) {
+			if (date_parse(row[col_date], strlen(row[col_date]), &mr->date) == 0)
+				mr->has_date = true;
+			else
+				td_warn(diag, "'%s' line %" PRIu64 ": cannot parse the date '%s'", path, t.lines[i],
+					row[col_date]);
+		}
+		if (col_source >= 0 && (size_t)col_source < nf)
+			mr->source = dup_or_null(row[col_source]);
+		if (col_title >= 0 && (size_t)col_title < nf)
+			mr->title = dup_or_null(row[col_title]);
+	}
+	table_free(&t);
+	if (rc == 0) {
+		struct manifest *grown = realloc(r->manifests, (r->n_manifests + 1) * sizeof *grown);
+		if (!grown) {
+			rc = td_fail(diag, TD_ENOMEM, "out of memory");
+		} else {
+			r->manifests = grown;
+			r->manifests[r->n_manifests] = m;
+			*index = (int)r->n_manifests++;
+			return 0;
+		}
+	}
+	for (size_t i = 0; m.rows && i < m.keys.n_terms; i++) {
+		free(m.rows[i].source);
+		free(m.rows[i].title);
+	}
+	free(m.rows);
+	free(m.path);
+	vocab_free(&m.keys);
+	return rc;
+}
+
+static void manifest_free(struct manifest *m)
+{
+	for (size_t i = 0; i < m->keys.n_terms; i++) {
+		free(m->rows[i].source);
+		free(m->rows[i].title);
+	}
+	free(m->rows);
+	free(m->path);
+	vocab_free(&m->keys);
+}
+
+static struct manifest_row *manifest_lookup(struct manifest *m, const char *key)
+{
+	if (!key)
+		return NULL;
+	uint32_t id = vocab_find(&m->keys, key, strlen(key), hash_bytes(key, strlen(key), 0));
+	return id == VOCAB_NONE ? NULL : &m->rows[id];
+}
+
+/* Applies the manifest row of doc, if any: its values fill and replace. */
+static int apply_manifest(struct reader *r, const struct file_entry *f, struct doc *doc, struct td_diag *diag)
+{
+	int index = r->forced_manifest >= 0 ? r->forced_manifest : f->manifest;
+	if (index < 0)
+		return 0;
+	struct manifest *m = &r->manifests[index];
+	struct manifest_row *row = NULL;
+	if (f->format == FORMAT_TXT) {
+		row = manifest_lookup(m, f->rel);
+		if (!row)
+			row = manifest_lookup(m, base_name(f->path));
+	}
+	if (!row)
+		row = manifest_lookup(m, doc->id);
+	if (!row)
+		return 0;
+	row->used = true;
+	if (row->has_date) {
+		if (doc->has_date && doc->date != row->date) {
+			char own[DATE_ISO_LEN + 1], given[DATE_ISO_LEN + 1];
+			date_format(doc->date, own);
+			date_format(row->date, given);
+			td_warn(diag, "'%s': date %s in the file, %s in the manifest; using the manifest",
+				doc->file, own, given);
+		}
+		doc->has_date = true;
+		doc->date = row->date;
+	}
+	if (row->source) {
+		free(doc->source);
+		if (!(doc->source = strdup(row->source)))
+			return TD_ENOMEM;
+	}
+	if (row->title) {
+		free(doc->title);
+		if (!(doc->title = strdup(row->title)))
+			return TD_ENOMEM;
+	}
+	return 0;
+}
+
+/* Warns once per pass about manifest rows that named no document. */
+static void warn_unused_rows(struct reader *r, struct td_diag *diag)
+{
+	for (size_t i = 0; i < r->n_manifests; i++) {
+		struct manifest *m = &r->manifests[i];
+		for (size_t k = 0; k < m->keys.n_terms; k++)
+			if (!m->rows[k].used)
+				td_warn(diag, "'%s' line %" PRIu64 ": no document '%s' in the input", m->path,
+					m->rows[k].line, vocab_term(&m->keys, (uint32_t)k));
+	}
+}
+
+/* ---- opening ------------------------------------------------------------- */
+
+int reader_open(struct reader **out, const struct reader_opts *opts, struct td_diag *diag)
+{
+	*out = NULL;
+	struct reader *r = calloc(1, sizeof *r);
+	if (!r)
+		return td_fail(diag, TD_ENOMEM, "out of memory");
+	r->opts = opts;
+	r->forced_manifest = -1;
+	int rc = 0;
+	if (opts->manifest && (rc = load_manifest(r, opts->manifest, &r->forced_manifest, diag)))
+		goto fail;
+	for (size_t i = 0; i < opts->n_inputs; i++) {
+		const char *input = opts->inputs[i];
+		struct stat st;
+		if (stat(input, &st) != 0) {
+			rc = td_fail(diag, TD_ENOENT, "cannot open '%s': %s", input, strerror(errno));
+			goto fail;
+		}
+		if (S_ISDIR(st.st_mode)) {
+			size_t first = r->n_files;
+			int manifest = -1;
+			char *mpath = join_path(input, "manifest.csv");
+			if (!mpath) {
+				rc = td_fail(diag, TD_ENOMEM, "out of memory");
+				goto fail;
+			}
+			struct stat mst;
+			if (!opts->manifest && stat(mpath, &mst) == 0 && S_ISREG(mst.st_mode))
+				rc = load_manifest(r, mpath, &manifest, diag);
+			free(mpath);
+			if (rc || (rc = walk(r, input, "", manifest, diag)))
+				goto fail;
+			if (r->n_files == first) {
+				rc = td_fail(diag, TD_EEMPTY, "no input files in '%s'", input);
+				goto fail;
+			}
+			qsort(r->files + first, r->n_files - first, sizeof *r->files, compare_files);
+		} else {
+			char *path = strdup(input), *rel = strdup(base_name(input));
+			if (!path || !rel || add_file(r, path, rel, (uint64_t)st.st_size, -1)) {
+				free(path);
+				free(rel);
+				rc = td_fail(diag, TD_ENOMEM, "out of memory");
+				goto fail;
+			}
+		}
+	}
+	if (r->n_files == 0) {
+		rc = td_fail(diag, TD_EEMPTY, "no input files");
+		goto fail;
+	}
+	r->listing = calloc(r->n_files, sizeof *r->listing);
+	if (!r->listing) {
+		rc = td_fail(diag, TD_ENOMEM, "out of memory");
+		goto fail;
+	}
+	for (size_t i = 0; i < r->n_files; i++)
+		r->listing[i] = (struct input_file){ r->files[i].path, r->files[i].format, r->files[i].size };
+	*out = r;
+	return 0;
+fail:
+	reader_free(r);
+	return rc;
+}
+
+const struct input_file *reader_files(const struct reader *reader, size_t *n_files)
+{
+	*n_files = reader->n_files;
+	return reader->listing;
+}
+
+/* ---- the current file ------------------------------------------------------ */
+
+static void csv_record_free(struct csv_record *rec)
+{
+	for (size_t i = 0; i < rec->n_fields; i++)
+		free(rec->fields[i]);
+	free(rec->fields);
+}
+
+static void close_current(struct reader *r)
+{
+	if (r->fp)
+		fclose(r->fp);
+	r->fp = NULL;
+	if (r->csv_open)
+		csv_free(&r->csv);
+	r->csv_open = false;
+	for (size_t i = 0; i < r->n_header; i++)
+		free(r->header[i]);
+	free(r->header);
+	r->header = NULL;
+	r->n_header = 0;
+	for (size_t i = 0; i < r->n_fields; i++)
+		free(r->fields[i]);
+	r->n_fields = 0;
+	for (size_t i = r->queue_head; i < r->queue_head + r->queue_len; i++)
+		csv_record_free(&r->queue[i]);
+	r->queue_head = r->queue_len = 0;
+	r->csv_eof = false;
+	r->csv_error = 0;
+	r->cur = NULL;
+	r->line_no = 0;
+}
+
+/* Starts doc with the fields every document has. */
+static int doc_begin(struct reader *r, struct doc *doc, const struct file_entry *f, uint64_t line)
+{
+	doc_clear(doc);
+	doc->record = ++r->record;
+	doc->line = line;
+	doc->file = strdup(f->path);
+	return doc->file ? 0 : TD_ENOMEM;
+}
+
+/* Marks doc malformed (or fails under strict); the message names the place. */
+static int malformed(struct reader *r, struct doc *doc, struct td_diag *diag, const char *why)
+{
+	if (r->opts->strict)
+		return td_fail(diag, TD_EFORMAT, "'%s' line %" PRIu64 ": %s", doc->file, doc->line, why);
+	td_warn(diag, "'%s' line %" PRIu64 ": %s; record listed as malformed", doc->file, doc->line, why);
+	doc->malformed = true;
+	doc->problem = strdup(why);
+	if (!doc->text)
+		doc->text = strdup("");
+	if (!doc->id) {
+		char buf[32];
+		snprintf(buf, sizeof buf, "%" PRIu64, doc->record);
+		doc->id = strdup(buf);
+	}
+	return doc->problem && doc->text && doc->id ? 1 : TD_ENOMEM;
+}
+
+/* Sets doc's text from raw bytes: repaired UTF-8, counted. */
+static int set_text(struct doc *doc, const char *raw, size_t len)
+{
+	free(doc->text);
+	doc->text = NULL;
+	return utf8_repair(raw, len, &doc->text, &doc->text_len, &doc->invalid_utf8);
+}
+
+static int set_date(struct doc *doc, const char *value, struct td_diag *diag)
+{
+	if (!value || !value[0])
+		return 0;
+	if (date_parse(value, strlen(value), &doc->date) == 0) {
+		doc->has_date = true;
+		return 0;
+	}
+	td_warn(diag, "'%s' line %" PRIu64 ": cannot parse the date '%s'; the document has no date",
+		doc->file, doc->line, value);
+	return 0;
+}
+
+static bool looks_binary(const unsigned char *p, size_t len)
+{
+	static const struct {
+		const char *magic;
+		size_t len;
+	} signatures[] = {
+		{ "\x89PNG\r\n\x1a\n", 8 }, { "\xff\xd8\xff", 3 }, { "GIF87a", 6 }, { "GIF89a", 6 },
+		{ "%PDF-", 5 }, { "PK\x03\x04", 4 }, { "\x1f\x8b", 2 },
+	};
+	for (size_t i = 0; i < sizeof signatures / sizeof *signatures; i++)
+		if (len >= signatures[i].len && memcmp(p, signatures[i].magic, signatures[i].len) == 0)
+			return true;
+	return memchr(p, 0, len < SNIFF_BYTES ? len : SNIFF_BYTES) != NULL;
+}
+
+/* Reads a whole file into a new buffer. */
+static int read_whole(const char *path, char **out, size_t *len, struct td_diag *diag)
+{
+	FILE *fp = fopen(path, "rb");
+	if (!fp)
+		return td_fail(diag, TD_EIO, "cannot open '%s': %s", path, strerror(errno));
+	size_t cap = 1 << 16, n = 0;
+	char *buf = malloc(cap);
+	int rc = 0;
+	while (buf) {
+		if (n == cap) {
+			char *grown = realloc(buf, cap * 2);
+			if (!grown) {
+				free(buf);
+				buf = NULL;
+				break;
+			}
+			buf = grown;
+			cap *= 2;
+		}
+		size_t got = fread(buf + n, 1, cap - n, fp);
+		n += got;
+		if (got == 0)
+			break;
+	}
+	if (!buf)
+		rc = td_fail(diag, TD_ENOMEM, "out of memory reading '%s'", path);
+	else if (ferror(fp))
+		rc = td_fail(diag, TD_EIO, "cannot read '%s': %s", path, strerror(errno));
+	fclose(fp);
+	if (rc) {
+		free(buf);
+		return rc;
+	}
+	*out = buf;
+	*len = n;
+	return 0;
+}
+
+/* The doc_id of a .txt file: its relative path without the extension. */
+static char *txt_id(const char *rel)
+{
+	const char *base = base_name(rel);
+	const char *dot = strrchr(base, '.');
+	size_t len = dot && dot != base ? (size_t)(dot - rel) : strlen(rel);
+	char *id = malloc(len + 1);
+	if (id) {
+		memcpy(id, rel, len);
+		id[len] = '\0';
+	}
+	return id;
+}
+
+static int read_txt(struct reader *r, struct file_entry *f, struct doc *doc, struct td_diag *diag)
+{
+	char *raw = NULL;
+	size_t len = 0;
+	int rc = doc_begin(r, doc, f, 0);
+	if (rc)
+		return td_fail(diag, rc, "out of memory");
+	if ((rc = read_whole(f->path, &raw, &len, diag)))
+		return rc;
+	doc->n_bytes = len;
+	doc->id = txt_id(f->rel);
+	if (!doc->id) {
+		free(raw);
+		return td_fail(diag, TD_ENOMEM, "out of memory");
+	}
+	if (looks_binary((const unsigned char *)raw, len)) {
+		free(raw);
+		td_warn(diag, "skipping binary file '%s'", f->path);
+		doc->binary = true;
+		doc->problem = strdup("binary file");
+		doc->text = strdup("");
+		if (!doc->problem || !doc->text)
+			return td_fail(diag, TD_ENOMEM, "out of memory");
+		return 1;
+	}
+	char *text;
+	size_t text_len;
+	rc = utf8_repair(raw, len, &text, &text_len, &doc->invalid_utf8);
+	free(raw);
+	if (rc)
+		return td_fail(diag, rc, "out of memory");
+	struct txtmeta meta;
+	rc = txtmeta_parse(text, text_len, &meta);
+	free(text);
+	if (rc)
+		return td_fail(diag, rc, "out of memory");
+	doc->text = meta.text;
+	doc->text_len = meta.text_len;
+	doc->title = meta.title;
+	doc->source = meta.source;
+	doc->has_date = meta.has_date;
+	doc->date = meta.date;
+	free(meta.author);
+	if ((rc = apply_manifest(r, f, doc, diag)))
+		return td_fail(diag, rc, "out of memory");
+	return 1;
+}
+
+/* The string value of a JSON field (strings, and integers as text). */
+static char *json_field(json_t *obj, const char *name, bool *present, bool *wrong_type)
+{
+	json_t *v = json_object_get(obj, name);
+	*present = v && !json_is_null(v);
+	*wrong_type = false;
+	if (!*present)
+		return NULL;
+	if (json_is_string(v))
+		return strdup(json_string_value(v));
+	if (json_is_integer(v)) {
+		char buf[32];
+		snprintf(buf, sizeof buf, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+		return strdup(buf);
+	}
+	*wrong_type = true;
+	return NULL;
+}
+
+static int read_jsonl(struct reader *r, struct file_entry *f, struct doc *doc, struct td_diag *diag)
+{
+	const struct reader_opts *o = r->opts;
+	for (;;) {
+		errno = 0;
+		ssize_t n = getline(&r->line, &r->line_cap, r->fp);
+		if (n < 0) {
+			if (ferror(r->fp))
+				return td_fail(diag, TD_EIO, "cannot read '%s': %s", f->path, strerror(errno));
+			return 0;
+		}
+		r->line_no++;
+		size_t i = 0;
+		while (i < (size_t)n && (r->line[i] == ' ' || r->line[i] == '\t' || r->line[i] == '\r' ||
+					 r->line[i] == '\n'))
+			i++;
+		if (i == (size_t)n)
+			continue;  /* a blank line is no record */
+		int rc = doc_begin(r, doc, f, r->line_no);
+		if (rc)
+			return td_fail(diag, rc, "out of memory");
+		doc->n_bytes = (size_t)n;
+		char *clean;
+		size_t clean_len, bad;
+		if (utf8_repair(r->line, (size_t)n, &clean, &clean_len, &bad))
+			return td_fail(diag, TD_ENOMEM, "out of memory");
+		json_error_t err;
+		json_t *obj = json_loadb(clean, clean_len, 0, &err);
+		free(clean);
+		if (!obj) {
+			char why[256];
+			snprintf(why, sizeof why, "not valid JSON: %s", err.text);
+			return malformed(r, doc, diag, why);
+		}
+		rc = 1;
+		bool present, wrong;
+		if (!json_is_object(obj)) {
+			rc = malformed(r, doc, diag, "not a JSON object");
+			goto done;
+		}
+		doc->id = json_field(obj, field_name(o->id_field, "id"), &present, &wrong);
+		if (!doc->id) {
+			char buf[32];
+			snprintf(buf, sizeof buf, "%" PRIu64, doc->record);
+			doc->id = strdup(buf);
+		}
+		json_t *text = json_object_get(obj, field_name(o->text_field, "text"));
+		if (!json_is_string(text)) {
+			char why[256];
+			snprintf(why, sizeof why, text ? "the field '%s' is not a string" : "no field '%s'",
+				 field_name(o->text_field, "text"));
+			rc = malformed(r, doc, diag, why);
+			goto done;
+		}
+		if (set_text(doc, json_string_value(text), json_string_length(text))) {
+			rc = td_fail(diag, TD_ENOMEM, "out of memory");
+			goto done;
+		}
+		doc->invalid_utf8 += bad;
+		char *date = json_field(obj, field_name(o->date_field, "date"), &present, &wrong);
+		set_date(doc, date, diag);
+		free(date);
+		doc->title = json_field(obj, field_name(o->title_field, "title"), &present, &wrong);
+		doc->source = json_field(obj, field_name(o->source_field, "source"), &present, &wrong);
+		if (!doc->id || (rc = apply_manifest(r, f, doc, diag)))
+			rc = td_fail(diag, TD_ENOMEM, "out of memory");
+		else
+			rc = 1;
+done:
+		json_decref(obj);
+		return rc;
+	}
+}
+
+/* libcsv callbacks: collect the fields of a record, queue whole records. */
+static void csv_field_cb(void *s, size_t len, void *data)
+{
+	struct reader *r = data;
+	if (r->csv_error)
+		return;
+	if (r->n_fields == r->cap_fields) {
+		size_t cap = r->cap_fields ? 2 * r->cap_fields : 16;
+		char **grown = realloc(r->fields, cap * sizeof *grown);
+		if (!grown) {
+			r->csv_error = TD_ENOMEM;
+			return;
+		}
+		r->fields = grown;
+		r->cap_fields = cap;
+	}
+	char *copy = malloc(len + 1);
+	if (!copy) {
+		r->csv_error = TD_ENOMEM;
+		return;
+	}
+	if (len)
+		memcpy(copy, s, len);
+	copy[len] = '\0';
+	r->fields[r->n_fields++] = copy;
+}
+
+static void csv_record_cb(int c, void *data)
+{
+	(void)c;
+	struct reader *r = data;
+	if (r->csv_error)
+		return;
+	if (r->queue_head + r->queue_len == r->queue_cap) {
+		if (r->queue_head > 0) {  /* slide down */
+			memmove(r->queue, r->queue + r->queue_head, r->queue_len * sizeof *r->queue);
+			r->queue_head = 0;
+		} else {
+			size_t cap = r->queue_cap ? 2 * r->queue_cap : 16;
+			struct csv_record *grown = realloc(r->queue, cap * sizeof *grown);
+			if (!grown) {
+				r->csv_error = TD_ENOMEM;
+				return;
+			}
+			r->queue = grown;
+			r->queue_cap = cap;
+		}
+	}
+	char **fields = malloc((r->n_fields ? r->n_fields : 1) * sizeof *fields);
+	if (!fields) {
+		r->csv_error = TD_ENOMEM;
+		return;
+	}
+	memcpy(fields, r->fields, r->n_fields * sizeof *fields);
+	r->queue[r->queue_head + r->queue_len++] = (struct csv_record){
+		.fields = fields, .n_fields = r->n_fields, .line = r->record_line
+	};
+	r->n_fields = 0;
+	r->record_line = r->line_no + 1;
+}
+
+/* Feeds lines to libcsv until a record is queued or the file ends. */
+static int csv_fill(struct reader *r, struct file_entry *f, struct td_diag *diag)
+{
+	while (r->queue_len == 0 && !r->csv_eof) {
+		errno = 0;
+		ssize_t n = getline(&r->line, &r->line_cap, r->fp);
+		if (n < 0) {
+			if (ferror(r->fp))
+				return td_fail(diag, TD_EIO, "cannot read '%s': %s", f->path, strerror(errno));
+			r->csv_eof = true;
+			size_t before = r->queue_len;
+			uint64_t start = r->record_line;
+			int fini = csv_fini(&r->csv, csv_field_cb, csv_record_cb, r);
+			if (fini != 0 && !r->csv_error) {
+				/* unbalanced quotes: queue what was read as a broken record */
+				csv_record_cb(0, r);
+				if (r->queue_len > before) {
+					r->queue[r->queue_head + r->queue_len - 1].broken = true;
+					r->queue[r->queue_head + r->queue_len - 1].line = start;
+				}
+			}
+			break;
+		}
+		r->line_no++;
+		if (r->line_no == 1 && n >= 3 && memcmp(r->line, "\xEF\xBB\xBF", 3) == 0) {
+			csv_parse(&r->csv, r->line + 3, (size_t)n - 3, csv_field_cb, csv_record_cb, r);
+		} else {
+			csv_parse(&r->csv, r->line, (size_t)n, csv_field_cb, csv_record_cb, r);
+		}
+	}
+	if (r->csv_error)
+		return td_fail(diag, r->csv_error, "out of memory");
+	return 0;
+}
+
+static const char *record_field(const struct csv_record *rec, long col)
+{
+	return col >= 0 && (size_t)col < rec->n_fields ? rec->fields[col] : NULL;
+}
+
+/* Reads the header row and finds the named columns. */
+static int csv_header(struct reader *r, struct file_entry *f, struct td_diag *diag)
+{
+	int rc = csv_fill(r, f, diag);
+	if (rc)
+		return rc;
+	if (r->queue_len == 0) {
+		td_warn(diag, "'%s' has no header row; no documents read from it", f->path);
+		return 0;
+	}
+	struct csv_record *h = &r->queue[r->queue_head++];
+	r->queue_len--;
+	r->header = h->fields;
+	r->n_header = h->n_fields;
+	const struct reader_opts *o = r->opts;
+	r->col_id = column_index(r->header, r->n_header, field_name(o->id_field, "id"));
+	r->col_date = column_index(r->header, r->n_header, field_name(o->date_field, "date"));
+	r->col_text = column_index(r->header, r->n_header, field_name(o->text_field, "text"));
+	r->col_title = column_index(r->header, r->n_header, field_name(o->title_field, "title"));
+	r->col_source = column_index(r->header, r->n_header, field_name(o->source_field, "source"));
+	if (r->col_text >= 0)
+		return 0;
+	size_t len = 1;
+	for (size_t i = 0; i < r->n_header; i++)
+		len += strlen(r->header[i]) + 2;
+	char *list = malloc(len);
+	if (!list)
+		return td_fail(diag, TD_ENOMEM, "out of memory");
+	list[0] = '\0';
+	size_t at = 0;
+	for (size_t i = 0; i < r->n_header; i++)
+		at += (size_t)snprintf(list + at, len - at, "%s%s", i ? ", " : "", r->header[i]);
+	rc = td_fail(diag, TD_EFORMAT, "'%s': no column '%s' (columns: %s)", f->path,
+		     field_name(o->text_field, "text"), list);
+	free(list);
+	return rc;
+}
+
+static int read_csv(struct reader *r, struct file_entry *f, struct doc *doc, struct td_diag *diag)
+{
+	int rc = csv_fill(r, f, diag);
+	if (rc)
+		return rc;
+	if (r->queue_len == 0)
+		return 0;
+	struct csv_record rec = r->queue[r->queue_head++];
+	r->queue_len--;
+	if ((rc = doc_begin(r, doc, f, rec.line))) {
+		csv_record_free(&rec);
+		return td_fail(diag, rc, "out of memory");
+	}
+	for (size_t i = 0; i < rec.n_fields; i++)
+		doc->n_bytes += strlen(rec.fields[i]) + 1;
+	const char *id = record_field(&rec, r->col_id);
+	if (id && id[0])
+		doc->id = strdup(id);
+	if (rec.broken) {
+		rc = malformed(r, doc, diag, "unbalanced quotes at the end of the file");
+	} else if (rec.n_fields != r->n_header) {
+		char why[128];
+		snprintf(why, sizeof why, "%zu fields where the header has %zu", rec.n_fields, r->n_header);
+		rc = malformed(r, doc, diag, why);
+	} else {
+		const char *text = record_field(&rec, r->col_text);
+		if (!doc->id) {
+			char buf[32];
+			snprintf(buf, sizeof buf, "%" PRIu64, doc->record);
+			doc->id = strdup(buf);
+		}
+		rc = set_text(doc, text, strlen(text));
+		if (rc == 0) {
+			set_date(doc, record_field(&rec, r->col_date), diag);
+			doc->title = dup_or_null(record_field(&rec, r->col_title));
+			doc->source = dup_or_null(record_field(&rec, r->col_source));
+			rc = doc->id ? apply_manifest(r, f, doc, diag) : TD_ENOMEM;
+		}
+		rc = rc ? td_fail(diag, TD_ENOMEM, "out of memory") : 1;
+	}
+	csv_record_free(&rec);
+	return rc;
+}
+
+int reader_next(struct reader *r, struct doc *doc, struct td_diag *diag)
+{
+	for (;;) {
+		if (r->cur) {
+			int rc = r->cur->format == FORMAT_JSONL ? read_jsonl(r, r->cur, doc, diag)
+								: read_csv(r, r->cur, doc, diag);
+			if (rc != 0)
+				return rc;
+			close_current(r);
+			continue;
+		}
+		if (r->next_file == r->n_files) {
+			doc_clear(doc);
+			if (r->next_file++ == r->n_files)  /* once per pass */
+				warn_unused_rows(r, diag);
+			return 0;
+		}
+		if (r->next_file > r->n_files) {
+			doc_clear(doc);
+			return 0;
+		}
+		struct file_entry *f = &r->files[r->next_file++];
+		if (f->format == FORMAT_TXT)
+			return read_txt(r, f, doc, diag);
+		r->fp = fopen(f->path, "rb");
+		if (!r->fp)
+			return td_fail(diag, TD_EIO, "cannot open '%s': %s", f->path, strerror(errno));
+		r->cur = f;
+		r->line_no = 0;
+		if (f->format == FORMAT_CSV) {
+			if (csv_init(&r->csv, CSV_APPEND_NULL | CSV_STRICT_FINI) != 0)
+				return td_fail(diag, TD_ENOMEM, "out of memory");
+			r->csv_open = true;
+			r->record_line = 1;
+			int rc = csv_header(r, f, diag);
+			if (rc)
+				return rc;
+		}
+	}
+}
+
+int reader_rewind(struct reader *r, struct td_diag *diag)
+{
+	(void)diag;
+	close_current(r);
+	r->next_file = 0;
+	r->record = 0;
+	for (size_t i = 0; i < r->n_manifests; i++)
+		for (size_t k = 0; k < r->manifests[i].keys.n_terms; k++)
+			r->manifests[i].rows[k].used = false;
+	return 0;
+}
+
+void reader_free(struct reader *r)
+{
+	if (!r)
+		return;
+	close_current(r);
+	for (size_t i = 0; i < r->n_files; i++) {
+		free(r->files[i].path);
+		free(r->files[i].rel);
+	}
+	free(r->files);
+	free(r->listing);
+	for (size_t i = 0; i < r->n_manifests; i++)
+		manifest_free(&r->manifests[i]);
+	free(r->manifests);
+	free(r->line);
+	free(r->fields);
+	free(r->queue);
+	free(r);
+}
+
+const char *reader_format_name(enum input_format format)
+{
+	return format_label(format);
+}
