@@ -64,8 +64,6 @@ int matrix_build(const struct cli_opts *opts, struct runinfo *ri, struct matrix 
 	if (rc)
 		goto out;
 	runinfo_stage_time(ri, "read_and_count", runinfo_now() - start);
-	if ((rc = docs_report_finish(&mc.report, m->corpus, opts, ri, diag)))
-		goto out;
 	start = runinfo_now();
 	size_t n_docs = corpus_n_docs(m->corpus);
 	if (n_docs == 0) {
@@ -77,6 +75,8 @@ int matrix_build(const struct cli_opts *opts, struct runinfo *ri, struct matrix 
 	m->included = mc.included;
 	mc.included = NULL;
 	runinfo_stage_time(ri, "matrix", runinfo_now() - start);
+	/* the document reports appear only once the matrix is sure */
+	rc = docs_report_finish(&mc.report, m->corpus, opts, ri, diag);
 out:
 	docs_report_abort(&mc.report);
 	free(mc.included);

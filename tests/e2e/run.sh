@@ -120,7 +120,7 @@ expect_error bad_option 2 "termdrift: ingest: unknown option '--frobnicate' (see
 expect_error bad_dedup 2 "termdrift: ingest: invalid value 'maybe' for --dedup (expected off, mark or drop)" -- \
 	ingest -i data/seeds --dedup maybe
 "$TD" tokens -i data/seeds --stem klingon -o "$TMP/stem" 2>"$TMP/stem.stderr"
-[ $? -eq 1 ] && grep -q "^termdrift: unknown stemmer 'klingon' (available: .*english" "$TMP/stem.stderr" &&
+[ $? -eq 1 ] && grep -q "^termdrift: unknown stemmer language 'klingon' (available: .*english" "$TMP/stem.stderr" &&
 	[ "$(wc -l <"$TMP/stem.stderr")" -eq 1 ] && [ ! -e "$TMP/stem/docs.csv" ] && pass ||
 	fail "unknown stemmer: $(cat "$TMP/stem.stderr")"
 
