@@ -87,13 +87,19 @@ def check_case(termdrift, name, docs, opts, kwargs, workdir):
     out = os.path.join(workdir, "out")
     cmd = [termdrift, "tfidf", "-i", jsonl, "-o", out] + BASE + opts
     run = subprocess.run(cmd, capture_output=True, text=True)
-    if run.returncode != 0:
-        return ["termdrift failed (%d): %s" % (run.returncode, run.stderr.strip())]
-
     texts = [t for _, t in docs]
     count_kwargs = {k: v for k, v in kwargs.items() if k in ("min_df", "max_df", "max_features", "ngram_range")}
     cv = CountVectorizer(**count_kwargs)
-    counts = cv.fit_transform(texts)
+    try:
+        counts = cv.fit_transform(texts)
+    except ValueError as err:
+        # scikit-learn refuses (every term pruned, ...): termdrift must too.
+        if run.returncode == 1 and run.stderr.count("\n") == 1:
+            return []
+        return ["scikit-learn refused (%s) but termdrift exited %d" % (err, run.returncode)]
+    if run.returncode != 0:
+        return ["termdrift failed (%d): %s" % (run.returncode, run.stderr.strip())]
+
     tv = TfidfVectorizer(**kwargs)
     weights = tv.fit_transform(texts)
     sk_terms = list(cv.get_feature_names_out())
