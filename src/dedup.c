@@ -285,7 +285,8 @@ static void collect_candidates(struct dedup *d, const uint64_t keys[DEDUP_BANDS]
 			d->cand[d->n_cand++] = other;
 		}
 	}
-	qsort(d->cand, d->n_cand, sizeof *d->cand, cmp_u32);
+	if (d->n_cand > 1)
+		qsort(d->cand, d->n_cand, sizeof *d->cand, cmp_u32);
 }
 
 /* Files the document under its band keys. */

@@ -519,7 +519,8 @@ int tf_build(struct dtm *out, struct tf_part *const *parts, size_t n_parts, cons
 				if (f != VOCAB_NONE)
 					row[n++] = (struct entry){ f, p->count[k] };
 			}
-			qsort(row, n, sizeof *row, compare_entries);
+			if (n > 1)
+				qsort(row, n, sizeof *row, compare_entries);
 			if (grow_entries(&out->col, &out->count, &nnz_cap, start + n))
 				goto nomem;
 			for (uint64_t k = 0; k < n; k++) {

@@ -91,7 +91,8 @@ static int write_boilerplate(const struct corpus *corpus, const struct cli_opts 
 		free(br.rows);
 		return td_fail(diag, TD_ENOMEM, "out of memory");
 	}
-	qsort(br.rows, br.n, sizeof *br.rows, compare_boiler_rows);
+	if (br.n > 1)
+		qsort(br.rows, br.n, sizeof *br.rows, compare_boiler_rows);
 	struct csv_out csv;
 	int rc = csv_out_open(&csv, opts->out_dir, "boilerplate.csv", columns, 3, opts->precision, diag);
 	if (rc) {

@@ -49,7 +49,8 @@ static size_t rank_row(const struct dtm *dtm, const double *values, size_t d, st
 		uint64_t k = dtm->row_ptr[d] + i;
 		(*buf)[i] = (struct ranked){ dtm->col[k], values[k] };
 	}
-	qsort(*buf, n, sizeof **buf, compare_ranked);
+	if (n > 1)
+		qsort(*buf, n, sizeof **buf, compare_ranked);
 	return n;
 }
 
