@@ -115,6 +115,36 @@ static const char *format_label(enum input_format format)
 
 /* ---- UTF-8 ------------------------------------------------------------- */
 
+/* The length of the longest prefix of p that starts a valid sequence but
+ * does not complete one (at least 1): the bytes one U+FFFD replaces. */
+static size_t maximal_subpart(const unsigned char *p, size_t len)
+{
+	unsigned char lead = p[0];
+	size_t need;
+	unsigned char lo = 0x80, hi = 0xBF;  /* the second byte's range */
+	if (lead >= 0xC2 && lead <= 0xDF)
+		need = 2;
+	else if (lead >= 0xE0 && lead <= 0xEF) {
+		need = 3;
+		if (lead == 0xE0)
+			lo = 0xA0;
+		else if (lead == 0xED)
+			hi = 0x9F;
+	} else if (lead >= 0xF0 && lead <= 0xF4) {
+		need = 4;
+		if (lead == 0xF0)
+			lo = 0x90;
+		else if (lead == 0xF4)
+			hi = 0x8F;
+	} else
+		return 1;
+	size_t k = 1;
+	if (k < len && p[k] >= lo && p[k] <= hi)
+		for (k = 2; k < need && k < len && (p[k] & 0xC0) == 0x80; k++)
+			;
+	return k;
+}
+
 int utf8_repair(const char *in, size_t len, char **out, size_t *out_len, size_t *n_invalid)
 {
 	/* U+FFFD is 3 bytes; an invalid byte is 1: the output is at most 3x. */
@@ -152,14 +182,9 @@ int utf8_repair(const char *in, size_t len, char **out, size_t *out_len, size_t 
 			i += (size_t)n;
 			continue;
 		}
-		/* An invalid sequence (or NUL): skip its maximal invalid prefix,
-		 * i.e. the lead byte and the continuation bytes that follow it. */
-		size_t skip = 1;
-		if (p[i] >= 0xC2 && p[i] <= 0xF4)
-			while (i + skip < len && skip < 4 && (p[i + skip] & 0xC0) == 0x80)
-				skip++;
-		if (n > 0)  /* a NUL: one byte */
-			skip = (size_t)n;
+		/* An invalid sequence (or NUL): one U+FFFD per maximal subpart,
+		 * as Unicode (and Python's decode) recommend. */
+		size_t skip = n > 0 ? (size_t)n : maximal_subpart(p + i, len - i);
 		memcpy(buf + at, "\xEF\xBF\xBD", 3);
 		at += 3;
 		bad++;
@@ -986,16 +1011,17 @@ static int csv_fill(struct reader *r, struct file_entry *f, struct td_diag *diag
 			if (ferror(r->fp))
 				return td_fail(diag, TD_EIO, "cannot read '%s': %s", f->path, strerror(errno));
 			r->csv_eof = true;
+			/* A quoted field still open at the end: libcsv's state says so
+			 * (pstate 2 is FIELD_BEGUN in libcsv 3; the struct is public).
+			 * Without CSV_STRICT, whose quote rules would stop at the first
+			 * stray quote in a messy file, csv_fini ends it silently. */
+			bool open_quote = r->csv.quoted && r->csv.pstate == 2;
 			size_t before = r->queue_len;
 			uint64_t start = r->record_line;
-			int fini = csv_fini(&r->csv, csv_field_cb, csv_record_cb, r);
-			if (fini != 0 && !r->csv_error) {
-				/* unbalanced quotes: queue what was read as a broken record */
-				csv_record_cb(0, r);
-				if (r->queue_len > before) {
-					r->queue[r->queue_head + r->queue_len - 1].broken = true;
-					r->queue[r->queue_head + r->queue_len - 1].line = start;
-				}
+			csv_fini(&r->csv, csv_field_cb, csv_record_cb, r);
+			if (open_quote && r->queue_len > before) {
+				r->queue[r->queue_head + r->queue_len - 1].broken = true;
+				r->queue[r->queue_head + r->queue_len - 1].line = start;
 			}
 			break;
 		}
