@@ -39,7 +39,16 @@ struct cli_opts {
 	struct weight_opts weight;     /* CLI_WEIGHT */
 	enum bin_unit bin;
 	unsigned top;                  /* top terms per document and per bin */
+	const char *outputs;           /* --outputs: comma-separated file names, NULL = all */
 };
+
+/* Whether the file `name` is to be written (--outputs; docs.csv and
+ * manifest.json always are). */
+bool cli_wants(const struct cli_opts *opts, const char *name);
+
+/* Checks that --outputs names only files of `known`; prints an error and
+ * returns EXIT_USAGE otherwise. */
+int cli_check_outputs(const struct cli_opts *opts, const char *command, const char *const *known, size_t n);
 
 /* Option groups beyond the corpus options, for cli_parse. */
 enum { CLI_TF = 1, CLI_WEIGHT = 2 };
@@ -127,7 +136,9 @@ int cli_record_params(struct runinfo *ri, const struct cli_opts *opts, const str
 "                            a decimal point) (default 1)\n" \
 "      --max-df N|F          keep terms in at most N documents or a fraction (default 1.0)\n" \
 "      --max-features N      keep the N terms of highest frequency (ties: term order)\n" \
-"      --vocab FILE          impose a vocabulary (one term per line, ids in file order)\n"
+"      --vocab FILE          impose a vocabulary (one term per line, ids in file order)\n" \
+"      --outputs LIST        write only these files (comma-separated, e.g. tfidf.mtx);\n" \
+"                            docs.csv and manifest.json are always written\n"
 
 /* Help for the weighting options (CLI_WEIGHT). */
 #define CLI_WEIGHT_HELP \

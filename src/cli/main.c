@@ -1,4 +1,7 @@
 /* main.c - the termdrift command: a table of subcommands over libtermdrift. */
+#if defined(__GLIBC__) || defined(__linux__)
+#include <malloc.h>
+#endif
 #include <stdio.h>
 #include <string.h>
 
@@ -33,6 +36,13 @@ static void usage(FILE *fp)
 
 int main(int argc, char **argv)
 {
+#ifdef M_MMAP_THRESHOLD
+	/* Documents of tens or hundreds of KB are allocated and freed one after
+	 * another; glibc would map and unmap each (a page fault per 4 KB).  Keep
+	 * them on the heap instead. */
+	mallopt(M_MMAP_THRESHOLD, 64 << 20);
+	mallopt(M_TRIM_THRESHOLD, 256 << 20);
+#endif
 	if (argc < 2) {
 		usage(stderr);
 		return EXIT_USAGE;

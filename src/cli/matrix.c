@@ -125,6 +125,8 @@ int matrix_write_vocab(const struct cli_opts *opts, const struct matrix *m, cons
 		       struct runinfo *ri, struct td_diag *diag)
 {
 	static const char *const columns[] = { "term_id", "term", "df", "cf", "idf" };
+	if (!cli_wants(opts, "vocab.csv"))
+		return 0;
 	struct csv_out csv;
 	int rc = csv_out_open(&csv, opts->out_dir, "vocab.csv", columns, idf ? 5 : 4, opts->precision, diag);
 	if (rc)
@@ -152,11 +154,13 @@ int matrix_write_counts(const struct cli_opts *opts, const struct matrix *m, str
 			struct td_diag *diag)
 {
 	static const char *const columns[] = { "doc_id", "term_id", "term", "count" };
-	struct csv_out csv;
-	int rc = csv_out_open(&csv, opts->out_dir, "tf.csv", columns, 4, opts->precision, diag);
-	if (rc)
-		return rc;
 	const struct dtm *dtm = &m->dtm;
+	struct csv_out csv;
+	int rc = 0;
+	if (!cli_wants(opts, "tf.csv"))
+		goto mtx;
+	if ((rc = csv_out_open(&csv, opts->out_dir, "tf.csv", columns, 4, opts->precision, diag)))
+		return rc;
 	for (size_t d = 0; d < dtm->n_docs; d++)
 		for (uint64_t k = dtm->row_ptr[d]; k < dtm->row_ptr[d + 1]; k++) {
 			csv_out_str(&csv, corpus_doc_id(m->corpus, d));
@@ -171,6 +175,9 @@ int matrix_write_counts(const struct cli_opts *opts, const struct matrix *m, str
 	csv_out_free(&csv);
 	if (rc)
 		return rc;
+mtx:
+	if (!cli_wants(opts, "dtm.mtx"))
+		return 0;
 	uint64_t rows;
 	rc = mtx_write(opts->out_dir, "dtm.mtx", dtm, NULL, opts->precision,
 		       "termdrift document-term counts: rows = docs.csv order, columns = vocab.csv term_id + 1",

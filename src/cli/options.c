@@ -64,7 +64,7 @@ enum {
 	OPT_NO_BOILERPLATE, OPT_BOILER_FRAC, OPT_DEDUP, OPT_DUP_THRESHOLD, OPT_PRECISION,
 	OPT_PROGRESS, OPT_STRICT, OPT_TODAY, OPT_THREADS,
 	/* CLI_TF */
-	OPT_NGRAM = 512, OPT_NGRAM_ACROSS, OPT_MIN_DF, OPT_MAX_DF, OPT_MAX_FEATURES, OPT_VOCAB,
+	OPT_NGRAM = 512, OPT_NGRAM_ACROSS, OPT_OUTPUTS, OPT_MIN_DF, OPT_MAX_DF, OPT_MAX_FEATURES, OPT_VOCAB,
 	/* CLI_WEIGHT */
 	OPT_TF = 768, OPT_SUBLINEAR, OPT_BINARY, OPT_IDF, OPT_NORM, OPT_BIN, OPT_TOP
 };
@@ -100,6 +100,7 @@ static const struct option long_options[] = {
 	{ "max-df", required_argument, NULL, OPT_MAX_DF },
 	{ "max-features", required_argument, NULL, OPT_MAX_FEATURES },
 	{ "vocab", required_argument, NULL, OPT_VOCAB },
+	{ "outputs", required_argument, NULL, OPT_OUTPUTS },
 	{ "tf", required_argument, NULL, OPT_TF },
 	{ "sublinear", no_argument, NULL, OPT_SUBLINEAR },
 	{ "binary", no_argument, NULL, OPT_BINARY },
@@ -219,6 +220,7 @@ static int apply_option(int opt, const char *arg, const char *command, struct cl
 		opts->tf.max_features = (uint64_t)n;
 		return 0;
 	case OPT_VOCAB: opts->tf.vocab_file = arg; return 0;
+	case OPT_OUTPUTS: opts->outputs = arg; return 0;
 	case OPT_TF:
 		return weight_parse_tf(arg, &opts->weight.tf) ? bad_value(command, "tf", arg, "raw, sublinear, binary, log, prop or augmented") : 0;
 	case OPT_SUBLINEAR: opts->weight.tf = TFS_SUBLINEAR; return 0;
@@ -303,6 +305,41 @@ int cli_parse(int argc, char **argv, const char *command, const char *help, unsi
 	}
 	opts->corpus.read.inputs = opts->inputs;
 	opts->corpus.read.n_inputs = opts->n_inputs;
+	return 0;
+}
+
+bool cli_wants(const struct cli_opts *opts, const char *name)
+{
+	if (!opts->outputs)
+		return true;
+	size_t len = strlen(name);
+	for (const char *p = opts->outputs; *p;) {
+		const char *end = strchr(p, ',');
+		size_t n = end ? (size_t)(end - p) : strlen(p);
+		if (n == len && memcmp(p, name, len) == 0)
+			return true;
+		p += n + (end != NULL);
+	}
+	return false;
+}
+
+int cli_check_outputs(const struct cli_opts *opts, const char *command, const char *const *known, size_t n)
+{
+	if (!opts->outputs)
+		return 0;
+	for (const char *p = opts->outputs; *p;) {
+		const char *end = strchr(p, ',');
+		size_t len = end ? (size_t)(end - p) : strlen(p);
+		bool found = false;
+		for (size_t i = 0; i < n && !found; i++)
+			found = strlen(known[i]) == len && memcmp(known[i], p, len) == 0;
+		if (!found) {
+			cli_errorf("%s: unknown output '%.*s' in --outputs (see termdrift %s --help)", command,
+				   (int)len, p, command);
+			return EXIT_USAGE;
+		}
+		p += len + (end != NULL);
+	}
 	return 0;
 }
 

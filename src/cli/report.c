@@ -85,6 +85,8 @@ static int write_boilerplate(const struct corpus *corpus, const struct cli_opts 
 			     struct runinfo *ri, struct td_diag *diag)
 {
 	static const char *const columns[] = { "line", "n_docs", "reason" };
+	if (!cli_wants(opts, "boilerplate.csv"))
+		return 0;
 	struct boiler_rows br = { 0 };
 	const struct boiler *b = corpus_boiler(corpus);
 	if (b && boiler_report(b, collect_boiler_row, &br)) {
@@ -119,6 +121,8 @@ static int write_duplicates(const struct corpus *corpus, const struct cli_opts *
 			    struct runinfo *ri, struct td_diag *diag)
 {
 	static const char *const columns[] = { "doc_a", "doc_b", "jaccard" };
+	if (!cli_wants(opts, "duplicates.csv"))
+		return 0;
 	struct csv_out csv;
 	int rc = csv_out_open(&csv, opts->out_dir, "duplicates.csv", columns, 3, opts->precision, diag);
 	if (rc)

@@ -14,7 +14,10 @@ static const char tf_help[] =
 int cmd_tf(int argc, char **argv)
 {
 	struct cli_opts opts;
+	static const char *const outputs[] = { "vocab.csv", "tf.csv", "dtm.mtx", "boilerplate.csv", "duplicates.csv" };
 	int rc = cli_parse(argc, argv, "tf", tf_help, CLI_TF, &opts);
+	if (rc == 0)
+		rc = cli_check_outputs(&opts, "tf", outputs, sizeof outputs / sizeof *outputs);
 	if (rc) {
 		cli_opts_free(&opts);
 		return rc < 0 ? EXIT_OK : rc;

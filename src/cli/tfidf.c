@@ -60,8 +60,10 @@ static int write_tfidf(const struct cli_opts *opts, const struct matrix *m, cons
 	static const char *const columns[] = { "doc_id", "term", "tf", "idf", "tfidf" };
 	const struct dtm *dtm = &m->dtm;
 	struct csv_out csv;
-	int rc = csv_out_open(&csv, opts->out_dir, "tfidf.csv", columns, 5, opts->precision, diag);
-	if (rc)
+	int rc = 0;
+	if (!cli_wants(opts, "tfidf.csv"))
+		goto mtx;
+	if ((rc = csv_out_open(&csv, opts->out_dir, "tfidf.csv", columns, 5, opts->precision, diag)))
 		return rc;
 	for (size_t d = 0; d < dtm->n_docs; d++)
 		for (uint64_t k = dtm->row_ptr[d]; k < dtm->row_ptr[d + 1]; k++) {
@@ -78,6 +80,9 @@ static int write_tfidf(const struct cli_opts *opts, const struct matrix *m, cons
 	csv_out_free(&csv);
 	if (rc)
 		return rc;
+mtx:
+	if (!cli_wants(opts, "tfidf.mtx"))
+		return 0;
 	uint64_t rows;
 	rc = mtx_write(opts->out_dir, "tfidf.mtx", dtm, w, opts->precision,
 		       "termdrift tf-idf: rows = docs.csv order, columns = vocab.csv term_id + 1", &rows, diag);
@@ -93,6 +98,8 @@ static int write_top(const struct cli_opts *opts, const struct matrix *m, const 
 	static const char *const doc_columns[] = { "doc_id", "rank", "term", "tfidf" };
 	static const char *const day_columns[] = { "date", "rank", "term", "tfidf" };
 	const char *name = bin_starts ? "top_terms_by_day.csv" : "top_terms_by_doc.csv";
+	if (!cli_wants(opts, name))
+		return 0;
 	struct csv_out csv;
 	int rc = csv_out_open(&csv, opts->out_dir, name, bin_starts ? day_columns : doc_columns, 4,
 			      opts->precision, diag);
@@ -133,6 +140,8 @@ static int write_top(const struct cli_opts *opts, const struct matrix *m, const 
 static int write_top_wide(const struct cli_opts *opts, const struct dtm *bins, const double *w,
 			  const int32_t *bin_starts, struct runinfo *ri, struct td_diag *diag)
 {
+	if (!cli_wants(opts, "top_terms_by_day_wide.csv"))
+		return 0;
 	size_t n_terms = bins ? bins->n_terms : 0, n_cols = 0;
 	double *best = calloc(n_terms ? n_terms : 1, sizeof *best);
 	struct ranked *cols = malloc((n_terms ? n_terms : 1) * sizeof *cols), *buf = NULL;
@@ -193,6 +202,8 @@ out:
 static int write_by_day(const struct cli_opts *opts, const struct matrix *m, struct runinfo *ri,
 			struct td_diag *diag)
 {
+	if (!cli_wants(opts, "top_terms_by_day.csv") && !cli_wants(opts, "top_terms_by_day_wide.csv"))
+		return 0;
 	size_t n_docs = m->dtm.n_docs;
 	int32_t *dates = calloc(n_docs ? n_docs : 1, sizeof *dates), *bin_starts = NULL;
 	bool *has_date = calloc(n_docs ? n_docs : 1, sizeof *has_date);
@@ -241,7 +252,13 @@ out:
 int cmd_tfidf(int argc, char **argv)
 {
 	struct cli_opts opts;
+	static const char *const outputs[] = {
+		"vocab.csv", "tf.csv", "dtm.mtx", "tfidf.csv", "tfidf.mtx", "top_terms_by_doc.csv",
+		"top_terms_by_day.csv", "top_terms_by_day_wide.csv", "boilerplate.csv", "duplicates.csv"
+	};
 	int rc = cli_parse(argc, argv, "tfidf", tfidf_help, CLI_TF | CLI_WEIGHT, &opts);
+	if (rc == 0)
+		rc = cli_check_outputs(&opts, "tfidf", outputs, sizeof outputs / sizeof *outputs);
 	if (rc) {
 		cli_opts_free(&opts);
 		return rc < 0 ? EXIT_OK : rc;
