@@ -83,6 +83,14 @@ if run_ok mixed ingest -i tests/e2e/data/mixed --today 2026-01-01 -q; then
 	same_file "$EXP/mixed/docs.csv" "$TMP/mixed/docs.csv"
 fi
 
+# --- absurd dates are kept and flagged, unparsable ones warned -------------------
+if run_ok dates ingest -i tests/e2e/data/dates.jsonl --today 2026-01-01; then
+	[ "$(cut -d, -f1,3,14 "$TMP/dates/docs.csv" | tr '\n' ' ')" = \
+		"doc_id,date,status ancient,0102-02-02,date_suspect future,2028-10-04,date_suspect bad,,no_date fine,2025-02-26,ok " ] &&
+		pass || fail "dates: $(cut -d, -f1,3,14 "$TMP/dates/docs.csv" | tr '\n' ' ')"
+	grep -q "line 3: cannot parse the date '2025-02-30'" "$TMP/dates.stderr" && pass || fail "dates: no warning for 2025-02-30"
+fi
+
 # --- tf-idf: the same bytes for any number of threads ---------------------------
 if run_ok tfidf1 tfidf -i data/seeds --today 2026-01-01 --ngram 1:2 --threads 1 &&
 	run_ok tfidf3 tfidf -i data/seeds --today 2026-01-01 --ngram 1:2 --threads 3; then
