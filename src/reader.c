@@ -799,6 +799,23 @@ static char *txt_id(const char *rel)
 	return id;
 }
 
+/* A title taken from the first line can be a whole paragraph (or a whole
+ * one-line speech): keep at most TITLE_MAX bytes, cut at a character
+ * boundary, with "…" after the cut.  Takes and returns ownership. */
+#define TITLE_MAX 200
+static char *shorten_title(char *title)
+{
+	if (!title || strlen(title) <= TITLE_MAX + 3)
+		return title;
+	size_t cut = TITLE_MAX;
+	while (cut > 0 && ((unsigned char)title[cut] & 0xC0) == 0x80)
+		cut--;  /* back to the start of a UTF-8 character */
+	while (cut > 0 && title[cut - 1] == ' ')
+		cut--;
+	memcpy(title + cut, "\xE2\x80\xA6", 4);  /* the buffer holds > TITLE_MAX + 4 bytes */
+	return title;
+}
+
 static int read_txt(struct reader *r, struct file_entry *f, struct doc *doc, struct td_diag *diag)
 {
 	char *raw = NULL;
@@ -837,7 +854,7 @@ static int read_txt(struct reader *r, struct file_entry *f, struct doc *doc, str
 		return td_fail(diag, rc, "out of memory");
 	doc->text = meta.text;
 	doc->text_len = meta.text_len;
-	doc->title = meta.title;
+	doc->title = shorten_title(meta.title);
 	doc->source = meta.source;
 	doc->has_date = meta.has_date;
 	doc->date = meta.date;

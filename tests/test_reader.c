@@ -308,6 +308,29 @@ static void test_reader__large_single_line_and_rewind(void **state)
 	reader_free(r);
 }
 
+static void test_reader__long_first_line_gives_a_short_title(void **state)
+{
+	(void)state;
+	char text[1200];
+	size_t at = 0;
+	while (at < 1000)
+		at += (size_t)snprintf(text + at, sizeof text - at, "Fellow-Citizens é ");
+	const char *path = puts_file("speech.txt", text);
+	const char *inputs[] = { path };
+	struct reader_opts opts = { .inputs = inputs, .n_inputs = 1 };
+	struct reader *r;
+	assert_int_equal(reader_open(&r, &opts, NULL), 0);
+	struct doc doc = { 0 };
+	assert_int_equal(reader_next(r, &doc, NULL), 1);
+	size_t len = strlen(doc.title);
+	assert_true(len <= 203 && len > 190);
+	assert_string_equal(doc.title + len - 3, "\xE2\x80\xA6");
+	assert_memory_equal(doc.title, text, len - 3);  /* a prefix, cut between characters */
+	assert_int_equal(doc.text_len, strlen(text));    /* the text itself is whole */
+	doc_clear(&doc);
+	reader_free(r);
+}
+
 static void check_repair(const char *in, size_t len, const char *expect, size_t expect_bad)
 {
 	char *out;
@@ -345,6 +368,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_reader__empty_files, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reader__missing_path_and_empty_folder, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reader__large_single_line_and_rewind, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_reader__long_first_line_gives_a_short_title, setup, teardown),
 		cmocka_unit_test(test_reader__utf8_repair),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

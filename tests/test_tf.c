@@ -18,8 +18,8 @@
 static int build(struct dtm *dtm, const char *const *docs, size_t n_docs, const struct tf_opts *opts,
 		 size_t n_parts, const bool *included, struct td_diag *diag)
 {
-	struct tf_part *parts[4];
-	bool all[16];
+	struct tf_part *parts[4] = { 0 };
+	bool all[16] = { 0 };
 	for (size_t i = 0; i < n_docs; i++)
 		all[i] = true;
 	for (size_t p = 0; p < n_parts; p++)
