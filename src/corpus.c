@@ -3,7 +3,8 @@
  * Documents are read in batches (BATCH_DOCS documents or BATCH_BYTES bytes)
  * on the calling thread.  The workers then take documents from the batch one
  * at a time (an atomic counter), strip boilerplate, tokenize and call the work
- * hook; the calling thread is one of the workers.  When the batch is done, the
+ * hook; with more than one worker, the calling thread reads the next batch
+ * meanwhile and then joins in (two batches alternate).  When the batch is done, the
  * calling thread adds each document to the near-duplicate index, decides its
  * status and calls emit, in input order.  Nothing in the output depends on
  * which worker took which document.
@@ -19,7 +20,7 @@
 #include "embedded.h"
 #include "hash.h"
 
-#define BATCH_DOCS 256
+#define BATCH_DOCS 64
 #define BATCH_BYTES (8u << 20)
 
 struct corpus {
@@ -210,20 +211,29 @@ static void *worker_main(void *arg)
 	return NULL;
 }
 
-/* Runs the batch on n_workers workers (the calling thread is worker 0). */
-static int run_batch(struct batch *b, struct worker *workers, unsigned n_workers)
+static int read_batch(struct corpus *c, struct batch *b, struct td_diag *diag);
+
+/* Runs the batch on n_workers workers; the calling thread is worker 0.
+ * When `ahead` is given (more than one worker), the calling thread first
+ * reads the next batch into it while the other workers start on this one,
+ * then joins them: reading overlaps tokenizing.  *read_rc receives the
+ * result of that read. */
+static int run_batch(struct batch *b, struct worker *workers, unsigned n_workers, struct corpus *c,
+		     struct batch *ahead, int *read_rc, struct td_diag *diag)
 {
 	pthread_t threads[64];
 	struct worker_arg args[64];
 	unsigned started = 0;
 	atomic_store(&b->next, 0);
 	atomic_store(&b->failed, 0);
-	for (unsigned i = 1; i < n_workers && b->n > 1; i++) {
+	for (unsigned i = 1; i < n_workers && (b->n > 1 || ahead); i++) {
 		args[i] = (struct worker_arg){ b, &workers[i] };
 		if (pthread_create(&threads[i], NULL, worker_main, &args[i]) != 0)
 			break;  /* fewer workers: slower, not wrong */
 		started = i;
 	}
+	if (ahead)
+		*read_rc = read_batch(c, ahead, diag);
 	args[0] = (struct worker_arg){ b, &workers[0] };
 	worker_main(&args[0]);
 	for (unsigned i = 1; i <= started; i++)
@@ -407,11 +417,15 @@ int corpus_run(struct corpus **out, const struct corpus_opts *opts, const struct
 	unsigned n_workers = opts->n_threads < 1 ? 1 : opts->n_threads > 64 ? 64 : opts->n_threads;
 	struct corpus *c = calloc(1, sizeof *c);
 	struct worker *workers = calloc(n_workers, sizeof *workers);
-	struct batch b = { .slots = calloc(BATCH_DOCS, sizeof *b.slots), .hooks = hooks,
-			   .boiler_lock = PTHREAD_MUTEX_INITIALIZER };
+	struct batch batches[2] = {
+		{ .slots = calloc(BATCH_DOCS, sizeof *batches[0].slots), .hooks = hooks,
+		  .boiler_lock = PTHREAD_MUTEX_INITIALIZER },
+		{ .slots = calloc(BATCH_DOCS, sizeof *batches[1].slots), .hooks = hooks,
+		  .boiler_lock = PTHREAD_MUTEX_INITIALIZER },
+	};
 	struct stopwords *stop = NULL;
 	int rc = 0;
-	if (!c || !workers || !b.slots) {
+	if (!c || !workers || !batches[0].slots || !batches[1].slots) {
 		rc = td_fail(diag, TD_ENOMEM, "out of memory");
 		goto out;
 	}
@@ -439,21 +453,32 @@ int corpus_run(struct corpus **out, const struct corpus_opts *opts, const struct
 				opts->boilerplate_min_frac, diag);
 		if (rc || (rc = count_boilerplate(c, diag)))
 			goto out;
-		b.boiler = c->boiler;
+		batches[0].boiler = batches[1].boiler = c->boiler;
 	}
-	for (;;) {
-		if ((rc = read_batch(c, &b, diag)) || b.n == 0)
-			break;
-		if ((rc = run_batch(&b, workers, n_workers))) {
+	/* Two batches: while one is tokenized, the next is read (n_workers > 1). */
+	struct batch *cur = &batches[0], *next = &batches[1];
+	rc = read_batch(c, cur, diag);
+	while (rc == 0 && cur->n > 0) {
+		int read_rc = 0;
+		bool overlap = n_workers > 1;
+		if ((rc = run_batch(cur, workers, n_workers, c, overlap ? next : NULL, &read_rc, diag))) {
 			if (rc == TD_ENOMEM)
 				td_fail(diag, rc, "out of memory");
 			break;
 		}
-		for (size_t i = 0; i < b.n && rc == 0; i++)
-			if ((rc = emit_slot(c, opts, hooks, &b.slots[i])) == TD_ENOMEM)
+		for (size_t i = 0; i < cur->n && rc == 0; i++)
+			if ((rc = emit_slot(c, opts, hooks, &cur->slots[i])) == TD_ENOMEM)
 				td_fail(diag, rc, "out of memory");
 		if (rc)
 			break;
+		if (overlap) {
+			rc = read_rc;
+			struct batch *t = cur;
+			cur = next;
+			next = t;
+		} else {
+			rc = read_batch(c, cur, diag);
+		}
 	}
 	if (rc)
 		goto out;
@@ -464,13 +489,15 @@ int corpus_run(struct corpus **out, const struct corpus_opts *opts, const struct
 	*out = c;
 	c = NULL;
 out:
-	if (b.slots)
-		for (size_t i = 0; i < BATCH_DOCS; i++) {
-			doc_clear(&b.slots[i].doc);
-			free(b.slots[i].clean);
-			token_list_free(&b.slots[i].tokens);
+	for (int k = 0; k < 2; k++) {
+		struct slot *slots = batches[k].slots;
+		for (size_t i = 0; slots && i < BATCH_DOCS; i++) {
+			doc_clear(&slots[i].doc);
+			free(slots[i].clean);
+			token_list_free(&slots[i].tokens);
 		}
-	free(b.slots);
+		free(slots);
+	}
 	if (workers)
 		for (unsigned i = 0; i < n_workers; i++)
 			worker_free(&workers[i]);
