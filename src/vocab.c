@@ -1,6 +1,7 @@
 /* vocab.c - terms interned once (see vocab.h). */
 #include "vocab.h"
 
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -12,11 +13,22 @@ void vocab_init(struct vocab *v)
 	memset(v, 0, sizeof *v);
 }
 
+static inline uint64_t slot_entry(uint64_t hash, uint32_t id)
+{
+	return (hash & UINT64_C(0xffffffff00000000)) | ((uint64_t)id + 1);
+}
+
+/* Whether a slot's tag agrees with the high half of hash. */
+static inline bool tag_matches(uint64_t entry, uint64_t hash)
+{
+	return (entry ^ hash) >> 32 == 0;
+}
+
 /* Rebuilds the table at twice the size; ids and strings do not move. */
 static int vocab_rehash(struct vocab *v)
 {
 	size_t n_slots = v->n_slots ? 2 * v->n_slots : 1024;
-	uint32_t *slots = calloc(n_slots, sizeof *slots);
+	uint64_t *slots = calloc(n_slots, sizeof *slots);
 	if (!slots)
 		return TD_ENOMEM;
 	size_t mask = n_slots - 1;
@@ -24,7 +36,7 @@ static int vocab_rehash(struct vocab *v)
 		size_t slot = v->hash[id] & mask;
 		while (slots[slot])
 			slot = (slot + 1) & mask;
-		slots[slot] = (uint32_t)id + 1;
+		slots[slot] = slot_entry(v->hash[id], (uint32_t)id);
 	}
 	free(v->slots);
 	v->slots = slots;
@@ -70,11 +82,13 @@ uint32_t vocab_find(const struct vocab *v, const char *term, size_t len, uint64_
 		return VOCAB_NONE;
 	size_t mask = v->n_slots - 1;
 	for (size_t slot = hash & mask;; slot = (slot + 1) & mask) {
-		uint32_t entry = v->slots[slot];
+		uint64_t entry = v->slots[slot];
 		if (!entry)
 			return VOCAB_NONE;
-		uint32_t id = entry - 1;
-		if (v->hash[id] == hash && v->len[id] == len && memcmp(v->arena + v->offset[id], term, len) == 0)
+		if (!tag_matches(entry, hash))
+			continue;
+		uint32_t id = (uint32_t)entry - 1;
+		if (v->len[id] == len && memcmp(v->arena + v->offset[id], term, len) == 0)
 			return id;
 	}
 }
@@ -85,12 +99,13 @@ int vocab_intern(struct vocab *v, const char *term, size_t len, uint64_t hash, u
 		size_t mask = v->n_slots - 1;
 		size_t slot = hash & mask;
 		for (;; slot = (slot + 1) & mask) {
-			uint32_t entry = v->slots[slot];
+			uint64_t entry = v->slots[slot];
 			if (!entry)
 				break;
-			uint32_t known = entry - 1;
-			if (v->hash[known] == hash && v->len[known] == len &&
-			    memcmp(v->arena + v->offset[known], term, len) == 0) {
+			if (!tag_matches(entry, hash))
+				continue;
+			uint32_t known = (uint32_t)entry - 1;
+			if (v->len[known] == len && memcmp(v->arena + v->offset[known], term, len) == 0) {
 				*id = known;
 				return 0;
 			}
@@ -116,7 +131,7 @@ int vocab_intern(struct vocab *v, const char *term, size_t len, uint64_t hash, u
 	size_t slot = hash & mask;
 	while (v->slots[slot])
 		slot = (slot + 1) & mask;
-	v->slots[slot] = new_id + 1;
+	v->slots[slot] = slot_entry(hash, new_id);
 	*id = new_id;
 	return 0;
 }

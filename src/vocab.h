@@ -21,7 +21,9 @@ struct vocab {
 	uint32_t *len;         /* per id: length in bytes */
 	uint64_t *hash;        /* per id: hash_bytes(string, len, 0) */
 	size_t n_terms, cap_terms;
-	uint32_t *slots;       /* id + 1, or 0 for an empty slot */
+	uint64_t *slots;       /* (high 32 bits of the hash) << 32 | (id + 1), or 0 for an
+				  empty slot: a probe compares the tag before touching the
+				  term's arrays, one cache miss per slot */
 	size_t n_slots;
 };
 
