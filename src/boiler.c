@@ -13,6 +13,8 @@
  */
 #include "boiler.h"
 
+#include "array.h"
+
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -84,25 +86,6 @@ struct boiler {
 	utf8proc_int32_t *u32;         /* scratch for utf8proc, u32_cap + 1 entries */
 	size_t u32_cap;
 };
-
-/* Grows *buf (elements of size elem) to hold at least need elements. */
-static int reserve(void **buf, size_t *cap, size_t need, size_t elem)
-{
-	if (need <= *cap)
-		return 0;
-	size_t n = *cap ? *cap : 16;
-	while (n < need) {
-		if (n > SIZE_MAX / 2 / elem)
-			return TD_ENOMEM;
-		n *= 2;
-	}
-	void *p = realloc(*buf, n * elem);
-	if (!p)
-		return TD_ENOMEM;
-	*buf = p;
-	*cap = n;
-	return 0;
-}
 
 /* ---- normalisation ---- */
 
@@ -219,7 +202,7 @@ static int normalise(struct boiler *b, const char *line, size_t len, size_t *out
 	if (fast_path_ok(src, len)) {
 		/* NFKC is the identity on these lines and case folding is lower-
 		 * casing, so most lines of English text need no utf8proc call. */
-		if (reserve((void **)&b->norm, &b->norm_cap, len + 1, 1))
+		if (array_reserve((void **)&b->norm, &b->norm_cap, len + 1, 1))
 			return TD_ENOMEM;
 		*out_len = collapse(b, src, len, true);
 		return 0;
@@ -243,7 +226,7 @@ static int normalise(struct boiler *b, const char *line, size_t len, size_t *out
 		b->u32_cap = cap;
 	}
 	if (n == 0) {  /* only ignorable code points */
-		if (reserve((void **)&b->norm, &b->norm_cap, 1, 1))
+		if (array_reserve((void **)&b->norm, &b->norm_cap, 1, 1))
 			return TD_ENOMEM;
 		b->norm[0] = '\0';
 		*out_len = 0;
@@ -254,12 +237,12 @@ static int normalise(struct boiler *b, const char *line, size_t len, size_t *out
 	if (n < 0) {
 		/* Not valid UTF-8: compare the bytes as they are, so that such a
 		 * line can still be counted and matched. */
-		if (reserve((void **)&b->norm, &b->norm_cap, len + 1, 1))
+		if (array_reserve((void **)&b->norm, &b->norm_cap, len + 1, 1))
 			return TD_ENOMEM;
 		*out_len = collapse(b, src, len, true);
 		return 0;
 	}
-	if (reserve((void **)&b->norm, &b->norm_cap, (size_t)n + 1, 1))
+	if (array_reserve((void **)&b->norm, &b->norm_cap, (size_t)n + 1, 1))
 		return TD_ENOMEM;
 	*out_len = collapse(b, (const unsigned char *)b->u32, (size_t)n, false);
 	return 0;
@@ -335,7 +318,7 @@ static size_t arena_add(struct boiler *b, const char *text, size_t len)
 {
 	if (len >= SIZE_MAX - b->arena_len - 2)
 		return 0;
-	if (reserve((void **)&b->arena, &b->arena_cap, b->arena_len + len + 1 + (b->arena_len == 0), 1))
+	if (array_reserve((void **)&b->arena, &b->arena_cap, b->arena_len + len + 1 + (b->arena_len == 0), 1))
 		return 0;
 	if (b->arena_len == 0)
 		b->arena[b->arena_len++] = '\0';  /* offset 0 means "no text" */
@@ -386,14 +369,14 @@ static int add_phrase(struct boiler *b, const char *text, size_t len, bool is_pr
 	memcpy(copy, text, len + 1);
 	struct phrase ph = { .text = copy, .len = len, .hash = hash };
 	if (is_prefix) {
-		if (reserve((void **)&b->prefix, cap_prefix, b->n_prefix + 1, sizeof *b->prefix)) {
+		if (array_reserve((void **)&b->prefix, cap_prefix, b->n_prefix + 1, sizeof *b->prefix)) {
 			free(copy);
 			return TD_ENOMEM;
 		}
 		b->prefix[b->n_prefix++] = ph;
 		return 0;
 	}
-	if (reserve((void **)&b->whole, cap_whole, b->n_whole + 1, sizeof *b->whole)) {
+	if (array_reserve((void **)&b->whole, cap_whole, b->n_whole + 1, sizeof *b->whole)) {
 		free(copy);
 		return TD_ENOMEM;
 	}
@@ -645,7 +628,7 @@ static int note_removed(struct boiler *b, size_t n, enum boiler_reason why)
 		}
 	}
 	if (b->n_removed >= UINT32_MAX - 1 ||
-	    reserve((void **)&b->removed, &b->cap_removed, b->n_removed + 1, sizeof *b->removed))
+	    array_reserve((void **)&b->removed, &b->cap_removed, b->n_removed + 1, sizeof *b->removed))
 		return TD_ENOMEM;
 	char *copy = malloc(n + 1);
 	if (!copy)

@@ -11,6 +11,8 @@
  */
 #include "corpus.h"
 
+#include "array.h"
+
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
@@ -37,7 +39,7 @@ struct corpus {
 	size_t n_pairs;
 	const char **words;         /* dedup input scratch */
 	uint32_t *word_lens;
-	size_t words_cap;
+	size_t words_cap, lens_cap;
 };
 
 /* One document of the batch and what the workers made of it. */
@@ -86,21 +88,6 @@ void corpus_opts_default(struct corpus_opts *opts)
 	opts->stopwords = "en";
 	opts->today = date_today();
 	opts->n_threads = 1;
-}
-
-static int grow(void **items, size_t *cap, size_t need, size_t size)
-{
-	if (need <= *cap)
-		return 0;
-	size_t new_cap = *cap ? *cap : 64;
-	while (new_cap < need)
-		new_cap *= 2;
-	void *p = realloc(*items, new_cap * size);
-	if (!p)
-		return TD_ENOMEM;
-	*items = p;
-	*cap = new_cap;
-	return 0;
 }
 
 /* Counts the distinct non-stopword token forms of a document. */
@@ -245,22 +232,14 @@ static int run_batch(struct batch *b, struct worker *workers, unsigned n_workers
 static int add_to_dedup(struct corpus *c, const struct slot *s, size_t *dup_of, double *similarity)
 {
 	const struct token_list *list = &s->tokens;
-	size_t cap = c->words_cap;
-	if (grow((void **)&c->words, &c->words_cap, list->n, sizeof *c->words))
+	if (array_reserve((void **)&c->words, &c->words_cap, list->n, sizeof *c->words) ||
+	    array_reserve((void **)&c->word_lens, &c->lens_cap, list->n, sizeof *c->word_lens))
 		return TD_ENOMEM;
-	if (c->words_cap != cap) {
-		uint32_t *lens = realloc(c->word_lens, c->words_cap * sizeof *lens);
-		if (!lens) {
-			c->words_cap = cap < list->n ? 0 : cap;
-			return TD_ENOMEM;
-		}
-		c->word_lens = lens;
-	}
 	for (size_t i = 0; i < list->n; i++) {
 		c->words[i] = token_str(list, i);
 		c->word_lens[i] = list->items[i].len;
 	}
-	if (grow((void **)&c->dedup_doc, &c->cap_dedup, c->n_dedup + 1, sizeof *c->dedup_doc))
+	if (array_reserve((void **)&c->dedup_doc, &c->cap_dedup, c->n_dedup + 1, sizeof *c->dedup_doc))
 		return TD_ENOMEM;
 	c->dedup_doc[c->n_dedup++] = s->index;
 	size_t dup;

@@ -20,6 +20,8 @@
  */
 #include "dedup.h"
 
+#include "array.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -77,25 +79,6 @@ struct dedup {
 	size_t n_cand, cap_cand;
 };
 
-/* Grows *buf (elements of size elem) to hold at least need elements. */
-static int reserve(void **buf, size_t *cap, size_t need, size_t elem)
-{
-	if (need <= *cap)
-		return 0;
-	size_t n = *cap ? *cap : 16;
-	while (n < need) {
-		if (n > SIZE_MAX / 2 / elem)
-			return TD_ENOMEM;
-		n *= 2;
-	}
-	void *p = realloc(*buf, n * elem);
-	if (!p)
-		return TD_ENOMEM;
-	*buf = p;
-	*cap = n;
-	return 0;
-}
-
 void dedup_opts_default(struct dedup_opts *opts)
 {
 	opts->threshold = 0.8;
@@ -149,7 +132,7 @@ static int make_shingles(struct dedup *d, const char *const *words, const uint32
 	set->n = 0;
 	if (n_words == 0)
 		return 0;
-	if (reserve((void **)&d->word_hash, &d->cap_word_hash, n_words, sizeof *d->word_hash))
+	if (array_reserve((void **)&d->word_hash, &d->cap_word_hash, n_words, sizeof *d->word_hash))
 		return TD_ENOMEM;
 	uint64_t word_seed = d->opts.seed ^ SALT_WORD;
 	for (size_t i = 0; i < n_words; i++)
@@ -314,10 +297,10 @@ int dedup_add(struct dedup *d, const char *const *words, const uint32_t *lens, s
 	if (d->n_docs >= UINT32_MAX - 1 ||
 	    d->n_postings > (size_t)UINT32_MAX - 1 - DEDUP_BANDS)
 		return TD_ENOMEM;
-	if (reserve((void **)&d->docs, &d->cap_docs, d->n_docs + 1, sizeof *d->docs) ||
-	    reserve((void **)&d->mark, &d->cap_mark, d->n_docs + 1, sizeof *d->mark) ||
-	    reserve((void **)&d->cand, &d->cap_cand, d->n_docs + 1, sizeof *d->cand) ||
-	    reserve((void **)&d->postings, &d->cap_postings, d->n_postings + DEDUP_BANDS,
+	if (array_reserve((void **)&d->docs, &d->cap_docs, d->n_docs + 1, sizeof *d->docs) ||
+	    array_reserve((void **)&d->mark, &d->cap_mark, d->n_docs + 1, sizeof *d->mark) ||
+	    array_reserve((void **)&d->cand, &d->cap_cand, d->n_docs + 1, sizeof *d->cand) ||
+	    array_reserve((void **)&d->postings, &d->cap_postings, d->n_postings + DEDUP_BANDS,
 		    sizeof *d->postings) ||
 	    grow_buckets(d, DEDUP_BANDS))
 		return TD_ENOMEM;
@@ -337,7 +320,7 @@ int dedup_add(struct dedup *d, const char *const *words, const uint32_t *lens, s
 	collect_candidates(d, keys, doc);
 	/* Room for every candidate as a pair, so that nothing below can fail
 	 * half-way through a document. */
-	if (reserve((void **)&d->pairs, &d->cap_pairs, d->n_pairs + d->n_cand, sizeof *d->pairs)) {
+	if (array_reserve((void **)&d->pairs, &d->cap_pairs, d->n_pairs + d->n_cand, sizeof *d->pairs)) {
 		free(set.shingles);
 		d->n_docs--;
 		return TD_ENOMEM;

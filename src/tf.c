@@ -1,6 +1,8 @@
 /* tf.c - term counting and the document-term matrix (see tf.h). */
 #include "tf.h"
 
+#include "array.h"
+
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -112,21 +114,6 @@ void tf_part_free(struct tf_part *p)
 	free(p);
 }
 
-static int grow_array(void **items, size_t *cap, size_t need, size_t size)
-{
-	if (need <= *cap)
-		return 0;
-	size_t new_cap = *cap ? *cap : 256;
-	while (new_cap < need)
-		new_cap *= 2;
-	void *grown = realloc(*items, new_cap * size);
-	if (!grown)
-		return TD_ENOMEM;
-	*items = grown;
-	*cap = new_cap;
-	return 0;
-}
-
 /* Grows the parallel col/count arrays to hold need entries; both or neither. */
 static int grow_entries(uint32_t **col, uint32_t **count, size_t *cap, size_t need)
 {
@@ -207,7 +194,7 @@ static int count_ngram(struct tf_part *p, const struct token_list *tokens, const
 
 int tf_part_add(struct tf_part *p, size_t doc_index, const struct token_list *tokens)
 {
-	if (grow_array((void **)&p->doc, &p->cap_rows, p->n_rows + 1, sizeof *p->doc))
+	if (array_reserve((void **)&p->doc, &p->cap_rows, p->n_rows + 1, sizeof *p->doc))
 		return TD_ENOMEM;
 	uint64_t *row_ptr = realloc(p->row_ptr, (p->cap_rows + 1) * sizeof *row_ptr);
 	if (!row_ptr)
@@ -565,7 +552,7 @@ int tf_build(struct dtm *out, struct tf_part *const *parts, size_t n_parts, cons
 			const struct tf_part *p = parts[pi];
 			size_t r = m.where[d].row;
 			uint64_t len = p->row_ptr[r + 1] - p->row_ptr[r];
-			if (grow_array((void **)&row, &row_cap, len, sizeof *row))
+			if (array_reserve((void **)&row, &row_cap, len, sizeof *row))
 				goto nomem;
 			for (uint64_t k = p->row_ptr[r]; k < p->row_ptr[r + 1]; k++) {
 				uint32_t f = m.final[m.to_all[pi][p->col[k]]];

@@ -19,6 +19,8 @@
  */
 #include "tokenize.h"
 
+#include "array.h"
+
 #include <errno.h>
 #include <limits.h>
 #include <pthread.h>
@@ -89,26 +91,6 @@ struct tokenizer {
 };
 
 /* ---------------------------------------------------------------- memory */
-
-/* Grows *ptr (an array of size-byte items with capacity *cap) to hold at
- * least need items, doubling so that a long run reallocates rarely. */
-static int grow(void **ptr, size_t *cap, size_t need, size_t size)
-{
-	if (need <= *cap)
-		return 0;
-	size_t new_cap = *cap ? *cap : 16;
-	while (new_cap < need) {
-		if (new_cap > SIZE_MAX / 2 / size)
-			return TD_ENOMEM;
-		new_cap *= 2;
-	}
-	void *p = realloc(*ptr, new_cap * size);
-	if (!p)
-		return TD_ENOMEM;
-	*ptr = p;
-	*cap = new_cap;
-	return 0;
-}
 
 void token_list_free(struct token_list *list)
 {
@@ -429,7 +411,7 @@ static int norm_append(struct tokenizer *tok, const void *bytes, size_t n)
 		return 0;
 	if (n > SIZE_MAX - tok->norm_len)
 		return TD_ENOMEM;
-	int err = grow((void **)&tok->norm, &tok->norm_cap, tok->norm_len + n, 1);
+	int err = array_reserve((void **)&tok->norm, &tok->norm_cap, tok->norm_len + n, 1);
 	if (err)
 		return err;
 	memcpy(tok->norm + tok->norm_len, bytes, n);
@@ -439,7 +421,7 @@ static int norm_append(struct tokenizer *tok, const void *bytes, size_t n)
 
 static int seg_push(struct tokenizer *tok, size_t in_start, bool linear)
 {
-	int err = grow((void **)&tok->segs, &tok->segs_cap, tok->n_segs + 1, sizeof *tok->segs);
+	int err = array_reserve((void **)&tok->segs, &tok->segs_cap, tok->n_segs + 1, sizeof *tok->segs);
 	if (err)
 		return err;
 	tok->segs[tok->n_segs++] = (struct seg){ tok->norm_len, in_start, linear };
@@ -499,7 +481,7 @@ static int normalise_cluster(struct tokenizer *tok, const uint8_t *in, size_t st
 		if (r < 0)  /* cannot happen on checked input; keep the text scannable */
 			return norm_put(tok, start, end, false, replacement_char, sizeof replacement_char);
 		if ((size_t)r > tok->cps_cap) {
-			int err = grow((void **)&tok->cps, &tok->cps_cap, (size_t)r, sizeof *tok->cps);
+			int err = array_reserve((void **)&tok->cps, &tok->cps_cap, (size_t)r, sizeof *tok->cps);
 			if (err)
 				return err;
 			continue;
@@ -798,7 +780,7 @@ static int stop_add(struct stopwords *stop, const char *word, size_t len)
 	int err = 0;
 	if (nlen == 0 || nlen > UINT32_MAX || stop_lookup(stop, (const char *)norm, nlen))
 		goto out;
-	err = grow((void **)&stop->pool, &stop->pool_cap, stop->pool_len + nlen, 1);
+	err = array_reserve((void **)&stop->pool, &stop->pool_cap, stop->pool_len + nlen, 1);
 	if (err || stop->pool_len > UINT32_MAX)
 		goto out;
 	uint64_t key[2];
@@ -868,7 +850,7 @@ static int read_file(const char *path, char **out, size_t *out_len, struct td_di
 	size_t len = 0, cap = 0;
 	int err = 0;
 	for (;;) {
-		if ((err = grow((void **)&data, &cap, len + 65536, 1)))
+		if ((err = array_reserve((void **)&data, &cap, len + 65536, 1)))
 			break;
 		size_t got = fread(data + len, 1, cap - len, f);
 		len += got;
@@ -1067,7 +1049,7 @@ static int emit(struct scan *sc, size_t pos, size_t len, unsigned kind)
 					 * their text: a longer stem adds its excess */
 					if (stem_len - len > SIZE_MAX - list->buf_cap)
 						return TD_ENOMEM;
-					int err = grow((void **)&list->buf, &list->buf_cap,
+					int err = array_reserve((void **)&list->buf, &list->buf_cap,
 					               list->buf_cap + (stem_len - len), 1);
 					if (err)
 						return err;
@@ -1079,7 +1061,7 @@ static int emit(struct scan *sc, size_t pos, size_t len, unsigned kind)
 		}
 	}
 	if (list->n == list->cap) {
-		int err = grow((void **)&list->items, &list->cap, list->n + 1, sizeof *list->items);
+		int err = array_reserve((void **)&list->items, &list->cap, list->n + 1, sizeof *list->items);
 		if (err)
 			return err;
 	}
@@ -1466,7 +1448,7 @@ int tokenizer_run(struct tokenizer *tok, const char *text, size_t len, struct to
 	 * bytes from the start of any token. */
 	if (sc.n > (SIZE_MAX - 16) / 2)
 		return TD_ENOMEM;
-	int err = grow((void **)&list->buf, &list->buf_cap, 2 * sc.n + 16, 1);
+	int err = array_reserve((void **)&list->buf, &list->buf_cap, 2 * sc.n + 16, 1);
 	if (err)
 		return err;
 	return tok->mode == TOK_SKLEARN ? scan_sklearn(&sc) : scan_default(&sc);
