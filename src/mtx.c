@@ -8,6 +8,20 @@
 
 #include "outfile.h"
 
+/* Writes the decimal digits of v at buf; returns their number (<= 20). */
+static size_t put_uint(char *buf, uint64_t v)
+{
+	char tmp[20];
+	size_t n = 0;
+	do {
+		tmp[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	for (size_t i = 0; i < n; i++)
+		buf[i] = tmp[n - 1 - i];
+	return n;
+}
+
 int mtx_write(const char *dir, const char *name, const struct dtm *dtm, const double *values,
 	      int precision, const char *comment, uint64_t *rows, struct td_diag *diag)
 {
@@ -21,13 +35,23 @@ int mtx_write(const char *dir, const char *name, const struct dtm *dtm, const do
 	if (comment)
 		fprintf(fp, "%% %s\n", comment);
 	fprintf(fp, "%zu %zu %" PRIu64 "\n", dtm->n_docs, dtm->n_terms, nnz);
-	for (size_t d = 0; d < dtm->n_docs; d++)
+	/* One line per nonzero, built in a buffer: the integers by hand (the
+	 * bulk of a large file), the real value by snprintf (%.*g, exact). */
+	char line[96];
+	for (size_t d = 0; d < dtm->n_docs; d++) {
+		size_t row_len = put_uint(line, d + 1);
+		line[row_len++] = ' ';
 		for (uint64_t k = dtm->row_ptr[d]; k < dtm->row_ptr[d + 1]; k++) {
+			size_t at = row_len + put_uint(line + row_len, (uint64_t)dtm->col[k] + 1);
+			line[at++] = ' ';
 			if (values)
-				fprintf(fp, "%zu %" PRIu32 " %.*g\n", d + 1, dtm->col[k] + 1, precision, values[k]);
+				at += (size_t)snprintf(line + at, sizeof line - at - 1, "%.*g", precision, values[k]);
 			else
-				fprintf(fp, "%zu %" PRIu32 " %" PRIu32 "\n", d + 1, dtm->col[k] + 1, dtm->count[k]);
+				at += put_uint(line + at, dtm->count[k]);
+			line[at++] = '\n';
+			fwrite(line, 1, at, fp);
 		}
+	}
 	if (ferror(fp)) {
 		rc = td_fail(diag, TD_EIO, "cannot write '%s': %s", of.final_path, strerror(errno));
 		outfile_abort(&of);

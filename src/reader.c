@@ -910,7 +910,7 @@ static int read_jsonl(struct reader *r, struct file_entry *f, struct doc *doc, s
 		if (utf8_repair(r->line, (size_t)n, &clean, &clean_len, &bad))
 			return td_fail(diag, TD_ENOMEM, "out of memory");
 		json_error_t err;
-		json_t *obj = json_loadb(clean, clean_len, 0, &err);
+		json_t *obj = json_loadb(clean, clean_len, JSON_ALLOW_NUL, &err);
 		free(clean);
 		if (!obj) {
 			char why[256];
@@ -937,7 +937,21 @@ static int read_jsonl(struct reader *r, struct file_entry *f, struct doc *doc, s
 			rc = malformed(r, doc, diag, why);
 			goto done;
 		}
-		if (set_text(doc, json_string_value(text), json_string_length(text))) {
+		/* jansson hands back valid UTF-8 (the line was repaired before
+		 * parsing); only a \u0000 escape needs repairing (to U+FFFD). */
+		const char *value = json_string_value(text);
+		size_t value_len = json_string_length(text);
+		if (memchr(value, 0, value_len)) {
+			rc = set_text(doc, value, value_len);
+		} else {
+			doc->text = malloc(value_len + 1);
+			rc = doc->text ? 0 : TD_ENOMEM;
+			if (doc->text) {
+				memcpy(doc->text, value, value_len + 1);
+				doc->text_len = value_len;
+			}
+		}
+		if (rc) {
 			rc = td_fail(diag, TD_ENOMEM, "out of memory");
 			goto done;
 		}

@@ -194,13 +194,14 @@ static void test_reader__jsonl_malformed_and_strict(void **state)
 static void test_reader__jsonl_invalid_utf8_is_repaired(void **state)
 {
 	(void)state;
-	const char *path = puts_file("u.jsonl", "{\"id\": \"u\", \"text\": \"caf\xe9 ok\"}\n");
+	const char *path = puts_file("u.jsonl", "{\"id\": \"u\", \"text\": \"caf\xe9 ok\"}\n"
+					       "{\"id\": \"z\", \"text\": \"a\\u0000b\"}\n");
 	const char *inputs[] = { path };
 	struct reader_opts opts = { 0 };
 	struct captured w = { 0 };
 	char out[512];
-	assert_int_equal(read_all(inputs, 1, &opts, out, sizeof out, &w), 1);
-	assert_string_equal(out, "u|-|-|U|caf\xef\xbf\xbd ok\n");
+	assert_int_equal(read_all(inputs, 1, &opts, out, sizeof out, &w), 2);
+	assert_string_equal(out, "u|-|-|U|caf\xef\xbf\xbd ok\nz|-|-|U|a\xef\xbf\xbd" "b\n");
 }
 
 static void test_reader__csv_quotes_bom_crlf_and_fields(void **state)
