@@ -6,6 +6,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "read_fixture.h"
+
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,24 +19,6 @@
 /* The default of --boilerplate-min-frac (corpus.c). */
 #define DEFAULT_MIN_FRAC 0.05
 
-/* Reads a whole file into a buffer of exactly its size (no NUL after it),
- * so that a read past len is caught by the sanitizers. */
-static char *read_file(const char *path, size_t *len)
-{
-	FILE *fp = fopen(path, "rb");
-	if (!fp)
-		fail_msg("cannot open '%s' (run the tests from the repository root)", path);
-	assert_int_equal(fseek(fp, 0, SEEK_END), 0);
-	long size = ftell(fp);
-	assert_true(size > 0);
-	assert_int_equal(fseek(fp, 0, SEEK_SET), 0);
-	char *buf = malloc((size_t)size);
-	assert_non_null(buf);
-	assert_int_equal(fread(buf, 1, (size_t)size, fp), (size_t)size);
-	fclose(fp);
-	*len = (size_t)size;
-	return buf;
-}
 
 static struct boiler *new_boiler(const char *phrases, double min_frac)
 {

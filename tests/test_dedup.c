@@ -6,6 +6,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "read_fixture.h"
+
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -393,22 +395,6 @@ static void test_dedup__deterministic(void **state)
 
 /* ---- the seeds ---- */
 
-static char *read_file(const char *path, size_t *len)
-{
-	FILE *fp = fopen(path, "rb");
-	if (!fp)
-		fail_msg("cannot open '%s' (run the tests from the repository root)", path);
-	assert_int_equal(fseek(fp, 0, SEEK_END), 0);
-	long size = ftell(fp);
-	assert_true(size > 0);
-	assert_int_equal(fseek(fp, 0, SEEK_SET), 0);
-	char *buf = malloc((size_t)size);
-	assert_non_null(buf);
-	assert_int_equal(fread(buf, 1, (size_t)size, fp), (size_t)size);
-	fclose(fp);
-	*len = (size_t)size;
-	return buf;
-}
 
 /* The seeds after boilerplate removal, crudely tokenized (the pipeline
  * uses the project tokenizer, so its numbers differ a little): 003 is a
