@@ -3,9 +3,10 @@
  * reader_open lists the input files (folders walked recursively, sorted by
  * path) and loads the manifests; reader_next then opens one file at a time:
  * a .txt file is one document, read whole; a JSONL file is read line by line
- * (getline) and a CSV file is fed to libcsv one physical line at a time, so
+ * (getline); a CSV file is read in chunks of CSV_CHUNK bytes and fed to
+ * libcsv one physical line (or a chunk's worth of a long line) at a time, so
  * that each record knows the line it starts on and only the current record
- * is held.
+ * is held, whatever the line ends (LF, CRLF, or CR alone).
  */
 #include "reader.h"
 
@@ -26,6 +27,7 @@
 #include "vocab.h"
 
 #define SNIFF_BYTES 8192
+#define CSV_CHUNK (64 * 1024)
 
 /* One row of a manifest. */
 struct manifest_row {
@@ -56,6 +58,7 @@ struct csv_record {
 	char **fields;
 	size_t n_fields;
 	uint64_t line;
+	size_t n_bytes;         /* from its first line to its line end, as read */
 	bool broken;            /* unbalanced quotes at the end of the file */
 };
 
@@ -72,9 +75,9 @@ struct reader {
 	uint64_t record;              /* documents yielded so far */
 	struct file_entry *cur;       /* the file being read (JSONL, CSV) */
 	FILE *fp;
-	char *line;
+	char *line;                   /* JSONL: the current line */
 	size_t line_cap;
-	uint64_t line_no;
+	uint64_t line_no;             /* JSONL: lines read; CSV: the line being fed */
 
 	/* CSV state */
 	struct csv_parser csv;
@@ -84,7 +87,15 @@ struct reader {
 	long col_id, col_date, col_text, col_title, col_source;
 	char **fields;                /* the record being parsed */
 	size_t n_fields, cap_fields;
+	char *chunk;                  /* CSV_CHUNK bytes read from the file */
+	size_t chunk_pos, chunk_len;  /* chunk[chunk_pos, chunk_len) not yet fed */
+	bool chunk_eof;               /* the file has no more bytes */
+	bool bom_checked;
+	uint64_t offset;              /* bytes of the file fed to libcsv */
+	uint64_t piece_end;           /* offset after the piece being fed */
+	bool record_pending;          /* between records: the next non-blank byte starts one */
 	uint64_t record_line;         /* the line the current record started on */
+	uint64_t record_offset;       /* and its offset */
 	struct csv_record *queue;
 	size_t queue_head, queue_len, queue_cap;
 	bool csv_eof;
@@ -676,6 +687,9 @@ static void close_current(struct reader *r)
 	for (size_t i = r->queue_head; i < r->queue_head + r->queue_len; i++)
 		csv_record_free(&r->queue[i]);
 	r->queue_head = r->queue_len = 0;
+	r->chunk_pos = r->chunk_len = 0;
+	r->chunk_eof = r->bom_checked = false;
+	r->offset = r->piece_end = 0;
 	r->csv_eof = false;
 	r->csv_error = 0;
 	r->cur = NULL;
@@ -855,10 +869,16 @@ static int read_txt(struct reader *r, struct file_entry *f, struct doc *doc, str
 	doc->text = meta.text;
 	doc->text_len = meta.text_len;
 	doc->title = shorten_title(meta.title);
-	doc->source = meta.source;
+	/* docs.csv has one column for where a text comes from: the "Source:"
+	 * line, or else the author ("Author:", "By:", an e-mail's "From:"). */
+	if (meta.source) {
+		doc->source = meta.source;
+		free(meta.author);
+	} else {
+		doc->source = meta.author;
+	}
 	doc->has_date = meta.has_date;
 	doc->date = meta.date;
-	free(meta.author);
 	if ((rc = apply_manifest(r, f, doc, diag)))
 		return td_fail(diag, rc, "out of memory");
 	return 1;
@@ -1026,42 +1046,124 @@ static void csv_record_cb(int c, void *data)
 	}
 	memcpy(fields, r->fields, r->n_fields * sizeof *fields);
 	r->queue[r->queue_head + r->queue_len++] = (struct csv_record){
-		.fields = fields, .n_fields = r->n_fields, .line = r->record_line
+		.fields = fields, .n_fields = r->n_fields, .line = r->record_line,
+		.n_bytes = (size_t)(r->piece_end - r->record_offset)
 	};
 	r->n_fields = 0;
-	r->record_line = r->line_no + 1;
+	r->record_pending = true;
 }
 
-/* Feeds lines to libcsv until a record is queued or the file ends. */
-static int csv_fill(struct reader *r, struct file_entry *f, struct td_diag *diag)
+/* Reads more of a CSV file into the chunk, after the bytes not yet fed. */
+static int csv_read_chunk(struct reader *r, const struct file_entry *f, struct td_diag *diag)
 {
-	while (r->queue_len == 0 && !r->csv_eof) {
-		errno = 0;
-		ssize_t n = getline(&r->line, &r->line_cap, r->fp);
-		if (n < 0) {
-			if (ferror(r->fp))
-				return td_fail(diag, TD_EIO, "cannot read '%s': %s", f->path, strerror(errno));
-			r->csv_eof = true;
-			/* A quoted field still open at the end: libcsv's state says so
-			 * (pstate 2 is FIELD_BEGUN in libcsv 3; the struct is public).
-			 * Without CSV_STRICT, whose quote rules would stop at the first
-			 * stray quote in a messy file, csv_fini ends it silently. */
-			bool open_quote = r->csv.quoted && r->csv.pstate == 2;
-			size_t before = r->queue_len;
-			uint64_t start = r->record_line;
-			csv_fini(&r->csv, csv_field_cb, csv_record_cb, r);
-			if (open_quote && r->queue_len > before) {
-				r->queue[r->queue_head + r->queue_len - 1].broken = true;
-				r->queue[r->queue_head + r->queue_len - 1].line = start;
-			}
-			break;
+	size_t keep = r->chunk_len - r->chunk_pos;
+	memmove(r->chunk, r->chunk + r->chunk_pos, keep);
+	r->chunk_pos = 0;
+	size_t want = CSV_CHUNK - keep;
+	size_t got = fread(r->chunk + keep, 1, want, r->fp);
+	r->chunk_len = keep + got;
+	if (got < want) {
+		if (ferror(r->fp))
+			return td_fail(diag, TD_EIO, "cannot read '%s': %s", f->path, strerror(errno));
+		r->chunk_eof = true;  /* a short read of a regular file: its end */
+	}
+	if (!r->bom_checked) {
+		r->bom_checked = true;
+		if (r->chunk_len >= 3 && memcmp(r->chunk, "\xEF\xBB\xBF", 3) == 0) {
+			r->chunk_pos = 3;  /* a UTF-8 byte order mark is no part of the first column's name */
+			r->offset = 3;
 		}
-		r->line_no++;
-		if (r->line_no == 1 && n >= 3 && memcmp(r->line, "\xEF\xBB\xBF", 3) == 0) {
-			csv_parse(&r->csv, r->line + 3, (size_t)n - 3, csv_field_cb, csv_record_cb, r);
-		} else {
-			csv_parse(&r->csv, r->line, (size_t)n, csv_field_cb, csv_record_cb, r);
+	}
+	return 0;
+}
+
+/* The length of the next piece of the chunk to feed to libcsv: up to and
+ * including the next line end (LF, CRLF or a lone CR), or the rest of the
+ * chunk when no line ends in it.  Feeding a line at a time is what tells the
+ * record callback which line it is on.  Returns 0 when there is nothing to
+ * feed before more is read, which includes a CR at the very end of the chunk:
+ * its next byte tells a CRLF from a CR alone. */
+static size_t csv_next_piece(const struct reader *r, bool *line_end)
+{
+	const char *p = r->chunk + r->chunk_pos;
+	size_t avail = r->chunk_len - r->chunk_pos;
+	*line_end = true;
+	for (size_t i = 0; i < avail; i++) {
+		if (p[i] == '\n')
+			return i + 1;
+		if (p[i] != '\r')
+			continue;
+		if (i + 1 < avail)
+			return p[i + 1] == '\n' ? i + 2 : i + 1;
+		if (r->chunk_eof)
+			return i + 1;
+		*line_end = false;
+		return i;  /* the CR waits for the next chunk */
+	}
+	*line_end = false;
+	return avail;
+}
+
+/* True when libcsv skips the bytes as it does blank lines between records. */
+static bool csv_blank(const char *p, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		if (p[i] != ' ' && p[i] != '\t' && p[i] != '\r' && p[i] != '\n')
+			return false;
+	return true;
+}
+
+/* Ends the file: hands libcsv's last record over and marks it broken when a
+ * quoted field is still open.  Parsing is not strict (CSV_STRICT stops at
+ * the first stray quote of a messy file), so the open quote is found by
+ * asking a strict csv_fini first, which refuses with CSV_EPARSE exactly in
+ * that case and changes nothing; a lenient csv_fini then ends the record. */
+static void csv_finish(struct reader *r)
+{
+	r->csv_eof = true;
+	r->piece_end = r->offset;
+	size_t before = r->queue_len;
+	csv_set_opts(&r->csv, CSV_APPEND_NULL | CSV_STRICT | CSV_STRICT_FINI);
+	bool open_quote = csv_fini(&r->csv, csv_field_cb, csv_record_cb, r) != 0;
+	if (open_quote) {
+		csv_set_opts(&r->csv, CSV_APPEND_NULL);
+		csv_fini(&r->csv, csv_field_cb, csv_record_cb, r);
+	}
+	if (open_quote && r->queue_len > before)
+		r->queue[r->queue_head + r->queue_len - 1].broken = true;
+}
+
+/* Feeds the file to libcsv, a piece at a time, until a record is queued or
+ * the file ends. */
+static int csv_fill(struct reader *r, const struct file_entry *f, struct td_diag *diag)
+{
+	while (r->queue_len == 0 && !r->csv_eof && !r->csv_error) {
+		bool line_end;
+		size_t len = csv_next_piece(r, &line_end);
+		if (len == 0) {
+			int rc;
+			if (r->chunk_eof && r->chunk_pos == r->chunk_len)
+				csv_finish(r);
+			else if ((rc = csv_read_chunk(r, f, diag)))
+				return rc;
+			continue;
 		}
+		const char *piece = r->chunk + r->chunk_pos;
+		if (r->record_pending && !csv_blank(piece, len)) {
+			r->record_pending = false;
+			r->record_line = r->line_no;
+			r->record_offset = r->offset;
+		}
+		r->piece_end = r->offset + len;
+		if (csv_parse(&r->csv, piece, len, csv_field_cb, csv_record_cb, r) != len) {
+			return td_fail(diag, csv_error(&r->csv) == CSV_ENOMEM ? TD_ENOMEM : TD_EFORMAT,
+				       "'%s' line %" PRIu64 ": %s", f->path, r->line_no,
+				       csv_strerror(csv_error(&r->csv)));
+		}
+		r->chunk_pos += len;
+		r->offset += len;
+		if (line_end)
+			r->line_no++;
 	}
 	if (r->csv_error)
 		return td_fail(diag, r->csv_error, "out of memory");
@@ -1124,8 +1226,7 @@ static int read_csv(struct reader *r, struct file_entry *f, struct doc *doc, str
 		csv_record_free(&rec);
 		return td_fail(diag, rc, "out of memory");
 	}
-	for (size_t i = 0; i < rec.n_fields; i++)
-		doc->n_bytes += strlen(rec.fields[i]) + 1;
+	doc->n_bytes = rec.n_bytes;
 	const char *id = record_field(&rec, r->col_id);
 	if (id && id[0])
 		doc->id = strdup(id);
@@ -1185,13 +1286,22 @@ int reader_next(struct reader *r, struct doc *doc, struct td_diag *diag)
 		r->cur = f;
 		r->line_no = 0;
 		if (f->format == FORMAT_CSV) {
-			if (csv_init(&r->csv, CSV_APPEND_NULL | CSV_STRICT_FINI) != 0)
+			if (!r->chunk && !(r->chunk = malloc(CSV_CHUNK))) {
+				close_current(r);
 				return td_fail(diag, TD_ENOMEM, "out of memory");
+			}
+			if (csv_init(&r->csv, CSV_APPEND_NULL) != 0) {
+				close_current(r);
+				return td_fail(diag, TD_ENOMEM, "out of memory");
+			}
 			r->csv_open = true;
-			r->record_line = 1;
+			r->line_no = 1;
+			r->record_pending = true;
 			int rc = csv_header(r, f, diag);
-			if (rc)
+			if (rc) {
+				close_current(r);  /* a next call goes on with the next file */
 				return rc;
+			}
 		}
 	}
 }
@@ -1223,6 +1333,7 @@ void reader_free(struct reader *r)
 		manifest_free(&r->manifests[i]);
 	free(r->manifests);
 	free(r->line);
+	free(r->chunk);
 	free(r->fields);
 	free(r->queue);
 	free(r);

@@ -332,6 +332,470 @@ static void test_reader__long_first_line_gives_a_short_title(void **state)
 	reader_free(r);
 }
 
+/* Reads every document and leaves one line per document in out:
+ * "id record:line:n_bytes source [problem]", for the bookkeeping fields. */
+static int read_places(const char *const *inputs, size_t n, struct reader_opts *opts, char *out, size_t cap,
+		       struct captured *warnings)
+{
+	struct td_diag diag = { .warn = capture, .ctx = warnings };
+	opts->inputs = inputs;
+	opts->n_inputs = n;
+	struct reader *r;
+	int rc = reader_open(&r, opts, &diag);
+	if (rc) {
+		snprintf(out, cap, "error %d: %s", rc, diag.error);
+		td_diag_free(&diag);
+		return rc;
+	}
+	struct doc doc = { 0 };
+	int count = 0;
+	size_t at = 0;
+	out[0] = '\0';
+	while ((rc = reader_next(r, &doc, &diag)) == 1) {
+		at += (size_t)snprintf(out + at, cap - at, "%s %llu:%llu:%zu %s%s%s%s\n", doc.id,
+				       (unsigned long long)doc.record, (unsigned long long)doc.line, doc.n_bytes,
+				       doc.source ? doc.source : "-", doc.problem ? " [" : "",
+				       doc.problem ? doc.problem : "", doc.problem ? "]" : "");
+		count++;
+	}
+	if (rc < 0) {
+		snprintf(out, cap, "error %d: %s", rc, diag.error);
+		count = rc;
+	}
+	doc_clear(&doc);
+	reader_free(r);
+	td_diag_free(&diag);
+	return count;
+}
+
+static void test_reader__single_txt_with_header_metadata(void **state)
+{
+	(void)state;
+	const char *text = "Title: Talks in Washington\nAuthor: Pippa Crerar\nDate: 2025-02-26\n\nStarmer met Trump.\n";
+	const char *path = puts_file("one/talks.txt", text);
+	char given[256];
+	snprintf(given, sizeof given, "%s", path);
+	const char *inputs[] = { given };
+	struct reader_opts opts = { .inputs = inputs, .n_inputs = 1 };
+	struct td_diag diag = { 0 };
+	struct reader *r;
+	assert_int_equal(reader_open(&r, &opts, &diag), 0);
+	struct doc doc = { 0 };
+	assert_int_equal(reader_next(r, &doc, &diag), 1);
+	assert_string_equal(doc.id, "talks");
+	assert_string_equal(doc.file, given);
+	assert_string_equal(doc.title, "Talks in Washington");
+	assert_string_equal(doc.source, "Pippa Crerar");  /* no Source: line: the author */
+	assert_true(doc.has_date);
+	assert_int_equal(doc.date, date_from_ymd(2025, 2, 26));
+	assert_non_null(strstr(doc.text, "Starmer met Trump."));
+	assert_null(strstr(doc.text, "Author:"));
+	assert_int_equal(doc.record, 1);
+	assert_int_equal(doc.line, 0);
+	assert_int_equal(doc.n_bytes, strlen(text));
+	assert_false(doc.binary || doc.malformed);
+	assert_int_equal(reader_next(r, &doc, &diag), 0);
+	assert_int_equal(diag.n_warnings, 0);
+	doc_clear(&doc);
+	reader_free(r);
+	td_diag_free(&diag);
+}
+
+static void test_reader__nested_ids_hidden_entries_and_file_list(void **state)
+{
+	(void)state;
+	puts_file("c/2025/feb/a.txt", "Feb a.");
+	puts_file("c/2025/feb/b.jsonl", "{\"id\": \"j1\", \"text\": \"one\"}\n{\"id\": \"j2\", \"text\": \"two\"}\n");
+	puts_file("c/2025/jan/z.txt", "Jan z.");
+	puts_file("c/2025.txt", "Top.");
+	puts_file("c/t.csv", "id,text\nc1,first\n");
+	puts_file("c/.git/config.txt", "hidden folder");
+	puts_file("c/2025/.draft.txt", "hidden file");
+	puts_file("c/2025/manifest.csv", "file,date\na.txt,2025-02-01\n");  /* not a document */
+	char dir[128], out[2048];
+	snprintf(dir, sizeof dir, "%s/c", tmpdir);
+	const char *inputs[] = { dir };
+	struct reader_opts opts = { 0 };
+	struct captured w = { 0 };
+	assert_int_equal(read_all(inputs, 1, &opts, out, sizeof out, &w), 6);
+	/* byte order of the paths: "2025.txt" < "2025/..." ('.' < '/') */
+	assert_string_equal(out, "2025|-|Top.||Top.\n"
+				 "2025/feb/a|-|Feb a.||Feb a.\n"
+				 "j1|-|-||one\n"
+				 "j2|-|-||two\n"
+				 "2025/jan/z|-|Jan z.||Jan z.\n"
+				 "c1|-|-||first\n");
+	opts.inputs = inputs;
+	opts.n_inputs = 1;
+	struct reader *r;
+	assert_int_equal(reader_open(&r, &opts, NULL), 0);
+	size_t n;
+	const struct input_file *files = reader_files(r, &n);
+	assert_int_equal(n, 5);
+	assert_non_null(strstr(files[0].path, "/c/2025.txt"));
+	assert_int_equal(files[0].format, FORMAT_TXT);
+	assert_int_equal(files[0].size, 4);
+	assert_non_null(strstr(files[2].path, "/c/2025/feb/b.jsonl"));
+	assert_int_equal(files[2].format, FORMAT_JSONL);
+	assert_non_null(strstr(files[4].path, "/c/t.csv"));
+	assert_int_equal(files[4].format, FORMAT_CSV);
+	reader_free(r);
+}
+
+static void test_reader__binary_signatures_and_late_nul(void **state)
+{
+	(void)state;
+	put("b/a.jpg.txt", "\xff\xd8\xff\xe0 JFIF", 9);
+	puts_file("b/b.gif", "GIF89a and then pixels");
+	puts_file("b/c.pdf", "%PDF-1.7\n1 0 obj");
+	put("b/d.zip", "PK\x03\x04 zipped", 11);
+	put("b/e.gz", "\x1f\x8b\x08\x00", 4);
+	/* a NUL after the first 8 KiB is not a sign of a binary file: repaired */
+	char late[9000];
+	memset(late, 'x', sizeof late);
+	late[8500] = '\0';
+	put("b/f.txt", late, sizeof late);
+	char dir[128], out[4096];
+	snprintf(dir, sizeof dir, "%s/b", tmpdir);
+	const char *inputs[] = { dir };
+	struct reader_opts opts = { 0 };
+	struct captured w = { 0 };
+	assert_int_equal(read_places(inputs, 1, &opts, out, sizeof out, &w), 6);
+	assert_string_equal(out, "a.jpg 1:0:9 - [binary file]\n"
+				 "b 2:0:22 - [binary file]\n"
+				 "c 3:0:16 - [binary file]\n"
+				 "d 4:0:11 - [binary file]\n"
+				 "e 5:0:4 - [binary file]\n"
+				 "f 6:0:9000 -\n");
+	assert_non_null(strstr(w.text, "skipping binary file '"));
+	assert_non_null(strstr(w.text, "/b/e.gz'\n"));
+}
+
+static void test_reader__jsonl_custom_fields_and_bad_date(void **state)
+{
+	(void)state;
+	const char *path = puts_file("c.jsonl",
+				     "{\"doc\": 7, \"body\": \"B1\", \"headline\": \"H1\", \"outlet\": \"Wire\", \"day\": \"Feb 26, 2025\"}\r\n"
+				     "{\"doc\": \"s\", \"body\": \"B2\", \"day\": \"sometime\"}\n");
+	const char *inputs[] = { path };
+	struct reader_opts opts = { .id_field = "doc", .text_field = "body", .title_field = "headline",
+				    .source_field = "outlet", .date_field = "day" };
+	struct captured w = { 0 };
+	char out[1024];
+	assert_int_equal(read_all(inputs, 1, &opts, out, sizeof out, &w), 2);
+	assert_string_equal(out, "7|2025-02-26|H1||B1\ns|-|-||B2\n");
+	assert_non_null(strstr(w.text, "c.jsonl' line 2: cannot parse the date 'sometime'; the document has no date"));
+	assert_int_equal(read_places(inputs, 1, &opts, out, sizeof out, &w), 2);
+	assert_string_equal(out, "7 1:1:85 Wire\ns 2:2:46 -\n");
+}
+
+static void test_reader__jsonl_blank_lines_keep_line_numbers(void **state)
+{
+	(void)state;
+	const char *path = puts_file("l.jsonl", "\n{\"text\": \"a\"}\n   \n\n{\"text\": \"b\"}");
+	const char *inputs[] = { path };
+	struct reader_opts opts = { 0 };
+	struct captured w = { 0 };
+	char out[512];
+	assert_int_equal(read_places(inputs, 1, &opts, out, sizeof out, &w), 2);
+	assert_string_equal(out, "1 1:2:14 -\n2 2:5:13 -\n");  /* the last line has no newline, and is whole */
+	assert_int_equal(w.len, 0);
+}
+
+static void test_reader__csv_line_numbers_and_bytes(void **state)
+{
+	(void)state;
+	const char *path = puts_file("lines.csv", "id,text\n\n1,a\n\n\n2,\"x\ny\"\n3,c");
+	const char *inputs[] = { path };
+	struct reader_opts opts = { 0 };
+	struct captured w = { 0 };
+	char out[512];
+	assert_int_equal(read_places(inputs, 1, &opts, out, sizeof out, &w), 3);
+	assert_string_equal(out, "1 1:3:4 -\n2 2:6:8 -\n3 3:8:3 -\n");
+	/* old Mac line ends (CR alone) count as lines too */
+	path = puts_file("cr.csv", "id,text\r1,a\r2,\"x\ry\"\r3,c\r");
+	inputs[0] = path;
+	assert_int_equal(read_places(inputs, 1, &opts, out, sizeof out, &w), 3);
+	assert_string_equal(out, "1 1:2:4 -\n2 2:3:8 -\n3 3:5:4 -\n");
+	assert_int_equal(w.len, 0);
+}
+
+static void test_reader__csv_records_across_chunk_edges(void **state)
+{
+	(void)state;
+	static const char *const eols[] = { "\r\n", "\r", "\n" };
+	for (size_t e = 0; e < 3; e++) {
+		const char *eol = eols[e];
+		size_t eol_len = strlen(eol);
+		size_t cap = 4u << 20, at = 0;
+		char *data = malloc(cap);
+		assert_non_null(data);
+		at += (size_t)snprintf(data, cap, "id,text%s1,", eol);
+		/* the first record's line end starts on the chunk's last byte */
+		size_t n_filler = 65535 - at;
+		memset(data + at, 'f', n_filler);
+		at += n_filler;
+		memcpy(data + at, eol, eol_len);
+		at += eol_len;
+		uint64_t line = 3;
+		size_t n_records = 3000;
+		for (size_t i = 2; i <= n_records; i++) {
+			if (i % 3 == 0) {  /* a quoted field over two lines */
+				at += (size_t)snprintf(data + at, cap - at, "%zu,\"first%ssecond %0*zu\"%s", i, eol,
+						       (int)(i % 500), i, eol);
+			} else {
+				at += (size_t)snprintf(data + at, cap - at, "%zu,plain %0*zu%s", i, (int)(i % 700), i, eol);
+			}
+		}
+		char name[32];
+		snprintf(name, sizeof name, "chunks%zu.csv", e);
+		const char *path = put(name, data, at);
+		const char *inputs[] = { path };
+		struct reader_opts opts = { .inputs = inputs, .n_inputs = 1 };
+		struct td_diag diag = { 0 };
+		struct reader *r;
+		assert_int_equal(reader_open(&r, &opts, &diag), 0);
+		struct doc doc = { 0 };
+		size_t total = strlen("id,text") + eol_len;
+		assert_int_equal(reader_next(r, &doc, &diag), 1);
+		assert_string_equal(doc.id, "1");
+		assert_int_equal(doc.line, 2);
+		assert_int_equal(doc.text_len, n_filler);
+		assert_int_equal(doc.n_bytes, 2 + n_filler + eol_len);
+		total += doc.n_bytes;
+		for (size_t i = 2; i <= n_records; i++) {
+			assert_int_equal(reader_next(r, &doc, &diag), 1);
+			char id[24];
+			snprintf(id, sizeof id, "%zu", i);
+			assert_string_equal(doc.id, id);
+			assert_int_equal(doc.line, line);
+			assert_false(doc.malformed);
+			if (i % 3 == 0) {
+				assert_memory_equal(doc.text, "first", 5);
+				assert_memory_equal(doc.text + 5, eol, eol_len);
+				line += 2;
+			} else {
+				assert_memory_equal(doc.text, "plain ", 6);
+				line += 1;
+			}
+			total += doc.n_bytes;
+		}
+		assert_int_equal(reader_next(r, &doc, &diag), 0);
+		assert_int_equal(total, at);  /* every byte belongs to the header or one record */
+		assert_int_equal(diag.n_warnings, 0);
+		doc_clear(&doc);
+		reader_free(r);
+		td_diag_free(&diag);
+		free(data);
+	}
+}
+
+static void test_reader__csv_strict_mode(void **state)
+{
+	(void)state;
+	const char *path = puts_file("s.csv", "id,text\nA,good\n\"B\",\"multi\nline\"\nC,too,many\n");
+	const char *inputs[] = { path };
+	struct reader_opts opts = { .strict = true };
+	struct captured w = { 0 };
+	char out[1024];
+	assert_int_equal(read_all(inputs, 1, &opts, out, sizeof out, &w), TD_EFORMAT);
+	assert_non_null(strstr(out, "s.csv' line 5: 3 fields where the header has 2"));
+	path = puts_file("q.csv", "id,text\nA,good\nB,\"open");
+	inputs[0] = path;
+	assert_int_equal(read_all(inputs, 1, &opts, out, sizeof out, &w), TD_EFORMAT);
+	assert_non_null(strstr(out, "q.csv' line 3: unbalanced quotes at the end of the file"));
+}
+
+static void test_reader__csv_bad_date_and_empty_id(void **state)
+{
+	(void)state;
+	const char *path = puts_file("d.csv", "id,date,text,source\n,2025-13-01,x,Wire\nk,26 February 2025,y,\n");
+	const char *inputs[] = { path };
+	struct reader_opts opts = { 0 };
+	struct captured w = { 0 };
+	char out[1024];
+	assert_int_equal(read_all(inputs, 1, &opts, out, sizeof out, &w), 2);
+	assert_string_equal(out, "1|-|-||x\nk|2025-02-26|-||y\n");
+	assert_non_null(strstr(w.text, "d.csv' line 2: cannot parse the date '2025-13-01'; the document has no date"));
+}
+
+static void test_reader__manifest_option_applies_by_doc_id(void **state)
+{
+	(void)state;
+	const char *jsonl = puts_file("m/recs.jsonl", "{\"id\": \"r1\", \"text\": \"x\", \"date\": \"2025-02-20\"}\n"
+						     "{\"id\": \"r2\", \"text\": \"y\"}\n");
+	char jsonl_path[256];
+	snprintf(jsonl_path, sizeof jsonl_path, "%s", jsonl);
+	const char *txt = puts_file("m/note.txt", "A note.");
+	char txt_path[256];
+	snprintf(txt_path, sizeof txt_path, "%s", txt);
+	const char *manifest = puts_file("elsewhere.csv", "\xef\xbb\xbftitle,file,date,source\n"
+							  "Given,r1,2025-02-21,\n"
+							  ",note.txt,2025-03-01,Desk\n"
+							  ",r2,,Agency\n"
+							  ",ghost,,\n");
+	char manifest_path[256];
+	snprintf(manifest_path, sizeof manifest_path, "%s", manifest);
+	const char *inputs[] = { jsonl_path, txt_path };
+	struct reader_opts opts = { .manifest = manifest_path };
+	struct captured w = { 0 };
+	char out[1024];
+	assert_int_equal(read_all(inputs, 2, &opts, out, sizeof out, &w), 3);
+	assert_string_equal(out, "r1|2025-02-21|Given||x\nr2|-|-||y\nnote|2025-03-01|A note.||A note.\n");
+	assert_non_null(strstr(w.text, "recs.jsonl': date 2025-02-20 in the file, 2025-02-21 in the manifest; using the manifest"));
+	assert_non_null(strstr(w.text, "elsewhere.csv' line 5: no document 'ghost' in the input"));
+	assert_int_equal(read_places(inputs, 2, &opts, out, sizeof out, &w), 3);
+	assert_string_equal(out, "r1 1:1:48 -\nr2 2:2:26 Agency\nnote 3:0:7 Desk\n");
+}
+
+static void test_reader__manifest_errors(void **state)
+{
+	(void)state;
+	puts_file("f/a.txt", "A.");
+	puts_file("f/manifest.csv", "name,date\na.txt,2025-02-18\n");
+	char dir[128], out[512];
+	snprintf(dir, sizeof dir, "%s/f", tmpdir);
+	const char *inputs[] = { dir };
+	struct reader_opts opts = { 0 };
+	struct captured w = { 0 };
+	assert_int_equal(read_all(inputs, 1, &opts, out, sizeof out, &w), TD_EFORMAT);
+	assert_non_null(strstr(out, "f/manifest.csv': the manifest has no column 'file'"));
+	opts.manifest = "/nonexistent/manifest.csv";
+	assert_int_equal(read_all(inputs, 1, &opts, out, sizeof out, &w), TD_ENOENT);
+	assert_string_equal(out, "error -5: cannot open '/nonexistent/manifest.csv': No such file or directory");
+}
+
+static void test_reader__seeds_with_their_manifest(void **state)
+{
+	(void)state;
+	const char *inputs[] = { "data/seeds" };
+	struct reader_opts opts = { .manifest = "tests/data/reader/seeds_manifest.csv" };
+	struct captured w = { 0 };
+	char out[4096];
+	assert_int_equal(read_places(inputs, 1, &opts, out, sizeof out, &w), 5);
+	assert_non_null(strstr(out, "000_696f8e2b83ff48fd 1:0:"));
+	assert_non_null(strstr(out, "004_3377007ccdf28ba1 5:0:"));
+	assert_non_null(strstr(out, "The Guardian (Pippa Crerar)\n"));
+	assert_int_equal(read_all(inputs, 1, &opts, out, sizeof out, &w), 5);
+	const char *dates[] = { "2025-02-18", "2025-02-27", "2025-02-18", "2025-02-27", "2025-02-26" };
+	const char *line = out;
+	for (int i = 0; i < 5; i++) {
+		const char *bar = strchr(line, '|');
+		assert_non_null(bar);
+		assert_memory_equal(bar + 1, dates[i], DATE_ISO_LEN);
+		line = strchr(line, '\n') + 1;
+	}
+	assert_null(strstr(w.text, "in the manifest; using the manifest"));  /* the files agree with it */
+	assert_null(strstr(w.text, "no document"));
+}
+
+/* One line per document of a whole pass, after `skip` documents were read
+ * and the reader rewound (skip < 0: no rewind). */
+static void one_pass(const char *dir, int skip, char *out, size_t cap)
+{
+	const char *inputs[] = { dir };
+	struct reader_opts opts = { .inputs = inputs, .n_inputs = 1 };
+	struct reader *r;
+	struct td_diag diag = { 0 };
+	assert_int_equal(reader_open(&r, &opts, &diag), 0);
+	struct doc doc = { 0 };
+	for (int i = 0; i < skip; i++)
+		assert_int_equal(reader_next(r, &doc, &diag), 1);
+	if (skip >= 0)
+		assert_int_equal(reader_rewind(r, &diag), 0);
+	size_t at = 0;
+	int rc;
+	out[0] = '\0';
+	while ((rc = reader_next(r, &doc, &diag)) == 1)
+		at += (size_t)snprintf(out + at, cap - at, "%s %llu:%llu:%zu %s %s\n", doc.id,
+				       (unsigned long long)doc.record, (unsigned long long)doc.line, doc.n_bytes,
+				       doc.malformed ? "M" : "-", doc.text);
+	assert_int_equal(rc, 0);
+	doc_clear(&doc);
+	reader_free(r);
+	td_diag_free(&diag);
+}
+
+static void test_reader__rewind_gives_the_same_sequence(void **state)
+{
+	(void)state;
+	puts_file("rw/a.txt", "date 2025-02-18 Alpha\nbody\n");
+	puts_file("rw/b.jsonl", "{\"id\": \"b1\", \"text\": \"one\"}\nnot json\n{\"id\": \"b3\", \"text\": \"three\"}\n");
+	puts_file("rw/c.csv", "id,text\nc1,\"multi\nline\"\nc2,plain\nc3,\"open\n");
+	puts_file("rw/manifest.csv", "file,title\na.txt,Manifest A\n");
+	char dir[128], first[2048], again[2048];
+	snprintf(dir, sizeof dir, "%s/rw", tmpdir);
+	one_pass(dir, -1, first, sizeof first);
+	assert_string_equal(first, "a 1:0:27 - Alpha\nbody\n\n"
+				   "b1 2:1:28 - one\n"
+				   "3 3:2:9 M \n"
+				   "b3 4:3:30 - three\n"
+				   "c1 5:2:16 - multi\nline\n"
+				   "c2 6:4:9 - plain\n"
+				   "c3 7:5:9 M \n");
+	for (int skip = 0; skip <= 7; skip++) {  /* rewound in the middle of every kind of file, and at the end */
+		one_pass(dir, skip, again, sizeof again);
+		assert_string_equal(again, first);
+	}
+}
+
+static void test_reader__format_option(void **state)
+{
+	(void)state;
+	const char *path = puts_file("records.txt", "{\"id\": \"j\", \"text\": \"json in a .txt\"}\n");
+	const char *inputs[] = { path };
+	struct reader_opts opts = { .format = FORMAT_JSONL };
+	struct captured w = { 0 };
+	char out[512];
+	assert_int_equal(read_all(inputs, 1, &opts, out, sizeof out, &w), 1);
+	assert_string_equal(out, "j|-|-||json in a .txt\n");
+	enum input_format format;
+	assert_int_equal(reader_format_parse("csv", &format), 0);
+	assert_int_equal(format, FORMAT_CSV);
+	assert_int_equal(reader_format_parse("auto", &format), 0);
+	assert_int_equal(format, FORMAT_AUTO);
+	assert_int_equal(reader_format_parse("xml", &format), TD_EINVAL);
+	assert_string_equal(reader_format_name(FORMAT_JSONL), "jsonl");
+	assert_string_equal(reader_format_name(FORMAT_TXT), "txt");
+}
+
+static void test_reader__missing_path_among_inputs(void **state)
+{
+	(void)state;
+	const char *path = puts_file("here.txt", "Here.");
+	char here[256];
+	snprintf(here, sizeof here, "%s", path);
+	const char *inputs[] = { here, "no/such/file.jsonl" };
+	struct reader_opts opts = { 0 };
+	struct captured w = { 0 };
+	char out[512];
+	assert_int_equal(read_all(inputs, 2, &opts, out, sizeof out, &w), TD_ENOENT);
+	assert_string_equal(out, "error -5: cannot open 'no/such/file.jsonl': No such file or directory");
+}
+
+static void test_reader__doc_clear_and_status_names(void **state)
+{
+	(void)state;
+	struct doc doc = { 0 };
+	doc_clear(&doc);  /* safe on a zeroed doc */
+	doc.id = strdup("x");
+	doc.text = strdup("t");
+	doc.problem = strdup("p");
+	doc.record = 3;
+	doc_clear(&doc);
+	assert_null(doc.id);
+	assert_null(doc.text);
+	assert_int_equal(doc.record, 0);
+	assert_string_equal(doc_status_name(DOC_OK), "ok");
+	assert_string_equal(doc_status_name(DOC_BINARY), "binary");
+	assert_string_equal(doc_status_name(DOC_MALFORMED), "malformed");
+	assert_string_equal(doc_status_name(DOC_EMPTY), "empty");
+	assert_string_equal(doc_status_name(DOC_DUPLICATE), "duplicate");
+	assert_string_equal(doc_status_name(DOC_NO_DATE), "no_date");
+	assert_string_equal(doc_status_name(DOC_DATE_SUSPECT), "date_suspect");
+	assert_string_equal(doc_status_name(DOC_INVALID_UTF8_REPAIRED), "invalid_utf8_repaired");
+}
+
 static void check_repair(const char *in, size_t len, const char *expect, size_t expect_bad)
 {
 	char *out;
@@ -353,6 +817,24 @@ static void test_reader__utf8_repair(void **state)
 	check_repair("\xff!", 2, "\xef\xbf\xbd!", 1);
 	check_repair("a\0b", 3, "a\xef\xbf\xbd" "b", 1);
 	check_repair("", 0, "", 0);
+	check_repair("\xf0\x9f\x98\x80!", 5, "\xf0\x9f\x98\x80!", 0);         /* 4 bytes, valid */
+	check_repair("\xf0\x9f\x98", 3, "\xef\xbf\xbd", 1);                   /* truncated at the end */
+	check_repair("\xf0\x9f\x98x", 4, "\xef\xbf\xbdx", 1);                 /* cut short by ASCII */
+	check_repair("\xe0\x80\x80", 3, "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd", 3);  /* overlong, 3 bytes */
+	check_repair("\xf4\x90\x80\x80", 4,
+		     "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd", 4);  /* above U+10FFFF */
+	check_repair("\x80\xbf", 2, "\xef\xbf\xbd\xef\xbf\xbd", 2);           /* lone continuations */
+	check_repair("\xc3(", 2, "\xef\xbf\xbd(", 1);
+	check_repair("\xef\xbf\xbd", 3, "\xef\xbf\xbd", 0);                   /* U+FFFD itself is valid */
+	/* all invalid: the output is three times the input, grown as it goes */
+	char bad[1000], expect[3001];
+	memset(bad, 0xFF, sizeof bad);
+	for (size_t i = 0; i < sizeof bad; i++)
+		memcpy(expect + 3 * i, "\xef\xbf\xbd", 3);
+	expect[3000] = '\0';
+	check_repair(bad, sizeof bad, expect, 1000);
+	/* an input that is not NUL-terminated is read only to len */
+	check_repair("abc\xff", 2, "ab", 0);
 }
 
 int main(void)
@@ -370,6 +852,22 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_reader__missing_path_and_empty_folder, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reader__large_single_line_and_rewind, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reader__long_first_line_gives_a_short_title, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_reader__single_txt_with_header_metadata, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_reader__nested_ids_hidden_entries_and_file_list, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_reader__binary_signatures_and_late_nul, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_reader__jsonl_custom_fields_and_bad_date, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_reader__jsonl_blank_lines_keep_line_numbers, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_reader__csv_line_numbers_and_bytes, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_reader__csv_records_across_chunk_edges, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_reader__csv_strict_mode, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_reader__csv_bad_date_and_empty_id, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_reader__manifest_option_applies_by_doc_id, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_reader__manifest_errors, setup, teardown),
+		cmocka_unit_test(test_reader__seeds_with_their_manifest),
+		cmocka_unit_test_setup_teardown(test_reader__rewind_gives_the_same_sequence, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_reader__format_option, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_reader__missing_path_among_inputs, setup, teardown),
+		cmocka_unit_test(test_reader__doc_clear_and_status_names),
 		cmocka_unit_test(test_reader__utf8_repair),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
