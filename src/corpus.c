@@ -49,8 +49,10 @@ struct slot {
 	char *clean;                /* text without boilerplate (NULL: doc.text is used) */
 	size_t clean_len;
 	size_t boilerplate_lines;
-	struct token_list tokens;
+	struct token_list tokens;   /* kept for emit when the batch keeps tokens */
+	size_t n_all;               /* tokens, stopwords included */
 	size_t n_tokens, n_types;
+	uint32_t n_sentences;
 };
 
 /* A worker's own tools. */
@@ -60,6 +62,7 @@ struct worker {
 	uint32_t *type_stamp;
 	size_t type_cap;
 	uint32_t stamp;
+	struct token_list tokens;   /* when the batch does not keep them */
 	void *work_ctx;
 };
 
@@ -71,6 +74,7 @@ struct batch {
 	struct boiler *boiler;
 	pthread_mutex_t boiler_lock;  /* boiler_strip keeps the per-line report */
 	const struct corpus_hooks *hooks;
+	bool keep_tokens;           /* each slot keeps its tokens for emit (dedup or hooks) */
 };
 
 struct worker_arg {
@@ -118,7 +122,7 @@ static int count_types(struct worker *w, const struct token_list *list, size_t *
 		if (t->flags & TOKEN_STOP)
 			continue;
 		const char *str = token_str(list, i);
-		size_t slot = hash_bytes(str, t->len, 0) & mask;
+		size_t slot = t->hash & mask;
 		for (;; slot = (slot + 1) & mask) {
 			if (w->type_stamp[slot] != w->stamp) {
 				w->type_stamp[slot] = w->stamp;
@@ -140,6 +144,7 @@ static void worker_free(struct worker *w)
 	tokenizer_free(w->tok);
 	free(w->type_slots);
 	free(w->type_stamp);
+	token_list_free(&w->tokens);
 }
 
 /* The parallel part of one document: clean, tokenize, count, work hook. */
@@ -148,7 +153,8 @@ static int prepare_slot(struct batch *b, struct worker *w, struct slot *s)
 	const struct doc *doc = &s->doc;
 	s->tokens.n = 0;
 	s->tokens.n_sentences = 0;
-	s->n_tokens = s->n_types = 0;
+	s->n_all = s->n_tokens = s->n_types = 0;
+	s->n_sentences = 0;
 	if (doc->binary || doc->malformed)
 		return 0;
 	const char *text = doc->text;
@@ -163,16 +169,19 @@ static int prepare_slot(struct batch *b, struct worker *w, struct slot *s)
 		text = s->clean;
 		len = s->clean_len;
 	}
-	int rc = tokenizer_run(w->tok, text, len, &s->tokens);
-	if (rc || (rc = count_types(w, &s->tokens, &s->n_types)))
+	struct token_list *list = b->keep_tokens ? &s->tokens : &w->tokens;
+	int rc = tokenizer_run(w->tok, text, len, list);
+	if (rc || (rc = count_types(w, list, &s->n_types)))
 		return rc;
-	for (size_t i = 0; i < s->tokens.n; i++)
-		s->n_tokens += !(s->tokens.items[i].flags & TOKEN_STOP);
+	for (size_t i = 0; i < list->n; i++)
+		s->n_tokens += !(list->items[i].flags & TOKEN_STOP);
+	s->n_all = list->n;
+	s->n_sentences = list->n_sentences;
 	if (b->hooks->work) {
 		struct corpus_doc cd = {
-			.doc = doc, .index = s->index, .text = text, .text_len = len, .tokens = &s->tokens,
+			.doc = doc, .index = s->index, .text = text, .text_len = len, .tokens = list,
 			.boilerplate_lines = s->boilerplate_lines, .n_tokens = s->n_tokens,
-			.n_types = s->n_types
+			.n_sentences = s->n_sentences, .n_types = s->n_types
 		};
 		rc = b->hooks->work(w->work_ctx, &cd);
 	}
@@ -250,13 +259,14 @@ static int add_to_dedup(struct corpus *c, const struct slot *s, size_t *dup_of, 
 	return 0;
 }
 
-static enum doc_status doc_status_of(const struct corpus_doc *cd, const struct doc *doc)
+static enum doc_status doc_status_of(const struct corpus_doc *cd, const struct slot *s)
 {
+	const struct doc *doc = &s->doc;
 	if (doc->binary)
 		return DOC_BINARY;
 	if (doc->malformed)
 		return DOC_MALFORMED;
-	if (cd->tokens->n == 0)
+	if (s->n_all == 0)
 		return DOC_EMPTY;
 	if (cd->duplicate_of)
 		return DOC_DUPLICATE;
@@ -275,19 +285,20 @@ static int emit_slot(struct corpus *c, const struct corpus_opts *opts, const str
 {
 	const struct doc *doc = &s->doc;
 	struct corpus_doc cd = {
-		.doc = doc, .index = s->index, .tokens = &s->tokens,
+		.doc = doc, .index = s->index, .tokens = hooks->emit_tokens ? &s->tokens : NULL,
 		.text = s->clean ? s->clean : doc->text, .text_len = s->clean ? s->clean_len : doc->text_len,
-		.boilerplate_lines = s->boilerplate_lines, .n_tokens = s->n_tokens, .n_types = s->n_types
+		.boilerplate_lines = s->boilerplate_lines, .n_tokens = s->n_tokens,
+		.n_sentences = s->n_sentences, .n_types = s->n_types
 	};
 	size_t dup_of = SIZE_MAX;
 	int rc;
-	if (c->dedup && !doc->binary && !doc->malformed && s->tokens.n > 0 &&
+	if (c->dedup && !doc->binary && !doc->malformed && s->n_all > 0 &&
 	    (rc = add_to_dedup(c, s, &dup_of, &cd.similarity)))
 		return rc;
 	if (dup_of != SIZE_MAX)
 		cd.duplicate_of = c->ids[dup_of];
 	cd.date_suspect = doc->has_date && date_suspect(doc->date, opts->today);
-	cd.status = doc_status_of(&cd, doc);
+	cd.status = doc_status_of(&cd, s);
 	cd.analysed = cd.status != DOC_BINARY && cd.status != DOC_MALFORMED &&
 		      !(cd.status == DOC_DUPLICATE && opts->dedup == DEDUP_DROP);
 	return hooks->emit(hooks->emit_ctx, &cd);
@@ -434,6 +445,7 @@ int corpus_run(struct corpus **out, const struct corpus_opts *opts, const struct
 			goto out;
 		batches[0].boiler = batches[1].boiler = c->boiler;
 	}
+	batches[0].keep_tokens = batches[1].keep_tokens = hooks->emit_tokens || c->dedup;
 	/* Two batches: while one is tokenized, the next is read (n_workers > 1). */
 	struct batch *cur = &batches[0], *next = &batches[1];
 	rc = read_batch(c, cur, diag);

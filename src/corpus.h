@@ -51,8 +51,10 @@ struct corpus_doc {
 	double similarity;             /* highest Jaccard with an earlier document (0 if none) */
 	const char *text;              /* the cleaned text that was tokenized */
 	size_t text_len;
-	const struct token_list *tokens;  /* every token, stopwords flagged TOKEN_STOP */
+	const struct token_list *tokens;  /* every token, stopwords flagged TOKEN_STOP; in emit,
+					     NULL unless hooks.emit_tokens */
 	size_t n_tokens;               /* tokens that are not stopwords */
+	size_t n_sentences;            /* sentences that hold a token */
 	size_t n_types;                /* their distinct forms */
 };
 
@@ -61,7 +63,7 @@ typedef int (*corpus_doc_fn)(void *ctx, const struct corpus_doc *cd);
 
 /* What the caller does with each document.
  *   emit  is called on the calling thread for every document, in input order,
- *         with everything filled in;
+ *         with everything filled in (the tokens only when emit_tokens is set);
  *   work  (may be NULL) is called on a worker thread for every readable
  *         document (not binary or malformed), in any order, before emit, with
  *         the document, index, text and tokens filled in but not yet the status
@@ -71,6 +73,8 @@ typedef int (*corpus_doc_fn)(void *ctx, const struct corpus_doc *cd);
 struct corpus_hooks {
 	corpus_doc_fn emit;
 	void *emit_ctx;
+	bool emit_tokens;              /* emit reads cd->tokens: each document's tokens are kept
+					  until it is emitted (otherwise a worker reuses one list) */
 	corpus_doc_fn work;
 	void **work_ctx;
 };

@@ -135,10 +135,10 @@ static int grow_entries(uint32_t **col, uint32_t **count, size_t *cap, size_t ne
 }
 
 /* Counts one occurrence of a term in the current row. */
-static int count_term(struct tf_part *p, const char *term, size_t len, uint64_t row_start)
+static int count_term(struct tf_part *p, const char *term, size_t len, uint64_t hash, uint64_t row_start)
 {
 	uint32_t id;
-	int rc = vocab_intern(&p->vocab, term, len, hash_bytes(term, len, 0), &id);
+	int rc = vocab_intern(&p->vocab, term, len, hash, &id);
 	if (rc)
 		return rc;
 	if (id >= p->cap_terms) {
@@ -189,7 +189,7 @@ static int count_ngram(struct tf_part *p, const struct token_list *tokens, const
 		memcpy(p->gram + at, token_str(tokens, idx[k]), tokens->items[idx[k]].len);
 		at += tokens->items[idx[k]].len;
 	}
-	return count_term(p, p->gram, len, row_start);
+	return count_term(p, p->gram, len, hash_bytes(p->gram, len, 0), row_start);
 }
 
 int tf_part_add(struct tf_part *p, size_t doc_index, const struct token_list *tokens)
@@ -226,7 +226,7 @@ int tf_part_add(struct tf_part *p, size_t doc_index, const struct token_list *to
 			if (n > have)
 				break;
 			if (n == 1)
-				rc = count_term(p, token_str(tokens, i), t->len, row_start);
+				rc = count_term(p, token_str(tokens, i), t->len, t->hash, row_start);
 			else
 				rc = count_ngram(p, tokens, idx + have - n, n, row_start);
 		}

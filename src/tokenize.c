@@ -20,6 +20,7 @@
 #include "tokenize.h"
 
 #include "array.h"
+#include "hash.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -1075,6 +1076,7 @@ static int emit(struct scan *sc, size_t pos, size_t len, unsigned kind)
 		.len = (uint32_t)len,
 		.sentence = list->n_sentences - 1,
 		.byte_offset = input_offset(sc, pos),
+		.hash = hash_bytes(text, len, 0),
 		.kind = (uint8_t)kind,
 		.flags = flags,
 	};

@@ -61,6 +61,7 @@ struct token {
 	uint32_t len;          /* its length in bytes */
 	uint32_t sentence;     /* 0-based sentence number in the document */
 	uint64_t byte_offset;  /* offset of the token's first byte in the input text */
+	uint64_t hash;         /* hash_bytes(string, len, 0): computed once, used by every counter */
 	uint8_t kind;          /* enum token_kind */
 	uint8_t flags;         /* TOKEN_STOP */
 };

@@ -44,9 +44,14 @@ static bool next_line(const char *p, const char *end, struct line *ln)
 {
 	if (p >= end)
 		return false;
-	const char *q = p;
-	while (q < end && *q != '\n' && *q != '\r')
-		q++;
+	/* memchr twice (LF, then CR before it) rather than a loop over bytes:
+	 * a file may be one long line, and it is read more than once. */
+	const char *q = memchr(p, '\n', (size_t)(end - p));
+	if (!q)
+		q = end;
+	const char *cr = memchr(p, '\r', (size_t)(q - p));
+	if (cr)
+		q = cr;
 	ln->start = p;
 	ln->end = q;
 	ln->terminated = q < end;

@@ -16,6 +16,7 @@
 
 #include <cmocka.h>
 
+#include "hash.h"
 #include "tokenize.h"
 
 enum {
@@ -148,6 +149,10 @@ static void check_case(struct fixture *fx, const struct tcase *tc)
 			expect_next++;
 	}
 	assert_int_equal(list->n_sentences, expect_next);
+	/* Each token carries the hash of its final form (after stemming and the
+	 * possessive strip): the counters use it instead of hashing again. */
+	for (size_t i = 0; i < list->n; i++)
+		assert_true(list->items[i].hash == hash_bytes(token_str(list, i), list->items[i].len, 0));
 	free(s);
 	free(o);
 	free(k);

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hash.h"
 #include "tokenize.h"
 
 static void fixture_tokens(struct token_list *list, const char *spec)
@@ -43,6 +44,7 @@ static void fixture_tokens(struct token_list *list, const char *spec)
 		t->sentence = sentence;
 		t->byte_offset = (uint64_t)(p - spec);
 		t->flags = flags;
+		t->hash = hash_bytes(p, t->len, 0);
 		memcpy(list->buf + list->buf_len, p, t->len);
 		list->buf_len += t->len + 1;
 		p = end;

@@ -35,7 +35,7 @@ int docs_report_row(struct docs_report *r, const struct corpus_doc *cd)
 	csv_out_uint(csv, doc->n_bytes);
 	csv_out_uint(csv, cd->n_tokens);
 	csv_out_uint(csv, cd->n_types);
-	csv_out_uint(csv, cd->tokens->n_sentences);
+	csv_out_uint(csv, cd->n_sentences);
 	csv_out_uint(csv, doc->invalid_utf8);
 	csv_out_uint(csv, cd->boilerplate_lines);
 	csv_out_str(csv, cd->duplicate_of);

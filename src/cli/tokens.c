@@ -73,7 +73,7 @@ int cmd_tokens(int argc, char **argv)
 	tokens_open = true;
 	progress_init(&tc.progress, &opts);
 	double start = runinfo_now();
-	struct corpus_hooks hooks = { .emit = tokens_doc, .emit_ctx = &tc };
+	struct corpus_hooks hooks = { .emit = tokens_doc, .emit_ctx = &tc, .emit_tokens = true };
 	rc = corpus_run(&corpus, &opts.corpus, &hooks, &diag);
 	progress_end(&tc.progress);
 	if (rc)
