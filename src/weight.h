@@ -42,7 +42,8 @@ const char *weight_norm_name(enum norm_scheme norm);
 int weight_idf(const struct dtm *dtm, enum idf_scheme scheme, double **idf);
 
 /* The weighted values of every nonzero of dtm (same order as dtm->col) into
- * new arrays: *tf the tf weights, *tfidf the final values.
+ * new arrays: *tf the tf weights (not kept when tf is NULL), *tfidf the final
+ * values.
  * Returns 0 or TD_ENOMEM. */
 int weight_apply(const struct dtm *dtm, const double *idf, const struct weight_opts *opts,
 		 double **tf, double **tfidf);

@@ -230,7 +230,7 @@ static int write_by_day(const struct cli_opts *opts, const struct matrix *m, str
 	have_bins = rc == 0;
 	rc = 0;
 	if (have_bins && (weight_idf(&bins, opts->weight.idf, &idf) ||
-			  weight_apply(&bins, idf, &opts->weight, &tf, &w))) {
+			  weight_apply(&bins, idf, &opts->weight, NULL, &w))) {
 		rc = td_fail(diag, TD_ENOMEM, "out of memory");
 		goto out;
 	}
@@ -274,7 +274,9 @@ int cmd_tfidf(int argc, char **argv)
 	if ((rc = matrix_build(&opts, ri, &m, &diag)))
 		goto out;
 	double start = runinfo_now();
-	if (weight_idf(&m.dtm, opts.weight.idf, &idf) || weight_apply(&m.dtm, idf, &opts.weight, &tf, &w)) {
+	/* the tf weights are kept only for tfidf.csv's tf column */
+	if (weight_idf(&m.dtm, opts.weight.idf, &idf) ||
+	    weight_apply(&m.dtm, idf, &opts.weight, cli_wants(&opts, "tfidf.csv") ? &tf : NULL, &w)) {
 		rc = td_fail(&diag, TD_ENOMEM, "out of memory");
 		goto out;
 	}
