@@ -59,6 +59,22 @@ bench_tokenize() {
 	"$BENCH_DIR"/bench_tokenize -n "$TIMES" --stopwords en "$CORPUS"/*.txt
 }
 
+# The same speeches as a folder of TIMES sub-folders of hard links, one file
+# per speech, as researchers keep articles: the whole-program benchmarks read
+# it, and JSON Lines too.
+prepare_folder() {
+	FOLDER=corpora/sotu-x$TIMES-dir
+	[ -d "$FOLDER" ] && return 0
+	rm -rf "$FOLDER.tmp"
+	i=0
+	while [ "$i" -lt "$TIMES" ]; do
+		mkdir -p "$FOLDER.tmp/copy$i"
+		ln "$CORPUS"/*.txt "$FOLDER.tmp/copy$i/" 2>/dev/null || cp "$CORPUS"/*.txt "$FOLDER.tmp/copy$i/"
+		i=$((i + 1))
+	done
+	mv "$FOLDER.tmp" "$FOLDER"
+}
+
 # The same speeches as JSON Lines (id, date = the year in the file name, text),
 # TIMES copies, for the whole-program benchmarks.
 prepare_jsonl() {
@@ -93,30 +109,43 @@ measure() {
 # and writes tfidf.mtx (--outputs tfidf.mtx; docs.csv and manifest.json are
 # always written), as scikit-learn's result is the matrix.
 bench_tfidf() {
+	prepare_folder
 	prepare_jsonl
 	TMPD=$(mktemp -d "${TMPDIR:-/tmp}/td-bench.XXXXXX")
 	have_sklearn=1
 	/usr/bin/python3 -c 'import sklearn' 2>/dev/null || have_sklearn=0
-	jbytes=$(wc -c < "$JSONL")
+	bench_tfidf_on "$FOLDER"
+	bench_tfidf_on "$JSONL"
+	[ "$have_sklearn" = 1 ] || echo "scikit-learn: SKIPPED (python3-sklearn is not installed)"
+	rm -rf "$TMPD"
+}
+
+# bench_tfidf_on INPUT: the tfidf benchmark on a folder or a JSONL file.
+bench_tfidf_on() {
+	input=$1
+	if [ -d "$input" ]; then
+		text_bytes=$(find "$input" -name '*.txt' -exec cat {} + | wc -c)
+	else
+		text_bytes=$(wc -c < "$input")
+	fi
+	echo "input: $input ($text_bytes bytes)"
 	for ngram in 1 2; do
 		if [ "$have_sklearn" = 1 ]; then
-			measure /usr/bin/python3 scripts/bench_sklearn.py "$JSONL" "$ngram"
+			measure /usr/bin/python3 scripts/bench_sklearn.py "$input" "$ngram"
 			sk_wall=$WALL sk_rss=$RSS
-			echo "scikit-learn TfidfVectorizer ngram 1:$ngram: $(cat "$TMPD/stdout" | awk '{ printf "%s docs, %s terms, %s nonzeros", $2, $3, $4 }'), ${sk_wall} s, peak ${sk_rss} KB"
+			echo "scikit-learn TfidfVectorizer ngram 1:$ngram: $(awk '{ printf "%s docs, %s terms, %s nonzeros", $2, $3, $4 }' "$TMPD/stdout"), ${sk_wall} s, peak ${sk_rss} KB"
 		fi
 		for threads in 1 2; do
-			measure "$TERMDRIFT" tfidf -i "$JSONL" -o "$TMPD/out" --tokenizer sklearn --stopwords none \
+			measure "$TERMDRIFT" tfidf -i "$input" -o "$TMPD/out" --tokenizer sklearn --stopwords none \
 				--no-boilerplate --dedup off --ngram-across-sentences --ngram "1:$ngram" \
 				--threads "$threads" -q --outputs tfidf.mtx
-			line="termdrift tfidf ngram 1:$ngram, $threads thread(s): ${WALL} s, peak ${RSS} KB, $(awk -v b="$jbytes" -v s="$WALL" 'BEGIN { printf "%.1f MB/s", b / 1e6 / s }')"
+			line="termdrift tfidf ngram 1:$ngram, $threads thread(s): ${WALL} s, peak ${RSS} KB, $(awk -v b="$text_bytes" -v s="$WALL" 'BEGIN { printf "%.1f MB/s", b / 1e6 / s }')"
 			if [ "$have_sklearn" = 1 ]; then
 				line="$line; $(awk -v a="$sk_wall" -v b="$WALL" -v ra="$sk_rss" -v rb="$RSS" 'BEGIN { printf "%.1fx faster than scikit-learn, %.2f of its memory", a / b, rb / ra }')"
 			fi
 			echo "$line"
 		done
 	done
-	[ "$have_sklearn" = 1 ] || echo "scikit-learn: SKIPPED (python3-sklearn is not installed)"
-	rm -rf "$TMPD"
 }
 
 prepare
