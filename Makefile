@@ -106,8 +106,7 @@ oracle: $(BIN)
 # The default analysis of the embedded corpus (issue 4 turns this into
 # `termdrift run analyses/seeds.ini`).
 run: $(BIN)
-	$(BIN) tfidf -i data/seeds -o output/seeds --ngram 1:2
-	@echo "termdrift: results in output/seeds/:"; ls output/seeds
+	$(BIN) run analyses/seeds.ini
 
 bench: $(BIN) $(BENCH_BIN)
 	TERMDRIFT=$(BIN) BENCH_DIR=$(BUILD)/bench scripts/bench.sh

@@ -156,6 +156,71 @@ int runinfo_add_output(struct runinfo *ri, const char *name, uint64_t rows, cons
 	return 0;
 }
 
+int runinfo_add_chart(struct runinfo *ri, const char *name, const char *description)
+{
+	json_t *entry = json_pack("{s:s, s:n, s:s, s:s}", "file", name, "rows", "kind", "chart",
+				  "description", description);
+	if (!entry || json_array_append_new(ri->outputs, entry) != 0)
+		return TD_ENOMEM;
+	return 0;
+}
+
+int runinfo_spec(struct runinfo *ri, const struct spec *spec)
+{
+	json_t *sections = json_object();
+	if (!sections)
+		return TD_ENOMEM;
+	for (size_t i = 0; i < spec->n_sections; i++)
+		if (set_new(sections, spec->sections[i].name, json_object()))
+			goto nomem;
+	/* every value as written; a repeated key (input) gives a list */
+	for (size_t i = 0; i < spec->n_entries; i++) {
+		const struct spec_entry *e = &spec->entries[i];
+		json_t *sec = json_object_get(sections, e->section);
+		json_t *old = json_object_get(sec, e->key);
+		json_t *value = json_string(e->value);
+		if (!value)
+			goto nomem;
+		if (!old) {
+			if (set_new(sec, e->key, value))
+				goto nomem;
+		} else if (json_is_array(old)) {
+			if (json_array_append_new(old, value))
+				goto nomem;
+		} else {
+			json_t *list = json_pack("[O, o]", old, value);
+			if (!list || set_new(sec, e->key, list))
+				goto nomem;
+		}
+	}
+	json_t *obj = json_pack("{s:s, s:s, s:o}", "file", spec->path, "name", spec->name, "sections", sections);
+	if (!obj)
+		return TD_ENOMEM;
+	return set_new(ri->root, "spec", obj);
+nomem:
+	json_decref(sections);
+	return TD_ENOMEM;
+}
+
+void runinfo_print_outputs(const struct runinfo *ri, FILE *fp)
+{
+	size_t i;
+	json_t *entry;
+	int width = 0;
+	json_array_foreach(ri->outputs, i, entry) {
+		int len = (int)strlen(json_string_value(json_object_get(entry, "file")));
+		width = len > width ? len : width;
+	}
+	json_array_foreach(ri->outputs, i, entry) {
+		json_t *rows = json_object_get(entry, "rows");
+		char count[32] = "";
+		if (json_is_integer(rows))
+			snprintf(count, sizeof count, "%lld rows", (long long)json_integer_value(rows));
+		fprintf(fp, "  %-*s  %11s  %s\n", width, json_string_value(json_object_get(entry, "file")), count,
+			json_string_value(json_object_get(entry, "description")));
+	}
+}
+
 int runinfo_stage_time(struct runinfo *ri, const char *stage, double seconds)
 {
 	return set_new(ri->stages, stage, json_real(seconds));

@@ -12,7 +12,10 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <stdio.h>
+
 #include "error.h"
+#include "spec.h"
 
 struct runinfo;
 
@@ -32,6 +35,17 @@ int runinfo_add_input(struct runinfo *ri, const char *path, const char *format, 
 
 /* Records an output file written into the run's folder. */
 int runinfo_add_output(struct runinfo *ri, const char *name, uint64_t rows, const char *description);
+
+/* Records a chart (an image in the run's folder; no rows). */
+int runinfo_add_chart(struct runinfo *ri, const char *name, const char *description);
+
+/* Records the spec a run came from: its path, name and every value, by
+ * section (a key given more than once becomes a list).  Returns 0 or
+ * TD_ENOMEM. */
+int runinfo_spec(struct runinfo *ri, const struct spec *spec);
+
+/* Prints one line per output recorded so far: file, rows, description. */
+void runinfo_print_outputs(const struct runinfo *ri, FILE *fp);
 
 /* Records the wall time of a stage in seconds. */
 int runinfo_stage_time(struct runinfo *ri, const char *stage, double seconds);

@@ -40,6 +40,8 @@ struct cli_opts {
 	enum bin_unit bin;
 	unsigned top;                  /* top terms per document and per bin */
 	const char *outputs;           /* --outputs: comma-separated file names, NULL = all */
+	bool svg, no_plots;            /* CLI_RUN: charts as SVG; no charts */
+	const char *plot_scripts;      /* CLI_RUN: folder of the gnuplot scripts */
 };
 
 /* Whether the file `name` is to be written (--outputs; docs.csv and
@@ -51,7 +53,11 @@ bool cli_wants(const struct cli_opts *opts, const char *name);
 int cli_check_outputs(const struct cli_opts *opts, const char *command, const char *const *known, size_t n);
 
 /* Option groups beyond the corpus options, for cli_parse. */
-enum { CLI_TF = 1, CLI_WEIGHT = 2 };
+enum { CLI_TF = 1, CLI_WEIGHT = 2, CLI_RUN = 4 };
+
+/* Whether `name` is a long option, and whether it takes a value: 0, or -1
+ * for no such option. */
+int cli_option_info(const char *name, bool *takes_value);
 
 /* Parses the shared options of a subcommand into opts (defaults first).
  * Prints the help text and returns -1 for --help (exit 0), prints an error
@@ -157,7 +163,8 @@ int cli_record_params(struct runinfo *ri, const struct cli_opts *opts, const str
 struct matrix {
 	struct corpus *corpus;
 	struct dtm dtm;
-	bool *included;   /* per document: counted in the matrix */
+	bool *included;     /* per document: counted in the matrix */
+	uint64_t *n_tokens; /* per document: its tokens, stopwords excluded */
 };
 
 /* Reads the corpus (writing docs.csv, boilerplate.csv, duplicates.csv) and
@@ -175,5 +182,15 @@ int cmd_ingest(int argc, char **argv);
 int cmd_tokens(int argc, char **argv);
 int cmd_tf(int argc, char **argv);
 int cmd_tfidf(int argc, char **argv);
+int cmd_run(int argc, char **argv);
+
+/* What termdrift tfidf does after parsing: reads the corpus, writes every
+ * table opts asks for into opts->out_dir and records them and the
+ * parameters in ri (manifest.json is the caller's).  Returns 0 or a
+ * negative code with a message in diag. */
+int tfidf_pipeline(const struct cli_opts *opts, struct runinfo *ri, struct td_diag *diag);
+
+/* The files termdrift tfidf can write, NULL-terminated (for --outputs). */
+extern const char *const tfidf_outputs[];
 
 #endif

@@ -11,6 +11,7 @@ struct matrix_ctx {
 	struct docs_report report;
 	struct progress progress;
 	bool *included;            /* per document: counts in the matrix */
+	uint64_t *n_tokens;        /* per document: tokens, stopwords excluded */
 	size_t cap;
 	struct td_diag *diag;
 };
@@ -30,9 +31,14 @@ static int emit_doc(void *ctx, const struct corpus_doc *cd)
 		if (!grown)
 			return td_fail(mc->diag, TD_ENOMEM, "out of memory");
 		mc->included = grown;
+		uint64_t *tokens = realloc(mc->n_tokens, cap * sizeof *tokens);
+		if (!tokens)
+			return td_fail(mc->diag, TD_ENOMEM, "out of memory");
+		mc->n_tokens = tokens;
 		mc->cap = cap;
 	}
 	mc->included[cd->index] = cd->analysed;
+	mc->n_tokens[cd->index] = cd->n_tokens;
 	if (docs_report_row(&mc->report, cd))
 		return td_fail(mc->diag, TD_EIO, "cannot write docs.csv");
 	return 0;
@@ -74,12 +80,15 @@ int matrix_build(const struct cli_opts *opts, struct runinfo *ri, struct matrix 
 		goto out;
 	m->included = mc.included;
 	mc.included = NULL;
+	m->n_tokens = mc.n_tokens;
+	mc.n_tokens = NULL;
 	runinfo_stage_time(ri, "matrix", runinfo_now() - start);
 	/* the document reports appear only once the matrix is sure */
 	rc = docs_report_finish(&mc.report, m->corpus, opts, ri, diag);
 out:
 	docs_report_abort(&mc.report);
 	free(mc.included);
+	free(mc.n_tokens);
 	for (unsigned i = 0; i < n_parts; i++)
 		tf_part_free(parts[i]);
 	free(parts);
@@ -93,6 +102,7 @@ void matrix_free(struct matrix *m)
 	dtm_free(&m->dtm);
 	corpus_free(m->corpus);
 	free(m->included);
+	free(m->n_tokens);
 	memset(m, 0, sizeof *m);
 }
 

@@ -66,7 +66,9 @@ enum {
 	/* CLI_TF */
 	OPT_NGRAM = 512, OPT_NGRAM_ACROSS, OPT_OUTPUTS, OPT_MIN_DF, OPT_MAX_DF, OPT_MAX_FEATURES, OPT_VOCAB,
 	/* CLI_WEIGHT */
-	OPT_TF = 768, OPT_SUBLINEAR, OPT_BINARY, OPT_IDF, OPT_NORM, OPT_BIN, OPT_TOP
+	OPT_TF = 768, OPT_SUBLINEAR, OPT_BINARY, OPT_IDF, OPT_NORM, OPT_BIN, OPT_TOP,
+	/* CLI_RUN */
+	OPT_SVG = 1024, OPT_NO_PLOTS, OPT_PLOT_SCRIPTS
 };
 
 static const struct option long_options[] = {
@@ -108,6 +110,9 @@ static const struct option long_options[] = {
 	{ "norm", required_argument, NULL, OPT_NORM },
 	{ "bin", required_argument, NULL, OPT_BIN },
 	{ "top", required_argument, NULL, OPT_TOP },
+	{ "svg", no_argument, NULL, OPT_SVG },
+	{ "no-plots", no_argument, NULL, OPT_NO_PLOTS },
+	{ "plot-scripts", required_argument, NULL, OPT_PLOT_SCRIPTS },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 }
 };
@@ -236,6 +241,9 @@ static int apply_option(int opt, const char *arg, const char *command, struct cl
 			return bad_value(command, "top", arg, "a number from 1 to 100000");
 		opts->top = (unsigned)n;
 		return 0;
+	case OPT_SVG: opts->svg = true; return 0;
+	case OPT_NO_PLOTS: opts->no_plots = true; return 0;
+	case OPT_PLOT_SCRIPTS: opts->plot_scripts = arg; return 0;
 	default:
 		return EXIT_USAGE;
 	}
@@ -248,6 +256,16 @@ static const char *option_name(int opt)
 		if (o->val == opt)
 			return o->name;
 	return "?";
+}
+
+int cli_option_info(const char *name, bool *takes_value)
+{
+	for (const struct option *o = long_options; o->name; o++)
+		if (strcmp(o->name, name) == 0) {
+			*takes_value = o->has_arg == required_argument;
+			return 0;
+		}
+	return -1;
 }
 
 /* The number of cores, for the default --threads. */
@@ -267,6 +285,7 @@ int cli_parse(int argc, char **argv, const char *command, const char *help, unsi
 	opts->top = 20;
 	opts->precision = CSV_DEFAULT_PRECISION;
 	opts->out_dir = "output";
+	opts->plot_scripts = "scripts/plots";
 	optind = 1;
 	opterr = 0;
 	int opt, rc;
@@ -286,7 +305,8 @@ int cli_parse(int argc, char **argv, const char *command, const char *help, unsi
 			return EXIT_USAGE;
 		default:
 			if ((opt >= OPT_NGRAM && opt < OPT_TF && !(groups & CLI_TF)) ||
-			    (opt >= OPT_TF && !(groups & CLI_WEIGHT))) {
+			    (opt >= OPT_TF && opt < OPT_SVG && !(groups & CLI_WEIGHT)) ||
+			    (opt >= OPT_SVG && !(groups & CLI_RUN))) {
 				cli_errorf("%s: unknown option '--%s' (see termdrift %s --help)", command,
 					   option_name(opt), command);
 				return EXIT_USAGE;

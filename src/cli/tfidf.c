@@ -14,7 +14,8 @@ static const char tfidf_help[] =
 	"tf, idf, tfidf), tfidf.mtx, top_terms_by_doc.csv (doc_id, rank, term, tfidf),\n"
 	"top_terms_by_day.csv (date, rank, term, tfidf: each date bin's summed counts\n"
 	"weighted the same way, bins as documents) and top_terms_by_day_wide.csv\n"
-	"(date, then one column per term: the union of each bin's top 10).\n"
+	"(date, then one column per term: the union of each bin's top 10), and\n"
+	"docs_by_day.csv (date, n_docs, n_tokens: the documents per date bin).\n"
 	"\n" CLI_CORPUS_HELP CLI_TF_HELP CLI_WEIGHT_HELP;
 
 #define WIDE_TOP 10
@@ -249,62 +250,140 @@ out:
 	return rc;
 }
 
+/* docs_by_day.csv: the analysed, dated documents and their tokens (not
+ * stopwords) per date bin, from the first bin to the last, empty bins
+ * included (a chart must show the gap). */
+static int write_docs_by_day(const struct cli_opts *opts, const struct matrix *m, struct runinfo *ri,
+			     struct td_diag *diag)
+{
+	static const char *const columns[] = { "date", "n_docs", "n_tokens" };
+	if (!cli_wants(opts, "docs_by_day.csv"))
+		return 0;
+	size_t n_docs = m->dtm.n_docs;
+	int32_t first = INT32_MAX, last = INT32_MIN;
+	for (size_t d = 0; d < n_docs; d++) {
+		int32_t date;
+		if (m->included[d] && corpus_doc_date(m->corpus, d, &date)) {
+			int32_t bin = timeline_bin_start(date, opts->bin);
+			first = bin < first ? bin : first;
+			last = bin > last ? bin : last;
+		}
+	}
+	size_t n_bins = 0;
+	for (int32_t b = first; first <= last && b <= last; b = timeline_next_bin(b, opts->bin))
+		n_bins++;
+	int32_t *starts = malloc((n_bins ? n_bins : 1) * sizeof *starts);
+	uint64_t *docs = calloc(n_bins ? n_bins : 1, sizeof *docs);
+	uint64_t *tokens = calloc(n_bins ? n_bins : 1, sizeof *tokens);
+	struct csv_out csv;
+	int rc = 0;
+	if (!starts || !docs || !tokens) {
+		rc = td_fail(diag, TD_ENOMEM, "out of memory");
+		goto out;
+	}
+	size_t k = 0;
+	for (int32_t b = first; k < n_bins; b = timeline_next_bin(b, opts->bin))
+		starts[k++] = b;
+	for (size_t d = 0; d < n_docs; d++) {
+		int32_t date;
+		if (!m->included[d] || !corpus_doc_date(m->corpus, d, &date))
+			continue;
+		int32_t bin = timeline_bin_start(date, opts->bin);
+		size_t lo = 0, hi = n_bins;  /* the bin starting at `bin` */
+		while (hi - lo > 1) {
+			size_t mid = lo + (hi - lo) / 2;
+			if (starts[mid] <= bin)
+				lo = mid;
+			else
+				hi = mid;
+		}
+		docs[lo]++;
+		tokens[lo] += m->n_tokens[d];
+	}
+	if ((rc = csv_out_open(&csv, opts->out_dir, "docs_by_day.csv", columns, 3, opts->precision, diag)))
+		goto out;
+	for (k = 0; k < n_bins; k++) {
+		csv_out_date(&csv, starts[k]);
+		csv_out_uint(&csv, docs[k]);
+		csv_out_uint(&csv, tokens[k]);
+		csv_out_end_row(&csv);
+	}
+	if ((rc = csv_out_commit(&csv, diag)) == 0)
+		rc = runinfo_add_output(ri, csv.name, csv.n_rows,
+					"documents and tokens (stopwords excluded) per date bin, empty bins included");
+	csv_out_free(&csv);
+out:
+	free(starts);
+	free(docs);
+	free(tokens);
+	return rc;
+}
+
+int tfidf_pipeline(const struct cli_opts *opts, struct runinfo *ri, struct td_diag *diag)
+{
+	struct matrix m = { 0 };
+	double *idf = NULL, *tf = NULL, *w = NULL;
+	int rc;
+	if ((rc = matrix_build(opts, ri, &m, diag)))
+		goto out;
+	double start = runinfo_now();
+	/* the tf weights are kept only for tfidf.csv's tf column */
+	if (weight_idf(&m.dtm, opts->weight.idf, &idf) ||
+	    weight_apply(&m.dtm, idf, &opts->weight, cli_wants(opts, "tfidf.csv") ? &tf : NULL, &w)) {
+		rc = td_fail(diag, TD_ENOMEM, "out of memory");
+		goto out;
+	}
+	runinfo_stage_time(ri, "weight", runinfo_now() - start);
+	start = runinfo_now();
+	if ((rc = matrix_write_vocab(opts, &m, idf, ri, diag)) ||
+	    (rc = matrix_write_counts(opts, &m, ri, diag)) ||
+	    (rc = write_tfidf(opts, &m, idf, tf, w, ri, diag)) ||
+	    (rc = write_top(opts, &m, &m.dtm, w, NULL, ri, diag)) ||
+	    (rc = write_by_day(opts, &m, ri, diag)) ||
+	    (rc = write_docs_by_day(opts, &m, ri, diag)))
+		goto out;
+	runinfo_stage_time(ri, "write", runinfo_now() - start);
+	if ((rc = matrix_record_params(ri, opts, &m, diag)))
+		goto out;
+	if (runinfo_param_str(ri, "tf", weight_tf_name(opts->weight.tf)) ||
+	    runinfo_param_str(ri, "idf", weight_idf_name(opts->weight.idf)) ||
+	    runinfo_param_str(ri, "norm", weight_norm_name(opts->weight.norm)) ||
+	    runinfo_param_str(ri, "bin", timeline_unit_name(opts->bin)) ||
+	    runinfo_param_int(ri, "top", opts->top))
+		rc = td_fail(diag, TD_ENOMEM, "out of memory");
+out:
+	free(idf);
+	free(tf);
+	free(w);
+	matrix_free(&m);
+	return rc;
+}
+
+const char *const tfidf_outputs[] = {
+	"vocab.csv", "tf.csv", "dtm.mtx", "tfidf.csv", "tfidf.mtx", "top_terms_by_doc.csv",
+	"top_terms_by_day.csv", "top_terms_by_day_wide.csv", "docs_by_day.csv", "boilerplate.csv",
+	"duplicates.csv", NULL
+};
+
 int cmd_tfidf(int argc, char **argv)
 {
 	struct cli_opts opts;
-	static const char *const outputs[] = {
-		"vocab.csv", "tf.csv", "dtm.mtx", "tfidf.csv", "tfidf.mtx", "top_terms_by_doc.csv",
-		"top_terms_by_day.csv", "top_terms_by_day_wide.csv", "boilerplate.csv", "duplicates.csv"
-	};
+	size_t n_outputs = 0;
+	while (tfidf_outputs[n_outputs])
+		n_outputs++;
 	int rc = cli_parse(argc, argv, "tfidf", tfidf_help, CLI_TF | CLI_WEIGHT, &opts);
 	if (rc == 0)
-		rc = cli_check_outputs(&opts, "tfidf", outputs, sizeof outputs / sizeof *outputs);
+		rc = cli_check_outputs(&opts, "tfidf", tfidf_outputs, n_outputs);
 	if (rc) {
 		cli_opts_free(&opts);
 		return rc < 0 ? EXIT_OK : rc;
 	}
 	struct td_diag diag = { .warn = cli_warn_cb, .ctx = &opts.quiet };
 	struct runinfo *ri = NULL;
-	struct matrix m = { 0 };
-	double *idf = NULL, *tf = NULL, *w = NULL;
-	if ((rc = runinfo_new(&ri, "tfidf", argc, argv))) {
+	if ((rc = runinfo_new(&ri, "tfidf", argc, argv)))
 		td_fail(&diag, rc, "out of memory");
-		goto out;
-	}
-	if ((rc = matrix_build(&opts, ri, &m, &diag)))
-		goto out;
-	double start = runinfo_now();
-	/* the tf weights are kept only for tfidf.csv's tf column */
-	if (weight_idf(&m.dtm, opts.weight.idf, &idf) ||
-	    weight_apply(&m.dtm, idf, &opts.weight, cli_wants(&opts, "tfidf.csv") ? &tf : NULL, &w)) {
-		rc = td_fail(&diag, TD_ENOMEM, "out of memory");
-		goto out;
-	}
-	runinfo_stage_time(ri, "weight", runinfo_now() - start);
-	start = runinfo_now();
-	if ((rc = matrix_write_vocab(&opts, &m, idf, ri, &diag)) ||
-	    (rc = matrix_write_counts(&opts, &m, ri, &diag)) ||
-	    (rc = write_tfidf(&opts, &m, idf, tf, w, ri, &diag)) ||
-	    (rc = write_top(&opts, &m, &m.dtm, w, NULL, ri, &diag)) ||
-	    (rc = write_by_day(&opts, &m, ri, &diag)))
-		goto out;
-	runinfo_stage_time(ri, "write", runinfo_now() - start);
-	if ((rc = matrix_record_params(ri, &opts, &m, &diag)))
-		goto out;
-	if (runinfo_param_str(ri, "tf", weight_tf_name(opts.weight.tf)) ||
-	    runinfo_param_str(ri, "idf", weight_idf_name(opts.weight.idf)) ||
-	    runinfo_param_str(ri, "norm", weight_norm_name(opts.weight.norm)) ||
-	    runinfo_param_str(ri, "bin", timeline_unit_name(opts.bin)) ||
-	    runinfo_param_int(ri, "top", opts.top)) {
-		rc = td_fail(&diag, TD_ENOMEM, "out of memory");
-		goto out;
-	}
-	rc = runinfo_write(ri, opts.out_dir, &diag);
-out:
-	free(idf);
-	free(tf);
-	free(w);
-	matrix_free(&m);
+	else if ((rc = tfidf_pipeline(&opts, ri, &diag)) == 0)
+		rc = runinfo_write(ri, opts.out_dir, &diag);
 	runinfo_free(ri);
 	cli_opts_free(&opts);
 	int status = rc ? cli_fail(&diag, rc) : EXIT_OK;

@@ -144,5 +144,85 @@ mkdir -p "$TMP/keep" && cp "$EXP/seeds/docs.csv" "$TMP/keep/docs.csv"
 cmp -s "$EXP/seeds/docs.csv" "$TMP/keep/docs.csv" && [ "$(ls -A "$TMP/keep")" = docs.csv ] && pass ||
 	fail "a failed run changed an earlier result: $(ls -A "$TMP/keep")"
 
+# --- termdrift run: a spec, the whole analysis, a folder complete or absent -----
+# same_tree EXPECTED_DIR ACTUAL_DIR: every table of the run, byte for byte.
+same_tree() {
+	for f in "$2"/*.csv "$2"/*.mtx; do
+		same_file "$1/$(basename "$f")" "$f"
+	done
+}
+if run_ok run1 run analyses/seeds.ini --today 2026-01-01 --no-plots -q &&
+	run_ok run2 run analyses/seeds.ini --today 2026-01-01 --no-plots -q; then
+	same_tree "$EXP/run_seeds" "$TMP/run1"
+	# the same spec twice: the same bytes
+	for f in "$TMP"/run1/*.csv "$TMP"/run1/*.mtx; do
+		cmp -s "$f" "$TMP/run2/$(basename "$f")" && pass || fail "run twice: $(basename "$f") differs"
+	done
+	# every file in manifest.json is there with the stated rows (data lines;
+	# .mtx: entries), and every table written is in the manifest
+	if [ -x /usr/bin/python3 ]; then
+		/usr/bin/python3 - "$TMP/run1" <<'PY' && pass || fail "run: manifest.json does not match the files"
+import json, os, sys
+d = sys.argv[1]
+m = json.load(open(os.path.join(d, "manifest.json")))
+listed = set()
+for o in m["outputs"]:
+    path = os.path.join(d, o["file"])
+    listed.add(o["file"])
+    lines = open(path, encoding="utf-8").read().count("\n")
+    if o["file"].endswith(".csv"):
+        rows = lines - 1  # no table here has a line break inside a field
+    else:
+        rows = sum(1 for l in open(path) if not l.startswith("%")) - 1
+    assert rows == o["rows"], (o["file"], rows, o["rows"])
+assert m["spec"]["name"] == "seeds" and m["spec"]["sections"]["corpus"]["input"] == "data/seeds", m["spec"]
+on_disk = {f for f in os.listdir(d) if f.endswith((".csv", ".mtx"))}
+assert on_disk == {f for f in listed if "/" not in f}, on_disk ^ listed
+PY
+	fi
+fi
+# A second run replaces the folder as a whole: a file it does not write is gone.
+if run_ok rerun run analyses/seeds.ini --today 2026-01-01 --no-plots -q; then
+	touch "$TMP/rerun/stale.csv"
+	"$TD" run analyses/seeds.ini --today 2026-01-01 --no-plots -q -o "$TMP/rerun" &&
+		[ ! -e "$TMP/rerun/stale.csv" ] && [ -s "$TMP/rerun/tfidf.csv" ] &&
+		[ -z "$(ls -A "$TMP" | grep '^\.rerun')" ] && pass || fail "run did not replace its folder"
+fi
+# command-line options after the spec win over its keys
+if run_ok run_override run analyses/seeds.ini --today 2026-01-01 --no-plots -q --ngram 1:1 --top 3; then
+	grep -q '"ngram": "1:1"' "$TMP/run_override/manifest.json" &&
+		[ "$(grep -c '^000_696f8e2b83ff48fd,' "$TMP/run_override/top_terms_by_doc.csv")" = 3 ] &&
+		! grep -q ' ' "$TMP/run_override/vocab.csv" && pass || fail "command-line options did not override the spec"
+fi
+# mistakes in a spec: one line naming the file, the line and the nearest key
+mkdir -p "$TMP/specs"
+printf '[corpus]\ninput = data/seeds\n[tokens]\nmin_df = 2\n' > "$TMP/specs/typo.ini"
+expect_error run_typo 2 "termdrift: '$TMP/specs/typo.ini' line 4: unknown key 'min_df' in [tokens] (did you mean 'min-df'?)" -- \
+	run "$TMP/specs/typo.ini"
+printf '[corpus]\ninput = data/seeds\n[token]\n' > "$TMP/specs/section.ini"
+expect_error run_section 2 "termdrift: '$TMP/specs/section.ini' line 3: unknown section 'token' (did you mean 'tokens'?)" -- \
+	run "$TMP/specs/section.ini"
+printf '[corpus]\ninput = data/seeds\nngram = 1:2\n' > "$TMP/specs/misplaced.ini"
+expect_error run_misplaced 2 "termdrift: '$TMP/specs/misplaced.ini' line 3: 'ngram' belongs in [tokens], not [corpus]" -- \
+	run "$TMP/specs/misplaced.ini"
+printf '[corpus]\ninput = data/seeds\nstrict = maybe\n' > "$TMP/specs/flag.ini"
+expect_error run_flag 2 "termdrift: '$TMP/specs/flag.ini' line 3: 'strict' takes true or false, not 'maybe'" -- \
+	run "$TMP/specs/flag.ini"
+printf '[corpus]\ninput = corpora/not-fetched\nfetch = scripts/fetch-sotu.sh\n' > "$TMP/specs/missing.ini"
+expect_error run_missing 1 "termdrift: cannot open 'corpora/not-fetched': No such file or directory (fetch the corpus first: scripts/fetch-sotu.sh)" -- \
+	run "$TMP/specs/missing.ini"
+expect_error run_no_spec 1 "termdrift: cannot open spec '$TMP/specs/none.ini': No such file or directory" -- \
+	run "$TMP/specs/none.ini"
+# an output folder that cannot be written, or is not ours, is refused whole
+: > "$TMP/a_file"
+"$TD" run analyses/seeds.ini --no-plots -q -o "$TMP/a_file/out" 2>"$TMP/unwritable.stderr"
+[ $? -eq 1 ] && [ "$(wc -l < "$TMP/unwritable.stderr")" -eq 1 ] && [ ! -e "$TMP/a_file/out" ] && pass ||
+	fail "unwritable output folder: $(cat "$TMP/unwritable.stderr")"
+mkdir -p "$TMP/not_ours" && echo keep > "$TMP/not_ours/notes.txt"
+"$TD" run analyses/seeds.ini --no-plots -q -o "$TMP/not_ours" 2>"$TMP/not_ours.stderr"
+[ $? -eq 1 ] && [ "$(ls -A "$TMP/not_ours")" = notes.txt ] &&
+	grep -q "holds files but no manifest.json" "$TMP/not_ours.stderr" && pass ||
+	fail "a folder that is not a termdrift output was replaced: $(cat "$TMP/not_ours.stderr")"
+
 echo "e2e: $passes passed, $failures failed"
 [ "$failures" -eq 0 ]
