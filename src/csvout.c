@@ -49,19 +49,39 @@ static int begin_field(struct csv_out *csv)
 	return 0;
 }
 
-int csv_out_strn(struct csv_out *csv, const char *str, size_t len)
+static const char *const type_names[] = { "empty", "string", "integer", "number", "date" };
+
+/* What a column holds so far, given one more field of type t. */
+static unsigned char merge_type(unsigned char have, unsigned char t)
+{
+	if (have == CSV_EMPTY || have == t)
+		return t;
+	if ((have == CSV_INTEGER && t == CSV_NUMBER) || (have == CSV_NUMBER && t == CSV_INTEGER))
+		return CSV_NUMBER;
+	return CSV_STRING;
+}
+
+/* Writes one field of type t (CSV_EMPTY: the header, or no value). */
+static int put_field(struct csv_out *csv, const char *str, size_t len, unsigned char t)
 {
 	int rc = begin_field(csv);
 	if (rc)
 		return rc;
 	if (!str || len == 0)
 		return 0;
+	if (t != CSV_EMPTY && csv->types)
+		csv->types[csv->column - 1] = merge_type(csv->types[csv->column - 1], t);
 	int failed;
 	if (needs_quotes(str, len))
 		failed = csv_fwrite(csv->file.fp, str, len) != 0;
 	else
 		failed = fwrite(str, 1, len, csv->file.fp) != len;
 	return failed ? io_error(csv) : 0;
+}
+
+int csv_out_strn(struct csv_out *csv, const char *str, size_t len)
+{
+	return put_field(csv, str, len, CSV_STRING);
 }
 
 int csv_out_str(struct csv_out *csv, const char *str)
@@ -73,14 +93,14 @@ int csv_out_int(struct csv_out *csv, int64_t value)
 {
 	char buf[32];
 	int n = snprintf(buf, sizeof buf, "%" PRId64, value);
-	return csv_out_strn(csv, buf, (size_t)n);
+	return put_field(csv, buf, (size_t)n, CSV_INTEGER);
 }
 
 int csv_out_uint(struct csv_out *csv, uint64_t value)
 {
 	char buf[32];
 	int n = snprintf(buf, sizeof buf, "%" PRIu64, value);
-	return csv_out_strn(csv, buf, (size_t)n);
+	return put_field(csv, buf, (size_t)n, CSV_INTEGER);
 }
 
 int csv_out_double(struct csv_out *csv, double value)
@@ -93,14 +113,14 @@ int csv_out_double(struct csv_out *csv, double value)
 		n = snprintf(buf, sizeof buf, value > 0 ? "inf" : "-inf");
 	else
 		n = snprintf(buf, sizeof buf, "%.*g", csv->precision, value == 0 ? 0.0 : value);
-	return csv_out_strn(csv, buf, (size_t)n);
+	return put_field(csv, buf, (size_t)n, CSV_NUMBER);
 }
 
 int csv_out_date(struct csv_out *csv, int32_t days)
 {
 	char buf[DATE_ISO_LEN + 1];
 	date_format(days, buf);
-	return csv_out_strn(csv, buf, DATE_ISO_LEN);
+	return put_field(csv, buf, DATE_ISO_LEN, CSV_DATE);
 }
 
 int csv_out_end_row(struct csv_out *csv)
@@ -121,9 +141,18 @@ int csv_out_open(struct csv_out *csv, const char *dir, const char *name,
 {
 	memset(csv, 0, sizeof *csv);
 	csv->name = strdup(name);
-	if (!csv->name)
-		return td_fail(diag, TD_ENOMEM, "out of memory");
+	csv->columns = calloc(n_columns ? n_columns : 1, sizeof *csv->columns);
+	csv->types = calloc(n_columns ? n_columns : 1, sizeof *csv->types);
+	for (size_t i = 0; csv->columns && i < n_columns; i++)
+		if (!(csv->columns[i] = strdup(columns[i]))) {
+			free(csv->columns);
+			csv->columns = NULL;  /* the names copied so far are lost: out of memory anyway */
+		}
 	csv->n_columns = n_columns;
+	if (!csv->name || !csv->columns || !csv->types) {
+		csv_out_free(csv);
+		return td_fail(diag, TD_ENOMEM, "out of memory");
+	}
 	csv->precision = precision > 0 ? precision : CSV_DEFAULT_PRECISION;
 	int rc = outfile_open(&csv->file, dir, name, diag);
 	if (rc) {
@@ -131,7 +160,7 @@ int csv_out_open(struct csv_out *csv, const char *dir, const char *name,
 		return rc;
 	}
 	for (size_t i = 0; i < n_columns; i++)
-		csv_out_str(csv, columns[i]);
+		put_field(csv, columns[i], strlen(columns[i]), CSV_EMPTY);
 	rc = csv_out_end_row(csv);
 	csv->n_rows = 0;  /* the header is not a data row */
 	if (rc) {
@@ -162,6 +191,17 @@ void csv_out_abort(struct csv_out *csv)
 
 void csv_out_free(struct csv_out *csv)
 {
+	for (size_t i = 0; csv->columns && i < csv->n_columns; i++)
+		free(csv->columns[i]);
+	free(csv->columns);
+	free(csv->types);
 	free(csv->name);
 	csv->name = NULL;
+	csv->columns = NULL;
+	csv->types = NULL;
+}
+
+const char *csv_out_column_type(const struct csv_out *csv, size_t i)
+{
+	return type_names[csv->types[i]];
 }

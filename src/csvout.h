@@ -21,9 +21,16 @@
 
 #define CSV_DEFAULT_PRECISION 10
 
+/* What a column holds, from the fields written to it (for the manifest):
+ * only empty fields, text, integers, numbers (integers and reals mixed give
+ * numbers), dates; any other mixture is text. */
+enum { CSV_EMPTY = 0, CSV_STRING, CSV_INTEGER, CSV_NUMBER, CSV_DATE };
+
 struct csv_out {
 	struct outfile file;
 	char *name;          /* the table's file name, for the manifest */
+	char **columns;      /* the header's names */
+	unsigned char *types;  /* per column: CSV_EMPTY ... CSV_DATE */
 	size_t n_columns;
 	size_t column;       /* fields written in the current row */
 	uint64_t n_rows;     /* data rows ended so far */
@@ -49,13 +56,18 @@ int csv_out_date(struct csv_out *csv, int32_t days);  /* YYYY-MM-DD */
 int csv_out_end_row(struct csv_out *csv);
 
 /* Completes the file (see outfile_commit).  Returns 0 or TD_EIO; the struct
- * is released except n_rows and name, which csv_out_free releases. */
+ * is released except n_rows, name and the columns, which csv_out_free
+ * releases. */
 int csv_out_commit(struct csv_out *csv, struct td_diag *diag);
 
 /* Abandons the file: the temporary is removed. */
 void csv_out_abort(struct csv_out *csv);
 
-/* Releases the name (after commit or abort). */
+/* Releases the name, column names and types (after commit or abort). */
 void csv_out_free(struct csv_out *csv);
+
+/* The type of column i as a name: "empty", "string", "integer", "number" or
+ * "date" (valid until csv_out_free). */
+const char *csv_out_column_type(const struct csv_out *csv, size_t i);
 
 #endif

@@ -1,6 +1,8 @@
 /* runinfo.c - manifest.json (see runinfo.h). */
 #include "runinfo.h"
 
+#include "csvout.h"
+
 #include <csv.h>
 #include <errno.h>
 #include <gsl/gsl_version.h>
@@ -151,6 +153,25 @@ int runinfo_add_output(struct runinfo *ri, const char *name, uint64_t rows, cons
 {
 	json_t *entry = json_pack("{s:s, s:I, s:s}", "file", name, "rows", (json_int_t)rows,
 				  "description", description);
+	if (!entry || json_array_append_new(ri->outputs, entry) != 0)
+		return TD_ENOMEM;
+	return 0;
+}
+
+int runinfo_add_table(struct runinfo *ri, const struct csv_out *csv, const char *description)
+{
+	json_t *columns = json_array();
+	if (!columns)
+		return TD_ENOMEM;
+	for (size_t i = 0; i < csv->n_columns; i++) {
+		json_t *col = json_pack("{s:s, s:s}", "name", csv->columns[i], "type", csv_out_column_type(csv, i));
+		if (!col || json_array_append_new(columns, col)) {
+			json_decref(columns);
+			return TD_ENOMEM;
+		}
+	}
+	json_t *entry = json_pack("{s:s, s:I, s:s, s:o}", "file", csv->name, "rows", (json_int_t)csv->n_rows,
+				  "description", description, "columns", columns);
 	if (!entry || json_array_append_new(ri->outputs, entry) != 0)
 		return TD_ENOMEM;
 	return 0;

@@ -36,6 +36,12 @@ int runinfo_add_input(struct runinfo *ri, const char *path, const char *format, 
 /* Records an output file written into the run's folder. */
 int runinfo_add_output(struct runinfo *ri, const char *name, uint64_t rows, const char *description);
 
+/* Records a CSV table after its commit: name, rows, description and its
+ * columns with their types (csvout.h), so that a notebook can load it with
+ * the right dtypes.  Returns 0 or TD_ENOMEM. */
+struct csv_out;
+int runinfo_add_table(struct runinfo *ri, const struct csv_out *csv, const char *description);
+
 /* Records a chart (an image in the run's folder; no rows). */
 int runinfo_add_chart(struct runinfo *ri, const char *name, const char *description);
 

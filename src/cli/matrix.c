@@ -152,7 +152,7 @@ int matrix_write_vocab(const struct cli_opts *opts, const struct matrix *m, cons
 		csv_out_end_row(&csv);
 	}
 	if ((rc = csv_out_commit(&csv, diag)) == 0)
-		rc = runinfo_add_output(ri, csv.name, csv.n_rows,
+		rc = runinfo_add_table(ri, &csv,
 					idf ? "the vocabulary: term id (dtm column - 1), term, document and collection frequency, idf"
 					    : "the vocabulary: term id (dtm column - 1), term, document and collection frequency");
 	csv_out_free(&csv);
@@ -180,7 +180,7 @@ int matrix_write_counts(const struct cli_opts *opts, const struct matrix *m, str
 			csv_out_end_row(&csv);
 		}
 	if ((rc = csv_out_commit(&csv, diag)) == 0)
-		rc = runinfo_add_output(ri, csv.name, csv.n_rows,
+		rc = runinfo_add_table(ri, &csv,
 					"term counts: one row per document and term present, in docs.csv order");
 	csv_out_free(&csv);
 	if (rc)

@@ -110,7 +110,7 @@ static int write_boilerplate(const struct corpus *corpus, const struct cli_opts 
 	free(br.rows);
 	rc = csv_out_commit(&csv, diag);
 	if (rc == 0)
-		rc = runinfo_add_output(ri, csv.name, csv.n_rows,
+		rc = runinfo_add_table(ri, &csv,
 					"boilerplate lines removed: normalised line, documents, reason (phrase list or repeated)");
 	csv_out_free(&csv);
 	return rc;
@@ -137,7 +137,7 @@ static int write_duplicates(const struct corpus *corpus, const struct cli_opts *
 	}
 	rc = csv_out_commit(&csv, diag);
 	if (rc == 0)
-		rc = runinfo_add_output(ri, csv.name, csv.n_rows,
+		rc = runinfo_add_table(ri, &csv,
 					"pairs of documents with a word 5-shingle Jaccard similarity of 0.3 or more");
 	csv_out_free(&csv);
 	return rc;
@@ -149,7 +149,7 @@ int docs_report_finish(struct docs_report *r, const struct corpus *corpus, const
 	r->open = false;
 	int rc = csv_out_commit(&r->docs, diag);
 	if (rc == 0)
-		rc = runinfo_add_output(ri, r->docs.name, r->docs.n_rows,
+		rc = runinfo_add_table(ri, &r->docs,
 					"one row per input document, in input order, with its status");
 	csv_out_free(&r->docs);
 	if (rc == 0)

@@ -76,7 +76,7 @@ static int write_tfidf(const struct cli_opts *opts, const struct matrix *m, cons
 			csv_out_end_row(&csv);
 		}
 	if ((rc = csv_out_commit(&csv, diag)) == 0)
-		rc = runinfo_add_output(ri, csv.name, csv.n_rows,
+		rc = runinfo_add_table(ri, &csv,
 					"tf-idf of every document and term present: tf weight, idf, normalised tf-idf");
 	csv_out_free(&csv);
 	if (rc)
@@ -129,7 +129,7 @@ static int write_top(const struct cli_opts *opts, const struct matrix *m, const 
 	}
 	free(buf);
 	if ((rc = csv_out_commit(&csv, diag)) == 0)
-		rc = runinfo_add_output(ri, csv.name, csv.n_rows,
+		rc = runinfo_add_table(ri, &csv,
 					bin_starts ? "top terms of each date bin (bins weighted as documents), by tf-idf"
 						   : "top terms of each document by tf-idf");
 	csv_out_free(&csv);
@@ -184,7 +184,7 @@ static int write_top_wide(const struct cli_opts *opts, const struct dtm *bins, c
 			row[bins->col[k]] = 0;
 	}
 	if ((rc = csv_out_commit(&csv, diag)) == 0)
-		rc = runinfo_add_output(ri, csv.name, csv.n_rows,
+		rc = runinfo_add_table(ri, &csv,
 					"tf-idf by date bin, one column per top term (for gnuplot)");
 	csv_out_free(&csv);
 	goto out;
@@ -309,7 +309,7 @@ static int write_docs_by_day(const struct cli_opts *opts, const struct matrix *m
 		csv_out_end_row(&csv);
 	}
 	if ((rc = csv_out_commit(&csv, diag)) == 0)
-		rc = runinfo_add_output(ri, csv.name, csv.n_rows,
+		rc = runinfo_add_table(ri, &csv,
 					"documents and tokens (stopwords excluded) per date bin, empty bins included");
 	csv_out_free(&csv);
 out:

@@ -84,7 +84,7 @@ int cmd_tokens(int argc, char **argv)
 		goto out;
 	if (tc.to_stdout)
 		goto out;
-	if ((rc = runinfo_add_output(ri, tc.tokens.name, tc.tokens.n_rows,
+	if ((rc = runinfo_add_table(ri, &tc.tokens,
 				     "tokens of the analysed documents (stopwords removed), in document order"))) {
 		td_fail(&diag, rc, "out of memory");
 		goto out;
