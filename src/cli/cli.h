@@ -80,6 +80,7 @@ struct progress {
 	bool on;
 	double start, last;
 	uint64_t docs, bytes;
+	uint64_t total;     /* bytes of the input files (0: unknown), for the time left */
 };
 void progress_init(struct progress *p, const struct cli_opts *opts);
 void progress_doc(struct progress *p, uint64_t bytes);

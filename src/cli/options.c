@@ -1,5 +1,7 @@
 /* options.c - the options shared by the subcommands, diagnostics, progress. */
+#define _GNU_SOURCE  /* nftw's FTW_ACTIONRETVAL */
 #include <errno.h>
+#include <ftw.h>
 #include <limits.h>
 #include <getopt.h>
 #include <math.h>
@@ -7,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -369,12 +372,32 @@ void cli_opts_free(struct cli_opts *opts)
 	opts->inputs = NULL;
 }
 
+/* nftw cannot pass a context: the total of the walk in progress. */
+static _Thread_local uint64_t walk_total;
+
+static int add_size(const char *path, const struct stat *st, int type, struct FTW *ftw)
+{
+	const char *base = path + ftw->base;
+	if (ftw->level > 0 && base[0] == '.')
+		return type == FTW_D ? FTW_SKIP_SUBTREE : 0;  /* hidden, as the reader skips them */
+	if (type == FTW_F)
+		walk_total += (uint64_t)st->st_size;
+	return 0;
+}
+
 void progress_init(struct progress *p, const struct cli_opts *opts)
 {
 	memset(p, 0, sizeof *p);
 	p->on = !opts->quiet && (opts->progress == PROGRESS_ALWAYS ||
 				 (opts->progress == PROGRESS_AUTO && isatty(STDERR_FILENO)));
 	p->start = p->last = runinfo_now();
+	if (!p->on)
+		return;
+	/* the bytes to read, for the time left: the input files' sizes */
+	walk_total = 0;
+	for (size_t i = 0; i < opts->n_inputs; i++)
+		nftw(opts->inputs[i], add_size, 16, FTW_PHYS | FTW_ACTIONRETVAL);
+	p->total = walk_total;
 }
 
 void progress_doc(struct progress *p, uint64_t bytes)
@@ -387,9 +410,12 @@ void progress_doc(struct progress *p, uint64_t bytes)
 	if (now - p->last < 0.5)
 		return;
 	p->last = now;
-	double mb = (double)p->bytes / 1e6;
-	fprintf(stderr, "\rtermdrift: %llu documents, %.1f MB, %.1f MB/s ", (unsigned long long)p->docs, mb,
-		mb / (now - p->start));
+	double mb = (double)p->bytes / 1e6, rate = mb / (now - p->start);
+	fprintf(stderr, "\rtermdrift: %llu documents, %.1f MB, %.1f MB/s", (unsigned long long)p->docs, mb, rate);
+	if (p->total > p->bytes && rate > 0)
+		fprintf(stderr, ", about %.0f s left ", ((double)p->total / 1e6 - mb) / rate);
+	else
+		fputc(' ', stderr);
 }
 
 void progress_end(struct progress *p)
