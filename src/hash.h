@@ -43,4 +43,28 @@ static inline uint64_t hash_bytes(const void *data, size_t len, uint64_t seed)
 	return hash_mix64(h);
 }
 
+/* Folds the hash of the next word of a term into the hash so far; order
+ * matters ("a b" and "b a" differ). */
+static inline uint64_t hash_fold(uint64_t so_far, uint64_t word)
+{
+	return hash_mix64(((so_far << 23) | (so_far >> 41)) ^ word);
+}
+
+/* The hash of a term: its words (the pieces between spaces) hashed with
+ * hash_bytes and folded in order.  A single word's is hash_bytes(word, len,
+ * 0), the hash a token carries, so an n-gram's hash comes from its tokens'
+ * hashes without reading its string again (tokens never hold a space: the
+ * tokenizer splits on it). */
+static inline uint64_t hash_term(const char *term, size_t len)
+{
+	const char *end = term + len, *space = memchr(term, ' ', len);
+	uint64_t h = hash_bytes(term, (size_t)((space ? space : end) - term), 0);
+	while (space) {
+		const char *word = space + 1;
+		space = memchr(word, ' ', (size_t)(end - word));
+		h = hash_fold(h, hash_bytes(word, (size_t)((space ? space : end) - word), 0));
+	}
+	return h;
+}
+
 #endif

@@ -185,13 +185,16 @@ static int count_ngram(struct tf_part *p, const struct token_list *tokens, const
 		p->gram_cap = len;
 	}
 	size_t at = 0;
+	uint64_t hash = tokens->items[idx[0]].hash;
 	for (unsigned k = 0; k < n; k++) {
-		if (k)
+		if (k) {
 			p->gram[at++] = ' ';
+			hash = hash_fold(hash, tokens->items[idx[k]].hash);
+		}
 		memcpy(p->gram + at, token_str(tokens, idx[k]), tokens->items[idx[k]].len);
 		at += tokens->items[idx[k]].len;
 	}
-	return count_term(p, p->gram, len, hash_bytes(p->gram, len, 0), row_start);
+	return count_term(p, p->gram, len, hash, row_start);  /* hash == hash_term(gram) */
 }
 
 int tf_part_add(struct tf_part *p, size_t doc_index, const struct token_list *tokens)
@@ -302,7 +305,7 @@ static int read_vocab_file(struct vocab *v, const char *path, struct td_diag *di
 			n--;
 		if (n == 0)
 			continue;
-		uint64_t h = hash_bytes(line, (size_t)n, 0);
+		uint64_t h = hash_term(line, (size_t)n);
 		if (vocab_find(v, line, (size_t)n, h) != VOCAB_NONE) {
 			line[n] = '\0';
 			rc = td_fail(diag, TD_EFORMAT, "'%s' line %zu: term '%s' is listed twice", path, lineno, line);

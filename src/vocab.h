@@ -19,7 +19,7 @@ struct vocab {
 	size_t arena_len, arena_cap;
 	uint64_t *offset;      /* per id: offset of its string in the arena */
 	uint32_t *len;         /* per id: length in bytes */
-	uint64_t *hash;        /* per id: hash_bytes(string, len, 0) */
+	uint64_t *hash;        /* per id: hash_term(string, len) (hash.h) */
 	size_t n_terms, cap_terms;
 	uint64_t *slots;       /* (high 32 bits of the hash) << 32 | (id + 1), or 0 for an
 				  empty slot: a probe compares the tag before touching the
@@ -31,7 +31,7 @@ struct vocab {
 void vocab_init(struct vocab *v);
 
 /* Returns the id of the term (len bytes, any bytes but NUL), adding it if new.
- * hash must be hash_bytes(term, len, 0) (callers that hash anyway pass it on).
+ * hash must be hash_term(term, len) (hash.h; callers that have it pass it on).
  * Returns 0 and sets *id, or TD_ENOMEM (the vocabulary is unchanged), or
  * TD_EINVAL when the vocabulary already holds UINT32_MAX - 1 terms. */
 int vocab_intern(struct vocab *v, const char *term, size_t len, uint64_t hash, uint32_t *id);

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "hash.h"
 #include "tf.h"
 #include "tokens_fixture.h"
 
@@ -249,6 +250,36 @@ static void test_tf__imposed_vocabulary_keeps_file_order(void **state)
 	td_diag_free(&diag);
 }
 
+/* An imposed vocabulary of n-grams is found by the hash the counting gives
+ * an n-gram (folded from its words' hashes): the file's "zeta zeta" is the
+ * bigram counted in the text. */
+static void test_tf__imposed_vocabulary_of_ngrams(void **state)
+{
+	(void)state;
+	char path[] = "/tmp/td_vocab_XXXXXX";
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, "zeta zeta\nalpha\nalpha zeta\nzeta alpha\n", 38), 38);
+	close(fd);
+	const char *docs[] = { "alpha zeta zeta beta", "zeta zeta zeta" };
+	struct tf_opts opts;
+	tf_opts_default(&opts);
+	opts.ngram_max = 2;
+	opts.vocab_file = path;
+	struct dtm dtm;
+	assert_int_equal(build(&dtm, docs, 2, &opts, 2, NULL, NULL), 0);
+	assert_string_equal(render_vocab(&dtm), "zeta zeta(2,3) alpha(1,1) alpha zeta(1,1) zeta alpha(0,0)");
+	assert_string_equal(render(&dtm), " zeta zeta:1 alpha:1 alpha zeta:1 / zeta zeta:2");
+	dtm_free(&dtm);
+	unlink(path);
+	/* the fold is the string's hash_term, and a word's is hash_bytes */
+	uint64_t a = hash_bytes("alpha", 5, 0), z = hash_bytes("zeta", 4, 0);
+	assert_true(hash_term("alpha", 5) == a);
+	assert_true(hash_term("alpha zeta", 10) == hash_fold(a, z));
+	assert_true(hash_term("zeta alpha", 10) != hash_term("alpha zeta", 10));
+	assert_true(hash_term("alpha zeta zeta", 15) == hash_fold(hash_fold(a, z), z));
+}
+
 static void test_tf__option_parsers(void **state)
 {
 	(void)state;
@@ -287,6 +318,7 @@ int main(void)
 		cmocka_unit_test(test_tf__excluded_documents_have_zero_rows),
 		cmocka_unit_test(test_tf__parts_merge_to_the_same_matrix),
 		cmocka_unit_test(test_tf__imposed_vocabulary_keeps_file_order),
+		cmocka_unit_test(test_tf__imposed_vocabulary_of_ngrams),
 		cmocka_unit_test(test_tf__option_parsers),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
