@@ -197,6 +197,25 @@ static int count_ngram(struct tf_part *p, const struct token_list *tokens, const
 	return count_term(p, p->gram, len, hash, row_start);  /* hash == hash_term(gram) */
 }
 
+/* How many tokens ahead the table slots of their terms are prefetched. */
+#define PREFETCH_AHEAD 8
+
+/* Prefetches the slots of the terms that end at token `at` (a hint: a
+ * stopword or a sentence end in between only makes a prefetch useless). */
+static void prefetch_terms(const struct tf_part *p, const struct token_list *tokens, size_t at)
+{
+	uint64_t h = tokens->items[at].hash;
+	if (p->opts.ngram_min == 1)
+		vocab_prefetch(&p->vocab, h);
+	for (unsigned n = 2; n <= p->opts.ngram_max && at >= n - 1; n++) {
+		uint64_t g = tokens->items[at - n + 1].hash;
+		for (unsigned k = n - 1; k > 0; k--)
+			g = hash_fold(g, tokens->items[at - k + 1].hash);
+		if (n >= p->opts.ngram_min)
+			vocab_prefetch(&p->vocab, g);
+	}
+}
+
 int tf_part_add(struct tf_part *p, size_t doc_index, const struct token_list *tokens)
 {
 	if (array_reserve((void **)&p->doc, &p->cap_rows, p->n_rows + 1, sizeof *p->doc))
@@ -217,6 +236,8 @@ int tf_part_add(struct tf_part *p, size_t doc_index, const struct token_list *to
 	int rc = 0;
 	for (size_t i = 0; i < tokens->n && rc == 0; i++) {
 		const struct token *t = &tokens->items[i];
+		if (i + PREFETCH_AHEAD < tokens->n)
+			prefetch_terms(p, tokens, i + PREFETCH_AHEAD);
 		if (t->flags & TOKEN_STOP)
 			continue;
 		if (t->sentence != sentence && !p->opts.ngram_across_sentences)

@@ -39,6 +39,21 @@ int vocab_intern(struct vocab *v, const char *term, size_t len, uint64_t hash, u
 /* The id of a term, or VOCAB_NONE. */
 uint32_t vocab_find(const struct vocab *v, const char *term, size_t len, uint64_t hash);
 
+/* Starts loading the slot where a lookup of hash begins: a counter that
+ * knows the hashes of the terms ahead calls it a few terms early, so that the
+ * table's cache misses overlap (a table of a million terms does not fit in
+ * the cache, and the miss was 80% of a lookup).  Only a hint. */
+static inline void vocab_prefetch(const struct vocab *v, uint64_t hash)
+{
+#if defined(__GNUC__)
+	if (v->n_slots)
+		__builtin_prefetch(&v->slots[hash & (v->n_slots - 1)]);
+#else
+	(void)v;
+	(void)hash;
+#endif
+}
+
 /* The NUL-terminated string of an id (valid until the next vocab_intern). */
 static inline const char *vocab_term(const struct vocab *v, uint32_t id)
 {

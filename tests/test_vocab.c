@@ -6,6 +6,7 @@
 #include <cmocka.h>
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "hash.h"
@@ -71,12 +72,43 @@ static void test_vocab__equal_hashes_do_not_merge_terms(void **state)
 	vocab_free(&v);
 }
 
+/* Terms of 64 KiB and more keep their length outside the slot: two long
+ * terms that differ only in length, or only in their last byte, stay apart. */
+static void test_vocab__long_terms(void **state)
+{
+	(void)state;
+	size_t n = 70000;
+	char *a = malloc(n + 1), *b = malloc(n + 1);
+	assert_non_null(a);
+	assert_non_null(b);
+	memset(a, 'x', n);
+	memcpy(b, a, n);
+	b[n - 1] = 'y';
+	struct vocab v;
+	vocab_init(&v);
+	uint32_t id_a, id_b, id_short, again;
+	assert_int_equal(vocab_intern(&v, a, n, hash_bytes("same", 4, 0), &id_a), 0);
+	assert_int_equal(vocab_intern(&v, b, n, hash_bytes("same", 4, 0), &id_b), 0);
+	assert_int_equal(vocab_intern(&v, a, n - 1, hash_bytes("same", 4, 0), &id_short), 0);
+	assert_int_equal(vocab_intern(&v, a, n, hash_bytes("same", 4, 0), &again), 0);
+	assert_int_equal(again, id_a);
+	assert_int_not_equal(id_a, id_b);
+	assert_int_not_equal(id_a, id_short);
+	assert_int_equal(v.n_terms, 3);
+	assert_int_equal(vocab_find(&v, b, n, hash_bytes("same", 4, 0)), id_b);
+	assert_int_equal(strlen(vocab_term(&v, id_short)), n - 1);
+	vocab_free(&v);
+	free(a);
+	free(b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_vocab__ids_are_dense_in_first_seen_order),
 		cmocka_unit_test(test_vocab__grows_past_many_rehashes),
 		cmocka_unit_test(test_vocab__equal_hashes_do_not_merge_terms),
+		cmocka_unit_test(test_vocab__long_terms),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
