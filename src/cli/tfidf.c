@@ -19,6 +19,7 @@ static const char tfidf_help[] =
 	"\n" CLI_CORPUS_HELP CLI_TF_HELP CLI_WEIGHT_HELP;
 
 #define WIDE_TOP 10
+#define MANY_BINS 3660  /* ten years of days */
 
 struct ranked {
 	uint32_t term;
@@ -230,6 +231,16 @@ static int write_by_day(const struct cli_opts *opts, const struct matrix *m, str
 		goto out;
 	have_bins = rc == 0;
 	rc = 0;
+	/* A long span by day (230 years of speeches) gives tables of mostly
+	 * empty bins: say which --bin would suit, once. */
+	if (have_bins && bins.n_docs > MANY_BINS && 10 * bins.n_included < bins.n_docs) {
+		char first[DATE_ISO_LEN + 1], last[DATE_ISO_LEN + 1];
+		date_format(bin_starts[0], first);
+		date_format(bin_starts[bins.n_docs - 1], last);
+		td_warn(diag, "%zu date bins (--bin %s) from %s to %s, %zu of them with documents: "
+			      "a coarser --bin (week, month, year) gives smaller by-day tables",
+			bins.n_docs, timeline_unit_name(opts->bin), first, last, bins.n_included);
+	}
 	if (have_bins && (weight_idf(&bins, opts->weight.idf, &idf) ||
 			  weight_apply(&bins, idf, &opts->weight, NULL, &w))) {
 		rc = td_fail(diag, TD_ENOMEM, "out of memory");
