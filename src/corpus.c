@@ -3,10 +3,11 @@
  * Documents are read in batches (BATCH_DOCS documents or BATCH_BYTES bytes)
  * on the calling thread.  The workers then take documents from the batch one
  * at a time (an atomic counter), strip boilerplate, tokenize and call the work
- * hook; with more than one worker, the calling thread reads the next batch
- * meanwhile and then joins in (two batches alternate).  When the batch is done, the
- * calling thread adds each document to the near-duplicate index, decides its
- * status and calls emit, in input order.  Nothing in the output depends on
+ * hook, and make the document's near-duplicate sketch (its shingles and band
+ * keys); with more than one worker, the calling thread reads the next batch
+ * meanwhile and then joins in (two batches alternate).  When the batch is
+ * done, the calling thread adds each sketch to the near-duplicate index,
+ * decides each document's status and calls emit, in input order.  Nothing in the output depends on
  * which worker took which document.
  */
 #include "corpus.h"
@@ -37,9 +38,6 @@ struct corpus {
 	size_t n_dedup, cap_dedup;
 	struct dedup_pair *pairs;   /* dedup pairs in document indices */
 	size_t n_pairs;
-	const char **words;         /* dedup input scratch */
-	uint32_t *word_lens;
-	size_t words_cap, lens_cap;
 };
 
 /* One document of the batch and what the workers made of it. */
@@ -53,6 +51,8 @@ struct slot {
 	size_t n_all;               /* tokens, stopwords included */
 	size_t n_tokens, n_types;
 	uint32_t n_sentences;
+	struct dedup_sketch sketch; /* when dedup is on and the document has tokens */
+	bool has_sketch;
 };
 
 /* A worker's own tools. */
@@ -63,6 +63,9 @@ struct worker {
 	size_t type_cap;
 	uint32_t stamp;
 	struct token_list tokens;   /* when the batch does not keep them */
+	const char **words;         /* dedup input: the tokens' strings and lengths */
+	uint32_t *word_lens;
+	size_t words_cap, lens_cap;
 	void *work_ctx;
 };
 
@@ -74,7 +77,8 @@ struct batch {
 	struct boiler *boiler;
 	pthread_mutex_t boiler_lock;  /* boiler_strip keeps the per-line report */
 	const struct corpus_hooks *hooks;
-	bool keep_tokens;           /* each slot keeps its tokens for emit (dedup or hooks) */
+	bool keep_tokens;           /* each slot keeps its tokens for emit (hooks.emit_tokens) */
+	const struct dedup *dedup;  /* NULL when off; workers sketch documents for it */
 };
 
 struct worker_arg {
@@ -145,6 +149,25 @@ static void worker_free(struct worker *w)
 	free(w->type_slots);
 	free(w->type_stamp);
 	token_list_free(&w->tokens);
+	free(w->words);
+	free(w->word_lens);
+}
+
+/* The near-duplicate sketch of a document's tokens (every token, stopwords
+ * included), on the worker: the costly part of dedup, done in parallel. */
+static int sketch_slot(const struct batch *b, struct worker *w, const struct token_list *list, struct slot *s)
+{
+	if (array_reserve((void **)&w->words, &w->words_cap, list->n, sizeof *w->words) ||
+	    array_reserve((void **)&w->word_lens, &w->lens_cap, list->n, sizeof *w->word_lens))
+		return TD_ENOMEM;
+	for (size_t i = 0; i < list->n; i++) {
+		w->words[i] = token_str(list, i);
+		w->word_lens[i] = list->items[i].len;
+	}
+	if (dedup_sketch(b->dedup, w->words, w->word_lens, list->n, &s->sketch))
+		return TD_ENOMEM;
+	s->has_sketch = true;
+	return 0;
 }
 
 /* The parallel part of one document: clean, tokenize, count, work hook. */
@@ -155,6 +178,8 @@ static int prepare_slot(struct batch *b, struct worker *w, struct slot *s)
 	s->tokens.n_sentences = 0;
 	s->n_all = s->n_tokens = s->n_types = 0;
 	s->n_sentences = 0;
+	dedup_sketch_free(&s->sketch);
+	s->has_sketch = false;
 	if (doc->binary || doc->malformed)
 		return 0;
 	const char *text = doc->text;
@@ -177,6 +202,8 @@ static int prepare_slot(struct batch *b, struct worker *w, struct slot *s)
 		s->n_tokens += !(list->items[i].flags & TOKEN_STOP);
 	s->n_all = list->n;
 	s->n_sentences = list->n_sentences;
+	if (b->dedup && list->n > 0 && (rc = sketch_slot(b, w, list, s)))
+		return rc;
 	if (b->hooks->work) {
 		struct corpus_doc cd = {
 			.doc = doc, .index = s->index, .text = text, .text_len = len, .tokens = list,
@@ -237,24 +264,16 @@ static int run_batch(struct batch *b, struct worker *workers, unsigned n_workers
 	return atomic_load(&b->failed);
 }
 
-/* Adds the document's tokens to the near-duplicate index. */
-static int add_to_dedup(struct corpus *c, const struct slot *s, size_t *dup_of, double *similarity)
+/* Adds the document's sketch to the near-duplicate index, in input order. */
+static int add_to_dedup(struct corpus *c, struct slot *s, size_t *dup_of, double *similarity)
 {
-	const struct token_list *list = &s->tokens;
-	if (array_reserve((void **)&c->words, &c->words_cap, list->n, sizeof *c->words) ||
-	    array_reserve((void **)&c->word_lens, &c->lens_cap, list->n, sizeof *c->word_lens))
-		return TD_ENOMEM;
-	for (size_t i = 0; i < list->n; i++) {
-		c->words[i] = token_str(list, i);
-		c->word_lens[i] = list->items[i].len;
-	}
 	if (array_reserve((void **)&c->dedup_doc, &c->cap_dedup, c->n_dedup + 1, sizeof *c->dedup_doc))
 		return TD_ENOMEM;
-	c->dedup_doc[c->n_dedup++] = s->index;
 	size_t dup;
-	int rc = dedup_add(c->dedup, c->words, c->word_lens, list->n, &dup, similarity);
+	int rc = dedup_add_sketch(c->dedup, &s->sketch, &dup, similarity);
 	if (rc)
 		return rc;
+	c->dedup_doc[c->n_dedup++] = s->index;
 	*dup_of = dup == SIZE_MAX ? SIZE_MAX : c->dedup_doc[dup];
 	return 0;
 }
@@ -281,7 +300,7 @@ static enum doc_status doc_status_of(const struct corpus_doc *cd, const struct s
 
 /* The serial part of one document: duplicates, status, emit. */
 static int emit_slot(struct corpus *c, const struct corpus_opts *opts, const struct corpus_hooks *hooks,
-		     const struct slot *s)
+		     struct slot *s)
 {
 	const struct doc *doc = &s->doc;
 	struct corpus_doc cd = {
@@ -292,8 +311,7 @@ static int emit_slot(struct corpus *c, const struct corpus_opts *opts, const str
 	};
 	size_t dup_of = SIZE_MAX;
 	int rc;
-	if (c->dedup && !doc->binary && !doc->malformed && s->n_all > 0 &&
-	    (rc = add_to_dedup(c, s, &dup_of, &cd.similarity)))
+	if (s->has_sketch && (rc = add_to_dedup(c, s, &dup_of, &cd.similarity)))
 		return rc;
 	if (dup_of != SIZE_MAX)
 		cd.duplicate_of = c->ids[dup_of];
@@ -445,7 +463,8 @@ int corpus_run(struct corpus **out, const struct corpus_opts *opts, const struct
 			goto out;
 		batches[0].boiler = batches[1].boiler = c->boiler;
 	}
-	batches[0].keep_tokens = batches[1].keep_tokens = hooks->emit_tokens || c->dedup;
+	batches[0].keep_tokens = batches[1].keep_tokens = hooks->emit_tokens;
+	batches[0].dedup = batches[1].dedup = c->dedup;
 	/* Two batches: while one is tokenized, the next is read (n_workers > 1). */
 	struct batch *cur = &batches[0], *next = &batches[1];
 	rc = read_batch(c, cur, diag);
@@ -486,6 +505,7 @@ out:
 			doc_clear(&slots[i].doc);
 			free(slots[i].clean);
 			token_list_free(&slots[i].tokens);
+			dedup_sketch_free(&slots[i].sketch);
 		}
 		free(slots);
 	}
@@ -546,7 +566,5 @@ void corpus_free(struct corpus *corpus)
 	free(corpus->has_date);
 	free(corpus->dedup_doc);
 	free(corpus->pairs);
-	free(corpus->words);
-	free(corpus->word_lens);
 	free(corpus);
 }

@@ -27,9 +27,6 @@
 
 #include "hash.h"
 
-#define DEDUP_SIG_LEN 128
-#define DEDUP_ROWS 2
-#define DEDUP_BANDS (DEDUP_SIG_LEN / DEDUP_ROWS)
 
 /* Salts that keep the word, shingle, permutation and band hashes apart. */
 #define SALT_WORD UINT64_C(0x776f72645f68736c)
@@ -71,8 +68,6 @@ struct dedup {
 	size_t n_pairs, cap_pairs;
 
 	/* Scratch, reused from one document to the next. */
-	uint64_t *word_hash;
-	size_t cap_word_hash;
 	uint32_t *mark;                /* mark[doc] == stamp: already a candidate */
 	size_t cap_mark;
 	uint32_t *cand;
@@ -125,33 +120,37 @@ static int cmp_u32(const void *a, const void *b)
 
 /* Builds the sorted, unique shingle hashes of a document into *set (NULL
  * and 0 for a document without words). */
-static int make_shingles(struct dedup *d, const char *const *words, const uint32_t *lens,
+static int make_shingles(const struct dedup *d, const char *const *words, const uint32_t *lens,
 			 size_t n_words, struct doc_set *set)
 {
 	set->shingles = NULL;
 	set->n = 0;
 	if (n_words == 0)
 		return 0;
-	if (array_reserve((void **)&d->word_hash, &d->cap_word_hash, n_words, sizeof *d->word_hash))
+	uint64_t *word_hash = malloc(n_words * sizeof *word_hash);
+	if (!word_hash)
 		return TD_ENOMEM;
 	uint64_t word_seed = d->opts.seed ^ SALT_WORD;
 	for (size_t i = 0; i < n_words; i++)
-		d->word_hash[i] = hash_bytes(words[i], lens[i], word_seed);
+		word_hash[i] = hash_bytes(words[i], lens[i], word_seed);
 
 	size_t k = d->opts.shingle < n_words ? d->opts.shingle : n_words;
 	size_t n = n_words - k + 1;
 	uint64_t *sh = malloc(n * sizeof *sh);
-	if (!sh)
+	if (!sh) {
+		free(word_hash);
 		return TD_ENOMEM;
+	}
 	/* Folding the word hashes through a non-linear mix one after the other
 	 * makes the shingle hash depend on the order of its words. */
 	uint64_t start = hash_mix64(d->opts.seed ^ SALT_SHINGLE ^ k);
 	for (size_t i = 0; i < n; i++) {
 		uint64_t h = start;
 		for (size_t j = 0; j < k; j++)
-			h = hash_mix64(h ^ d->word_hash[i + j]) + (uint64_t)j;
+			h = hash_mix64(h ^ word_hash[i + j]) + (uint64_t)j;
 		sh[i] = h;
 	}
+	free(word_hash);
 	qsort(sh, n, sizeof *sh, cmp_u64);
 	size_t u = 1;
 	for (size_t i = 1; i < n; i++)
@@ -288,8 +287,32 @@ static void insert_bands(struct dedup *d, const uint64_t keys[DEDUP_BANDS], uint
 	}
 }
 
-int dedup_add(struct dedup *d, const char *const *words, const uint32_t *lens, size_t n_words,
-	      size_t *dup_of, double *similarity)
+int dedup_sketch(const struct dedup *d, const char *const *words, const uint32_t *lens, size_t n_words,
+		 struct dedup_sketch *out)
+{
+	struct doc_set set;
+	memset(out, 0, sizeof *out);
+	if (make_shingles(d, words, lens, n_words, &set))
+		return TD_ENOMEM;
+	out->shingles = set.shingles;
+	out->n = set.n;
+	if (set.n == 0)
+		return 0;
+	uint64_t sig[DEDUP_SIG_LEN];
+	make_signature(d, &set, sig);
+	for (size_t band = 0; band < DEDUP_BANDS; band++)
+		out->keys[band] = band_key(d, sig, band);
+	return 0;
+}
+
+void dedup_sketch_free(struct dedup_sketch *sketch)
+{
+	free(sketch->shingles);
+	sketch->shingles = NULL;
+	sketch->n = 0;
+}
+
+int dedup_add_sketch(struct dedup *d, struct dedup_sketch *sketch, size_t *dup_of, double *similarity)
 {
 	*dup_of = SIZE_MAX;
 	*similarity = 0.0;
@@ -306,25 +329,18 @@ int dedup_add(struct dedup *d, const char *const *words, const uint32_t *lens, s
 		return TD_ENOMEM;
 	uint32_t doc = (uint32_t)d->n_docs;
 	d->mark[doc] = 0;
-	struct doc_set set;
-	if (make_shingles(d, words, lens, n_words, &set))
-		return TD_ENOMEM;
+	struct doc_set set = { sketch->shingles, sketch->n };
+	if (set.n > 0) {
+		collect_candidates(d, sketch->keys, doc);
+		/* Room for every candidate as a pair, so that nothing below can
+		 * fail half-way through a document. */
+		if (array_reserve((void **)&d->pairs, &d->cap_pairs, d->n_pairs + d->n_cand, sizeof *d->pairs))
+			return TD_ENOMEM;
+	}
 	d->docs[d->n_docs++] = set;
+	sketch->shingles = NULL;  /* the dedup's now */
 	if (set.n == 0)
 		return 0;  /* no words: never a duplicate, never a candidate */
-
-	uint64_t sig[DEDUP_SIG_LEN], keys[DEDUP_BANDS];
-	make_signature(d, &set, sig);
-	for (size_t band = 0; band < DEDUP_BANDS; band++)
-		keys[band] = band_key(d, sig, band);
-	collect_candidates(d, keys, doc);
-	/* Room for every candidate as a pair, so that nothing below can fail
-	 * half-way through a document. */
-	if (array_reserve((void **)&d->pairs, &d->cap_pairs, d->n_pairs + d->n_cand, sizeof *d->pairs)) {
-		free(set.shingles);
-		d->n_docs--;
-		return TD_ENOMEM;
-	}
 
 	double best = 0.0, floor = d->opts.report_min < d->opts.threshold ? d->opts.report_min
 									      : d->opts.threshold;
@@ -351,8 +367,19 @@ int dedup_add(struct dedup *d, const char *const *words, const uint32_t *lens, s
 	}
 	if (*dup_of == SIZE_MAX)
 		*similarity = best;
-	insert_bands(d, keys, doc);
+	insert_bands(d, sketch->keys, doc);
 	return 0;
+}
+
+int dedup_add(struct dedup *d, const char *const *words, const uint32_t *lens, size_t n_words,
+	      size_t *dup_of, double *similarity)
+{
+	struct dedup_sketch sketch;
+	int rc = dedup_sketch(d, words, lens, n_words, &sketch);
+	if (rc == 0)
+		rc = dedup_add_sketch(d, &sketch, dup_of, similarity);
+	dedup_sketch_free(&sketch);
+	return rc;
 }
 
 const struct dedup_pair *dedup_pairs(const struct dedup *d, size_t *n_pairs)
@@ -378,7 +405,6 @@ void dedup_free(struct dedup *d)
 	free(d->buckets);
 	free(d->postings);
 	free(d->pairs);
-	free(d->word_hash);
 	free(d->mark);
 	free(d->cand);
 	free(d);

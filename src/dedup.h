@@ -31,6 +31,20 @@ struct dedup_pair {
 
 struct dedup;
 
+#define DEDUP_SIG_LEN 128                         /* MinHash values per document */
+#define DEDUP_ROWS 2                              /* values per LSH band */
+#define DEDUP_BANDS (DEDUP_SIG_LEN / DEDUP_ROWS)
+
+/* What dedup needs of a document: its sorted, unique shingle hashes and its
+ * band keys.  Making it is most of the work and depends on nothing but the
+ * document and the dedup's fixed parameters, so workers make sketches in
+ * parallel and the documents are then added in input order. */
+struct dedup_sketch {
+	uint64_t *shingles;   /* owned by the sketch until dedup_add_sketch takes it */
+	size_t n;
+	uint64_t keys[DEDUP_BANDS];
+};
+
 /* Fills opts with the defaults above. */
 void dedup_opts_default(struct dedup_opts *opts);
 
@@ -46,6 +60,20 @@ int dedup_new(struct dedup **out, const struct dedup_opts *opts, struct td_diag 
  * Returns 0 or TD_ENOMEM. */
 int dedup_add(struct dedup *d, const char *const *words, const uint32_t *lens, size_t n_words,
 	      size_t *dup_of, double *similarity);
+
+/* Makes the sketch of a document given as for dedup_add.  Safe to call from
+ * several threads at once (d is only read).  Returns 0 or TD_ENOMEM (*out
+ * then holds nothing to free). */
+int dedup_sketch(const struct dedup *d, const char *const *words, const uint32_t *lens, size_t n_words,
+		 struct dedup_sketch *out);
+
+/* dedup_add for a document sketched with dedup_sketch: the same result.  On
+ * success the dedup takes the shingles (sketch->shingles becomes NULL).
+ * Returns 0 or TD_ENOMEM (the sketch is unchanged). */
+int dedup_add_sketch(struct dedup *d, struct dedup_sketch *sketch, size_t *dup_of, double *similarity);
+
+/* Releases what a sketch still owns; safe on a zeroed one. */
+void dedup_sketch_free(struct dedup_sketch *sketch);
 
 /* Every pair found with Jaccard >= report_min, sorted by doc_b then doc_a. */
 const struct dedup_pair *dedup_pairs(const struct dedup *d, size_t *n_pairs);

@@ -393,6 +393,51 @@ static void test_dedup__deterministic(void **state)
 	dedup_free(d2);
 }
 
+/* Sketches made in any order (as workers make them) and added in input
+ * order give what dedup_add gives: the same duplicates, similarities, pairs. */
+static void test_dedup__sketches_made_out_of_order(void **state)
+{
+	(void)state;
+	enum { N = 12 };
+	struct dedup *one = new_dedup(5), *two = new_dedup(5);
+	struct words *w[N];
+	struct dedup_sketch sk[N];
+	for (size_t i = 0; i < N; i++) {
+		char *t = numbered_text(60, i % 3 == 0 ? 200 : i);  /* every third is an exact copy */
+		w[i] = malloc(sizeof *w[i]);
+		assert_non_null(w[i]);
+		split_words(w[i], t, strlen(t));
+		free(t);
+	}
+	for (size_t k = 0; k < N; k++) {  /* backwards */
+		size_t i = N - 1 - k;
+		assert_int_equal(dedup_sketch(two, w[i]->word, w[i]->len, w[i]->n, &sk[i]), 0);
+	}
+	for (size_t i = 0; i < N; i++) {
+		size_t dup_one, dup_two;
+		double sim_one, sim_two;
+		assert_int_equal(dedup_add(one, w[i]->word, w[i]->len, w[i]->n, &dup_one, &sim_one), 0);
+		assert_int_equal(dedup_add_sketch(two, &sk[i], &dup_two, &sim_two), 0);
+		assert_null(sk[i].shingles);  /* taken */
+		assert_int_equal(dup_one, dup_two);
+		assert_true(sim_one == sim_two);
+		if (i > 0 && i % 3 == 0)
+			assert_int_equal(dup_two, 0);
+		free(w[i]->buf);
+		free(w[i]);
+	}
+	size_t n1, n2;
+	const struct dedup_pair *p1 = dedup_pairs(one, &n1), *p2 = dedup_pairs(two, &n2);
+	assert_true(n1 > 0);
+	assert_int_equal(n1, n2);
+	for (size_t i = 0; i < n1; i++) {
+		assert_int_equal(p1[i].doc_a, p2[i].doc_a);
+		assert_int_equal(p1[i].doc_b, p2[i].doc_b);
+	}
+	dedup_free(one);
+	dedup_free(two);
+}
+
 /* ---- the seeds ---- */
 
 
@@ -468,6 +513,7 @@ int main(void)
 		cmocka_unit_test(test_dedup__similar_but_not_duplicate),
 		cmocka_unit_test(test_dedup__invalid_options),
 		cmocka_unit_test(test_dedup__deterministic),
+		cmocka_unit_test(test_dedup__sketches_made_out_of_order),
 		cmocka_unit_test(test_dedup__seeds),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
