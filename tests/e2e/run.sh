@@ -194,6 +194,27 @@ if run_ok run_override run analyses/seeds.ini --today 2026-01-01 --no-plots -q -
 		[ "$(grep -c '^000_696f8e2b83ff48fd,' "$TMP/run_override/top_terms_by_doc.csv")" = 3 ] &&
 		! grep -q ' ' "$TMP/run_override/vocab.csv" && pass || fail "command-line options did not override the spec"
 fi
+# charts: drawn by gnuplot when it is there, listed in the manifest; without
+# it, one warning and every table
+if command -v gnuplot >/dev/null 2>&1; then
+	if run_ok run_charts run analyses/seeds.ini --today 2026-01-01 -q; then
+		for c in docs_by_day top_terms_by_day tfidf_heatmap; do
+			[ "$(head -c 4 "$TMP/run_charts/plots/$c.png" | od -An -c | tr -d ' ')" = '211PNG' ] &&
+				grep -q "\"plots/$c.png\"" "$TMP/run_charts/manifest.json" && pass || fail "chart $c.png"
+		done
+	fi
+	if run_ok run_svg run analyses/seeds.ini --today 2026-01-01 -q --svg; then
+		grep -q '<svg' "$TMP/run_svg/plots/top_terms_by_day.svg" && [ ! -e "$TMP/run_svg/plots/docs_by_day.png" ] &&
+			pass || fail "--svg charts"
+	fi
+else
+	echo "e2e: chart checks SKIPPED (gnuplot is not installed)"
+fi
+PATH=/nonexistent "$TD" run analyses/seeds.ini --today 2026-01-01 -o "$TMP/run_nognuplot" >/dev/null 2>"$TMP/nognuplot.stderr"
+[ $? -eq 0 ] && [ "$(cat "$TMP/nognuplot.stderr")" = "termdrift: warning: gnuplot is not installed: no charts (every table is written; install gnuplot-nox to draw them)" ] &&
+	[ -s "$TMP/run_nognuplot/tfidf.csv" ] && [ ! -e "$TMP/run_nognuplot/plots" ] && pass ||
+	fail "run without gnuplot: $(cat "$TMP/nognuplot.stderr")"
+
 # mistakes in a spec: one line naming the file, the line and the nearest key
 mkdir -p "$TMP/specs"
 printf '[corpus]\ninput = data/seeds\n[tokens]\nmin_df = 2\n' > "$TMP/specs/typo.ini"

@@ -1,0 +1,122 @@
+# tables.awk - turns termdrift's CSV tables into gnuplot commands and data
+# blocks, for the chart scripts beside it (load '< awk -f tables.awk ...').
+# POSIX awk (mawk or gawk): CSV fields are split here, quotes included, since
+# terms may hold commas ("46,000") and quotes.
+#
+#   -v mode=panels -v max=12 -v top=10 top_terms_by_day.csv
+#       the bins that have terms (at most max of them, evenly spaced, the
+#       first and the last included) as n_panels, panel_date<i> (the bin's
+#       name: a year or a month alone when every bin is one), panel_max<i>
+#       and the data blocks $panel<i> with lines "rank tfidf term"
+#   -v mode=heatmap -v top=25 -v labels=24 top_terms_by_day_wide.csv
+#       the top terms by summed tf-idf (rows, highest first) by bin (columns)
+#       as the matrix block $heat, n_terms, n_bins, and set xtics / ytics with
+#       at most `labels` dates on the x axis
+
+# Splits a CSV line into f[1..n] (RFC 4180 quotes); returns n.
+function split_csv(line, f,    n, i, c, field, quoted) {
+	n = 0; field = ""; quoted = 0
+	for (i = 1; i <= length(line); i++) {
+		c = substr(line, i, 1)
+		if (quoted) {
+			if (c == "\"") {
+				if (substr(line, i + 1, 1) == "\"") { field = field "\""; i++ }
+				else quoted = 0
+			} else field = field c
+		} else if (c == "\"") quoted = 1
+		else if (c == ",") { f[++n] = field; field = "" }
+		else field = field c
+	}
+	f[++n] = field
+	return n
+}
+
+# A string as a gnuplot single-quoted literal.
+function gp_str(s) {
+	gsub(/'/, "''", s)
+	return "'" s "'"
+}
+
+# A term as a double-quoted field of a data block (no quotes inside).
+function data_str(s) {
+	gsub(/"/, "'", s)
+	return "\"" s "\""
+}
+
+# Bins are named by their first day: a year bin by its 1 January, a month bin
+# by its 1st.  When every bin is so (and there are several), the labels say
+# just the year or the month.
+function note_date(d) {
+	n_seen_dates++
+	if (d !~ /-01-01$/) not_years = 1
+	if (d !~ /-01$/) not_months = 1
+}
+function date_label(d) {
+	if (n_seen_dates > 1 && !not_years) return substr(d, 1, 4)
+	if (n_seen_dates > 1 && !not_months) return substr(d, 1, 7)
+	return d
+}
+
+NR == 1 { sub(/\r$/, ""); n_head = split_csv($0, head); next }
+
+mode == "panels" {
+	sub(/\r$/, "")
+	split_csv($0, f)
+	if (!(f[1] in seen)) { seen[f[1]] = ++n_dates; dates[n_dates] = f[1]; note_date(f[1]) }
+	d = seen[f[1]]
+	if (f[2] + 0 <= top) {
+		rows[d] = rows[d] f[2] " " f[4] " " data_str(f[3]) "\n"
+		if (f[4] + 0 > row_max[d]) row_max[d] = f[4] + 0
+	}
+}
+
+mode == "heatmap" {
+	sub(/\r$/, "")
+	n = split_csv($0, f)
+	n_bins++
+	bin_date[n_bins] = f[1]
+	note_date(f[1])
+	for (c = 2; c <= n; c++) { value[n_bins, c] = f[c] + 0; total[c] += f[c] + 0 }
+}
+
+END {
+	if (mode == "panels") {
+		n = n_dates < max ? n_dates : max
+		printf "n_panels = %d\n", n
+		for (i = 1; i <= n; i++) {
+			k = n == 1 ? 1 : 1 + int((i - 1) * (n_dates - 1) / (n - 1) + 0.5)
+			printf "panel_date%d = %s\n", i, gp_str(date_label(dates[k]))
+			printf "panel_max%d = %.10g\n", i, row_max[k]
+			printf "$panel%d << EOD\n%sEOD\n", i, rows[k]
+		}
+		printf "n_bins_with_terms = %d\n", n_dates
+	}
+	if (mode == "heatmap") {
+		# the top columns by total, highest first (ties: left first)
+		n_terms = 0
+		for (c = 2; c <= n_head; c++) used[c] = 0
+		while (n_terms < top && n_terms < n_head - 1) {
+			best = 0
+			for (c = 2; c <= n_head; c++)
+				if (!used[c] && (best == 0 || total[c] > total[best])) best = c
+			if (best == 0 || total[best] <= 0) break
+			used[best] = 1
+			order[++n_terms] = best
+		}
+		printf "n_terms = %d\nn_bins = %d\n", n_terms, n_bins
+		printf "$heat << EOD\n"
+		for (t = 1; t <= n_terms; t++) {
+			line = ""
+			for (b = 1; b <= n_bins; b++) line = line (b > 1 ? " " : "") value[b, order[t]]
+			print line
+		}
+		printf "EOD\n"
+		yt = ""
+		for (t = 1; t <= n_terms; t++) yt = yt (t > 1 ? ", " : "") gp_str(head[order[t]]) " " (t - 1)
+		printf "set ytics (%s)\n", yt
+		every = n_bins > labels ? int((n_bins + labels - 1) / labels) : 1
+		xt = ""
+		for (b = 1; b <= n_bins; b += every) xt = xt (b > 1 ? ", " : "") gp_str(date_label(bin_date[b])) " " (b - 1)
+		printf "set xtics (%s)\n", xt
+	}
+}
