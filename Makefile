@@ -47,7 +47,7 @@ EMBED := embedded_stopwords_en data/stopwords/en.txt embedded_boilerplate_en dat
 LIB := $(BUILD)/libtermdrift.a
 BIN := $(BUILD)/termdrift
 
-.PHONY: all test unit e2e oracle run bench deps clean
+.PHONY: all test unit e2e oracle notebook run bench deps clean
 all: $(BIN)
 
 deps:
@@ -90,7 +90,7 @@ $(BUILD)/bench/%: tests/bench/%.c $(LIB) | $(BUILD)/.deps-ok
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -MMD -MP $(LDFLAGS) -o $@ $< $(LIB) $(LIBS)
 
-test: unit e2e oracle
+test: unit e2e oracle notebook
 
 unit: $(TEST_BIN)
 	@failed=0; for t in $(TEST_BIN); do \
@@ -102,6 +102,9 @@ e2e: $(BIN)
 
 oracle: $(BIN)
 	@TERMDRIFT=$(BIN) tests/oracle/run.sh
+
+notebook: $(BIN)
+	@TERMDRIFT=$(BIN) tests/notebook/run.sh
 
 # The default analysis of the embedded corpus (issue 4 turns this into
 # `termdrift run analyses/seeds.ini`).
