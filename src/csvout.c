@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "date.h"
+#include "fmtnum.h"
 
 /* True when RFC 4180 (and readers that trim) need the field quoted. */
 static bool needs_quotes(const char *str, size_t len)
@@ -105,15 +106,15 @@ int csv_out_uint(struct csv_out *csv, uint64_t value)
 
 int csv_out_double(struct csv_out *csv, double value)
 {
-	char buf[64];
-	int n;
+	char buf[FMTNUM_MAX];
+	size_t n;
 	if (isnan(value))
-		n = snprintf(buf, sizeof buf, "nan");
+		n = (size_t)snprintf(buf, sizeof buf, "nan");
 	else if (isinf(value))
-		n = snprintf(buf, sizeof buf, value > 0 ? "inf" : "-inf");
+		n = (size_t)snprintf(buf, sizeof buf, value > 0 ? "inf" : "-inf");
 	else
-		n = snprintf(buf, sizeof buf, "%.*g", csv->precision, value == 0 ? 0.0 : value);
-	return put_field(csv, buf, (size_t)n, CSV_NUMBER);
+		n = fmtnum_g(buf, value == 0 ? 0.0 : value, csv->precision);
+	return put_field(csv, buf, n, CSV_NUMBER);
 }
 
 int csv_out_date(struct csv_out *csv, int32_t days)

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "fmtnum.h"
 #include "outfile.h"
 
 /* Writes the decimal digits of v at buf; returns their number (<= 20). */
@@ -36,7 +37,7 @@ int mtx_write(const char *dir, const char *name, const struct dtm *dtm, const do
 		fprintf(fp, "%% %s\n", comment);
 	fprintf(fp, "%zu %zu %" PRIu64 "\n", dtm->n_docs, dtm->n_terms, nnz);
 	/* One line per nonzero, built in a buffer: the integers by hand (the
-	 * bulk of a large file), the real value by snprintf (%.*g, exact). */
+	 * bulk of a large file), the real value by fmtnum_g (%.*g's bytes). */
 	char line[96];
 	for (size_t d = 0; d < dtm->n_docs; d++) {
 		size_t row_len = put_uint(line, d + 1);
@@ -45,7 +46,7 @@ int mtx_write(const char *dir, const char *name, const struct dtm *dtm, const do
 			size_t at = row_len + put_uint(line + row_len, (uint64_t)dtm->col[k] + 1);
 			line[at++] = ' ';
 			if (values)
-				at += (size_t)snprintf(line + at, sizeof line - at - 1, "%.*g", precision, values[k]);
+				at += fmtnum_g(line + at, values[k], precision);
 			else
 				at += put_uint(line + at, dtm->count[k]);
 			line[at++] = '\n';
