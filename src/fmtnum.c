@@ -19,8 +19,16 @@ static const long double pow10_exact[28] = {
  * false when the rounding cannot be decided from the long double product. */
 static bool digits(double v, int precision, uint64_t *out, int *exp10)
 {
-	int e = (int)floor(log10(v));
+	/* the decimal exponent from the binary one (log10(2) = 0.30103): right
+	 * or one too small, which the loop mends */
+	int bin_exp;
+	frexp(v, &bin_exp);
+	int e = (int)floor((bin_exp - 1) * 0.30102999566398120);
 	long double lo = pow10_exact[precision - 1], hi = pow10_exact[precision];
+	/* x < 10^P < 2^hi_exp: an ulp of x is at most 2^(hi_exp - 64); the
+	 * margin is two of them (the rounding error is half of one) */
+	int hi_exp = (int)(precision * 3.3219280948873623) + 1;  /* 10^P < 2^hi_exp */
+	long double margin = ldexpl(1.0L, hi_exp - LDBL_MANT_DIG + 1);
 	for (int tries = 0; tries < 3; tries++) {
 		int s = precision - 1 - e;  /* v * 10^s has P digits before the point */
 		if (s > 27 || s < -27)
@@ -38,9 +46,6 @@ static bool digits(double v, int precision, uint64_t *out, int *exp10)
 		/* x < 2^57: its integer part is exact, and so is the fraction */
 		uint64_t n = (uint64_t)x;
 		long double frac = x - (long double)n;
-		int bin_exp;
-		frexpl(x, &bin_exp);
-		long double margin = ldexpl(1.0L, bin_exp - LDBL_MANT_DIG + 1);  /* two half-ulps */
 		if (fabsl(frac - 0.5L) <= margin)
 			return false;  /* too close to a tie to tell */
 		if (frac > 0.5L)

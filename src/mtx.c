@@ -36,13 +36,23 @@ int mtx_write(const char *dir, const char *name, const struct dtm *dtm, const do
 	if (comment)
 		fprintf(fp, "%% %s\n", comment);
 	fprintf(fp, "%zu %zu %" PRIu64 "\n", dtm->n_docs, dtm->n_terms, nnz);
-	/* One line per nonzero, built in a buffer: the integers by hand (the
-	 * bulk of a large file), the real value by fmtnum_g (%.*g's bytes). */
-	char line[96];
+	/* One line per nonzero, built in a block of lines that goes to the
+	 * stream whole (one fwrite per 64 KB, not per line): the integers by
+	 * hand, the real value by fmtnum_g (%.*g's bytes). */
+	enum { LINE_MAX_BYTES = 96, BLOCK = 1 << 16 };
+	char block[BLOCK];
+	size_t used = 0;
 	for (size_t d = 0; d < dtm->n_docs; d++) {
-		size_t row_len = put_uint(line, d + 1);
-		line[row_len++] = ' ';
+		char row[24];
+		size_t row_len = put_uint(row, d + 1);
+		row[row_len++] = ' ';
 		for (uint64_t k = dtm->row_ptr[d]; k < dtm->row_ptr[d + 1]; k++) {
+			if (used > BLOCK - LINE_MAX_BYTES) {
+				fwrite(block, 1, used, fp);
+				used = 0;
+			}
+			char *line = block + used;
+			memcpy(line, row, row_len);
 			size_t at = row_len + put_uint(line + row_len, (uint64_t)dtm->col[k] + 1);
 			line[at++] = ' ';
 			if (values)
@@ -50,9 +60,10 @@ int mtx_write(const char *dir, const char *name, const struct dtm *dtm, const do
 			else
 				at += put_uint(line + at, dtm->count[k]);
 			line[at++] = '\n';
-			fwrite(line, 1, at, fp);
+			used += at;
 		}
 	}
+	fwrite(block, 1, used, fp);
 	if (ferror(fp)) {
 		rc = td_fail(diag, TD_EIO, "cannot write '%s': %s", of.final_path, strerror(errno));
 		outfile_abort(&of);
