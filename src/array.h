@@ -37,6 +37,28 @@ static inline void array_hint_huge(void *buf, size_t bytes)
 #endif
 }
 
+/* Gives back to the system the whole pages of bytes [from, to) of an array
+ * that will not be read again (it is then only freed): a counting pass that
+ * consumes a large array front to back keeps its resident memory to what is
+ * left.  A hint: nothing happens off Linux.  Pages are given back only
+ * strictly inside the block (never the first page, where malloc keeps its
+ * header). */
+static inline void array_release(void *buf, size_t from, size_t to)
+{
+#if defined(__linux__) && defined(MADV_DONTNEED)
+	const uintptr_t page = 4096;
+	uintptr_t base = (uintptr_t)buf;
+	uintptr_t start = (base + (from > page ? from : page) + page - 1) & ~(page - 1);
+	uintptr_t end = (base + to) & ~(page - 1);
+	if (buf && end > start)
+		(void)madvise((void *)start, end - start, MADV_DONTNEED);
+#else
+	(void)buf;
+	(void)from;
+	(void)to;
+#endif
+}
+
 /* Grows *buf (an array of elem-byte items with capacity *cap) to hold at
  * least need items, doubling so that a long run reallocates rarely.
  * Returns 0, or TD_ENOMEM with *buf and *cap unchanged. */

@@ -197,6 +197,9 @@ static int count_ngram(struct tf_part *p, const struct token_list *tokens, const
 	return count_term(p, p->gram, len, hash, row_start);  /* hash == hash_term(gram) */
 }
 
+/* Entries of a part read before their pages are given back (8 MB). */
+#define RELEASE_STEP (UINT64_C(1) << 20)
+
 /* How many tokens ahead the table slots of their terms are prefetched. */
 #define PREFETCH_AHEAD 8
 
@@ -559,6 +562,17 @@ int tf_build(struct dtm *out, struct tf_part *const *parts, size_t n_parts, cons
 		bits += 8;
 	struct entry *tmp = NULL;
 	size_t tmp_cap = 0;
+	/* released[pi]: entries of part pi given back, or UINT64_MAX when its
+	 * rows are not in document order (then nothing is given back early) */
+	uint64_t *released = calloc(n_parts ? n_parts : 1, sizeof *released);
+	if (!released)
+		goto nomem;
+	for (size_t pi = 0; pi < n_parts; pi++)
+		for (size_t r = 1; r < parts[pi]->n_rows; r++)
+			if (parts[pi]->doc[r] <= parts[pi]->doc[r - 1]) {
+				released[pi] = UINT64_MAX;
+				break;
+			}
 	out->row_ptr[0] = 0;
 	for (size_t d = 0; d < n_docs; d++) {
 		uint64_t start = out->row_ptr[d], n = 0;
@@ -570,6 +584,7 @@ int tf_build(struct dtm *out, struct tf_part *const *parts, size_t n_parts, cons
 			if (array_reserve((void **)&row, &row_cap, len, sizeof *row) ||
 			    array_reserve((void **)&tmp, &tmp_cap, len, sizeof *tmp)) {
 				free(tmp);
+				free(released);
 				goto nomem;
 			}
 			for (uint64_t k = p->row_ptr[r]; k < p->row_ptr[r + 1]; k++) {
@@ -582,10 +597,20 @@ int tf_build(struct dtm *out, struct tf_part *const *parts, size_t n_parts, cons
 				out->col[start + k] = row[k].col;
 				out->count[start + k] = row[k].count;
 			}
+			/* Each part's rows are in document order: what is read is
+			 * not read again, so its pages go back as the matrix grows
+			 * (a bigram matrix would otherwise be held twice). */
+			uint64_t done = p->row_ptr[r + 1];
+			if (released[pi] != UINT64_MAX && done - released[pi] >= RELEASE_STEP) {
+				array_release(p->col, released[pi] * sizeof *p->col, done * sizeof *p->col);
+				array_release(p->count, released[pi] * sizeof *p->count, done * sizeof *p->count);
+				released[pi] = done;
+			}
 		}
 		out->row_ptr[d + 1] = start + n;
 	}
 	free(tmp);
+	free(released);
 	uint64_t nnz = out->row_ptr[n_docs];
 	if (nnz < nnz_cap && nnz > 0) {  /* trim; a failed shrink keeps the larger block */
 		uint32_t *col = realloc(out->col, nnz * sizeof *col);

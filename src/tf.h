@@ -76,7 +76,8 @@ struct dtm {
 	uint64_t *cf;           /* occurrences in the whole corpus */
 };
 
-/* Merges the parts into the matrix.  included[d] says whether document d
+/* Merges the parts into the matrix, consuming their counts (their memory is
+ * given back as it is read: afterwards only tf_part_free may be called).  included[d] says whether document d
  * counts (its row is kept and it counts in n); n_docs is the number of
  * documents.  Errors, each with a message: min_df above max_df (TD_EINVAL),
  * every term pruned (TD_EEMPTY), a vocabulary file that cannot be read or

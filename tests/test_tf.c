@@ -280,6 +280,64 @@ static void test_tf__imposed_vocabulary_of_ngrams(void **state)
 	assert_true(hash_term("alpha zeta zeta", 15) == hash_fold(hash_fold(a, z), z));
 }
 
+/* Large parts: tf_build gives back a part's pages as it reads them when its
+ * rows come in document order; in any other order it must not.  Documents
+ * of 300,000 distinct terms each (more than the release step), counted into
+ * two parts (1.2 million entries each) in document order and in reverse
+ * order, give the matrix one part gives. */
+static void test_tf__large_parts_in_any_order(void **state)
+{
+	(void)state;
+	enum { N_DOCS = 8, N_TERMS = 300000 };
+	struct token_list lists[N_DOCS];
+	for (size_t d = 0; d < N_DOCS; d++) {
+		struct token_list *l = &lists[d];
+		memset(l, 0, sizeof *l);
+		l->items = calloc(N_TERMS, sizeof *l->items);
+		l->buf = malloc(N_TERMS * 12);
+		assert_non_null(l->items);
+		assert_non_null(l->buf);
+		for (size_t t = 0; t < N_TERMS; t++) {
+			int len = snprintf(l->buf + l->buf_len, 12, "t%zu", (t * 7 + d * 1000) % (N_TERMS + 5000));
+			l->items[t] = (struct token){ .text = l->buf_len, .len = (uint32_t)len,
+						      .hash = hash_bytes(l->buf + l->buf_len, (size_t)len, 0) };
+			l->buf_len += (size_t)len + 1;
+		}
+		l->n = N_TERMS;
+		l->n_sentences = 1;
+	}
+	struct tf_opts opts;
+	tf_opts_default(&opts);
+	bool all[N_DOCS];
+	for (size_t d = 0; d < N_DOCS; d++)
+		all[d] = true;
+	struct dtm m[3];
+	for (int order = 0; order < 3; order++) {  /* one part; two in order; two reversed */
+		struct tf_part *parts[2] = { 0 };
+		size_t n_parts = order == 0 ? 1 : 2;
+		for (size_t p = 0; p < n_parts; p++)
+			assert_int_equal(tf_part_new(&parts[p], &opts), 0);
+		for (size_t k = 0; k < N_DOCS; k++) {
+			size_t d = order == 2 ? N_DOCS - 1 - k : k;
+			assert_int_equal(tf_part_add(parts[d % n_parts], d, &lists[d]), 0);
+		}
+		assert_int_equal(tf_build(&m[order], parts, n_parts, all, N_DOCS, &opts, NULL), 0);
+		for (size_t p = 0; p < n_parts; p++)
+			tf_part_free(parts[p]);
+	}
+	uint64_t nnz = m[0].row_ptr[N_DOCS];
+	assert_int_equal(nnz, (uint64_t)N_DOCS * N_TERMS);
+	for (int order = 1; order < 3; order++) {
+		assert_memory_equal(m[0].row_ptr, m[order].row_ptr, (N_DOCS + 1) * sizeof *m[0].row_ptr);
+		assert_memory_equal(m[0].col, m[order].col, nnz * sizeof *m[0].col);
+		assert_memory_equal(m[0].count, m[order].count, nnz * sizeof *m[0].count);
+	}
+	for (int order = 0; order < 3; order++)
+		dtm_free(&m[order]);
+	for (size_t d = 0; d < N_DOCS; d++)
+		token_list_free(&lists[d]);
+}
+
 static void test_tf__option_parsers(void **state)
 {
 	(void)state;
@@ -319,6 +377,7 @@ int main(void)
 		cmocka_unit_test(test_tf__parts_merge_to_the_same_matrix),
 		cmocka_unit_test(test_tf__imposed_vocabulary_keeps_file_order),
 		cmocka_unit_test(test_tf__imposed_vocabulary_of_ngrams),
+		cmocka_unit_test(test_tf__large_parts_in_any_order),
 		cmocka_unit_test(test_tf__option_parsers),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
