@@ -255,8 +255,24 @@ static int gp_quote(char *buf, size_t cap, const char *s)
 	return 0;
 }
 
-/* Draws the charts whose tables were written; a missing gnuplot or script,
- * or a chart that fails, is a warning: the tables are the results. */
+/* Whether a table has a row below its header (the by-date tables are
+ * empty when no document has a date: there is nothing to draw). */
+static bool has_rows(const char *path)
+{
+	FILE *fp = fopen(path, "r");
+	if (!fp)
+		return false;
+	int c, lines = 0;
+	while (lines < 1 && (c = getc(fp)) != EOF)
+		lines += c == '\n';
+	bool more = lines == 1 && getc(fp) != EOF;
+	fclose(fp);
+	return more;
+}
+
+/* Draws the charts whose tables were written and have rows; a missing
+ * gnuplot or script, or a chart that fails, is a warning: the tables are the
+ * results. */
 static int draw_charts(const struct cli_opts *opts, const char *dir, const char *name, struct runinfo *ri,
 		       struct td_diag *diag)
 {
@@ -279,7 +295,7 @@ static int draw_charts(const struct cli_opts *opts, const char *dir, const char 
 		snprintf(table, sizeof table, "%s/%s", dir, c->table);
 		snprintf(out, sizeof out, "%s/%s.%s", plots, c->name, ext);
 		struct stat st;
-		if (stat(table, &st) != 0)
+		if (!has_rows(table))
 			continue;
 		if (stat(script, &st) != 0) {
 			td_warn(diag, "no chart script '%s': chart %s not drawn", script, c->name);

@@ -95,15 +95,16 @@ mtx:
 
 /* top_terms_by_doc.csv, or top_terms_by_day.csv when bin_starts is given. */
 static int write_top(const struct cli_opts *opts, const struct matrix *m, const struct dtm *dtm,
-		     const double *w, const int32_t *bin_starts, struct runinfo *ri, struct td_diag *diag)
+		     const double *w, bool by_day, const int32_t *bin_starts, struct runinfo *ri,
+		     struct td_diag *diag)
 {
 	static const char *const doc_columns[] = { "doc_id", "rank", "term", "tfidf" };
 	static const char *const day_columns[] = { "date", "rank", "term", "tfidf" };
-	const char *name = bin_starts ? "top_terms_by_day.csv" : "top_terms_by_doc.csv";
+	const char *name = by_day ? "top_terms_by_day.csv" : "top_terms_by_doc.csv";
 	if (!cli_wants(opts, name))
 		return 0;
 	struct csv_out csv;
-	int rc = csv_out_open(&csv, opts->out_dir, name, bin_starts ? day_columns : doc_columns, 4,
+	int rc = csv_out_open(&csv, opts->out_dir, name, by_day ? day_columns : doc_columns, 4,
 			      opts->precision, diag);
 	if (rc)
 		return rc;
@@ -118,7 +119,7 @@ static int write_top(const struct cli_opts *opts, const struct matrix *m, const 
 			return td_fail(diag, TD_ENOMEM, "out of memory");
 		}
 		for (size_t r = 0; r < n && r < opts->top; r++) {
-			if (bin_starts)
+			if (by_day)
 				csv_out_date(&csv, bin_starts[d]);
 			else
 				csv_out_str(&csv, corpus_doc_id(m->corpus, d));
@@ -131,7 +132,7 @@ static int write_top(const struct cli_opts *opts, const struct matrix *m, const 
 	free(buf);
 	if ((rc = csv_out_commit(&csv, diag)) == 0)
 		rc = runinfo_add_table(ri, &csv,
-					bin_starts ? "top terms of each date bin (bins weighted as documents), by tf-idf"
+					by_day ? "top terms of each date bin (bins weighted as documents), by tf-idf"
 						   : "top terms of each document by tf-idf");
 	csv_out_free(&csv);
 	return rc;
@@ -246,7 +247,7 @@ static int write_by_day(const struct cli_opts *opts, const struct matrix *m, str
 		rc = td_fail(diag, TD_ENOMEM, "out of memory");
 		goto out;
 	}
-	if ((rc = write_top(opts, m, have_bins ? &bins : NULL, w, bin_starts, ri, diag)))
+	if ((rc = write_top(opts, m, have_bins ? &bins : NULL, w, true, bin_starts, ri, diag)))
 		goto out;
 	rc = write_top_wide(opts, have_bins ? &bins : NULL, w, bin_starts, ri, diag);
 out:
@@ -349,7 +350,7 @@ int tfidf_pipeline(const struct cli_opts *opts, struct runinfo *ri, struct td_di
 	if ((rc = matrix_write_vocab(opts, &m, idf, ri, diag)) ||
 	    (rc = matrix_write_counts(opts, &m, ri, diag)) ||
 	    (rc = write_tfidf(opts, &m, idf, tf, w, ri, diag)) ||
-	    (rc = write_top(opts, &m, &m.dtm, w, NULL, ri, diag)) ||
+	    (rc = write_top(opts, &m, &m.dtm, w, false, NULL, ri, diag)) ||
 	    (rc = write_by_day(opts, &m, ri, diag)) ||
 	    (rc = write_docs_by_day(opts, &m, ri, diag)))
 		goto out;

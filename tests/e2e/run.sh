@@ -215,6 +215,16 @@ PATH=/nonexistent "$TD" run analyses/seeds.ini --today 2026-01-01 -o "$TMP/run_n
 	[ -s "$TMP/run_nognuplot/tfidf.csv" ] && [ ! -e "$TMP/run_nognuplot/plots" ] && pass ||
 	fail "run without gnuplot: $(cat "$TMP/nognuplot.stderr")"
 
+# no dated document: the by-day tables are empty (with their header), the
+# by-document ones are whole, one warning, and no chart is attempted
+"$TD" run analyses/seeds.ini -i tests/e2e/data/undated.jsonl --today 2026-01-01 -o "$TMP/undated" \
+	>/dev/null 2>"$TMP/undated.stderr"
+[ $? -eq 0 ] && [ "$(wc -l < "$TMP/undated/top_terms_by_doc.csv")" -gt 2 ] &&
+	[ "$(cat "$TMP/undated/top_terms_by_day.csv")" = "date,rank,term,tfidf" ] &&
+	[ "$(cat "$TMP/undated/docs_by_day.csv")" = "date,n_docs,n_tokens" ] && [ ! -e "$TMP/undated/plots" ] &&
+	[ "$(cat "$TMP/undated.stderr")" = "termdrift: warning: no analysed document has a date: nothing to bin by day; top_terms_by_day.csv is empty" ] &&
+	pass || fail "run without dates: $(cat "$TMP/undated.stderr")"
+
 # mistakes in a spec: one line naming the file, the line and the nearest key
 mkdir -p "$TMP/specs"
 printf '[corpus]\ninput = data/seeds\n[tokens]\nmin_df = 2\n' > "$TMP/specs/typo.ini"
