@@ -27,6 +27,10 @@ struct tf_part {
 	char *gram;                  /* n-gram scratch */
 	size_t gram_cap;
 	size_t *window;              /* token indices of the last ngram_max - 1 kept tokens */
+	uint32_t *stream;            /* opts.keep_streams: every row's term ids in order */
+	size_t stream_len, stream_cap;
+	uint64_t *stream_ptr;        /* per row + 1: where its stream starts */
+	size_t cap_stream_rows;
 };
 
 void tf_opts_default(struct tf_opts *opts)
@@ -111,6 +115,8 @@ void tf_part_free(struct tf_part *p)
 	free(p->count);
 	free(p->gram);
 	free(p->window);
+	free(p->stream);
+	free(p->stream_ptr);
 	free(p);
 }
 
@@ -137,12 +143,14 @@ static int grow_entries(uint32_t **col, uint32_t **count, size_t *cap, size_t ne
 }
 
 /* Counts one occurrence of a term in the current row. */
-static int count_term(struct tf_part *p, const char *term, size_t len, uint64_t hash, uint64_t row_start)
+static int count_term(struct tf_part *p, const char *term, size_t len, uint64_t hash, uint64_t row_start,
+		      uint32_t *term_id)
 {
 	uint32_t id;
 	int rc = vocab_intern(&p->vocab, term, len, hash, &id);
 	if (rc)
 		return rc;
+	*term_id = id;
 	if (id >= p->cap_terms) {
 		size_t cap = p->vocab.cap_terms;
 		uint32_t *stamp = realloc(p->stamp, cap * sizeof *stamp);
@@ -194,7 +202,8 @@ static int count_ngram(struct tf_part *p, const struct token_list *tokens, const
 		memcpy(p->gram + at, token_str(tokens, idx[k]), tokens->items[idx[k]].len);
 		at += tokens->items[idx[k]].len;
 	}
-	return count_term(p, p->gram, len, hash, row_start);  /* hash == hash_term(gram) */
+	uint32_t id;
+	return count_term(p, p->gram, len, hash, row_start, &id);  /* hash == hash_term(gram) */
 }
 
 /* Entries of a part read before their pages are given back (8 MB). */
@@ -233,6 +242,17 @@ int tf_part_add(struct tf_part *p, size_t doc_index, const struct token_list *to
 	}
 	uint64_t row_start = p->nnz;
 	unsigned nmin = p->opts.ngram_min, nmax = p->opts.ngram_max;
+	bool streams = p->opts.keep_streams && nmin == 1;
+	if (streams) {
+		/* room for every token and a break between any two: no check below */
+		if (array_reserve((void **)&p->stream_ptr, &p->cap_stream_rows, p->n_rows + 2, sizeof *p->stream_ptr) ||
+		    array_reserve((void **)&p->stream, &p->stream_cap, p->stream_len + 2 * tokens->n, sizeof *p->stream))
+			return TD_ENOMEM;
+		if (p->n_rows == 0)
+			p->stream_ptr[0] = 0;
+	}
+	size_t stream_start = p->stream_len;
+	uint32_t stream_sentence = 0;
 	size_t idx[3];          /* the last nmax kept tokens, oldest first */
 	size_t have = 0;        /* how many of them are in idx */
 	uint32_t sentence = 0;
@@ -254,18 +274,64 @@ int tf_part_add(struct tf_part *p, size_t doc_index, const struct token_list *to
 		for (unsigned n = nmin; n <= nmax && rc == 0; n++) {
 			if (n > have)
 				break;
-			if (n == 1)
-				rc = count_term(p, token_str(tokens, i), t->len, t->hash, row_start);
-			else
+			if (n == 1) {
+				uint32_t id;
+				rc = count_term(p, token_str(tokens, i), t->len, t->hash, row_start, &id);
+				if (streams && rc == 0) {
+					if (p->stream_len > stream_start && t->sentence != stream_sentence)
+						p->stream[p->stream_len++] = TF_STREAM_BREAK;
+					stream_sentence = t->sentence;
+					p->stream[p->stream_len++] = id;
+				}
+			} else
 				rc = count_ngram(p, tokens, idx + have - n, n, row_start);
 		}
 	}
 	if (rc) {  /* drop the partial row */
 		p->nnz = row_start;
+		p->stream_len = stream_start;
 		return rc;
 	}
 	p->doc[p->n_rows++] = doc_index;
 	p->row_ptr[p->n_rows] = p->nnz;
+	if (streams)
+		p->stream_ptr[p->n_rows] = p->stream_len;
+	return 0;
+}
+
+size_t tf_part_rows(const struct tf_part *p)
+{
+	return p->n_rows;
+}
+
+size_t tf_part_row_doc(const struct tf_part *p, size_t row)
+{
+	return p->doc[row];
+}
+
+const uint32_t *tf_part_stream(const struct tf_part *p, size_t row, size_t *n)
+{
+	if (!p->stream_ptr) {
+		*n = 0;
+		return NULL;
+	}
+	*n = (size_t)(p->stream_ptr[row + 1] - p->stream_ptr[row]);
+	return p->stream + p->stream_ptr[row];
+}
+
+int tf_part_map_stream(struct tf_part *p, const struct dtm *dtm)
+{
+	size_t n_local = p->vocab.n_terms;
+	uint32_t *to_final = malloc((n_local ? n_local : 1) * sizeof *to_final);
+	if (!to_final)
+		return TD_ENOMEM;
+	for (size_t l = 0; l < n_local; l++)
+		to_final[l] = vocab_find(&dtm->terms, vocab_term(&p->vocab, (uint32_t)l), p->vocab.len[l],
+					 p->vocab.hash[l]);
+	for (size_t k = 0; k < p->stream_len; k++)
+		if (p->stream[k] != TF_STREAM_BREAK)
+			p->stream[k] = to_final[p->stream[k]];
+	free(to_final);
 	return 0;
 }
 

@@ -42,6 +42,8 @@ struct tf_opts {
 	struct df_bound max_df;            /* default fraction 1.0 */
 	uint64_t max_features;             /* 0: no limit */
 	const char *vocab_file;            /* NULL, or a file of terms (one per line) to impose */
+	bool keep_streams;                 /* each part also keeps every document's words in order
+					      (needs ngram_min == 1): see tf_part_stream */
 };
 
 void tf_opts_default(struct tf_opts *opts);
@@ -63,6 +65,22 @@ int tf_part_new(struct tf_part **out, const struct tf_opts *opts);
 int tf_part_add(struct tf_part *part, size_t doc_index, const struct token_list *tokens);
 
 void tf_part_free(struct tf_part *part);
+
+/* A document's stream (opts.keep_streams): the term id of each token that is
+ * not a stopword, in order, with TF_STREAM_BREAK between sentences.  The ids
+ * are the part's own until tf_part_map_stream turns them into the matrix's
+ * (VOCAB_NONE for a term pruned away).  Rows are the documents the part
+ * counted, in the order it counted them. */
+#define TF_STREAM_BREAK (UINT32_MAX - 1)
+size_t tf_part_rows(const struct tf_part *part);
+size_t tf_part_row_doc(const struct tf_part *part, size_t row);
+const uint32_t *tf_part_stream(const struct tf_part *part, size_t row, size_t *n);
+
+struct dtm;
+
+/* Rewrites the part's streams in the term ids of dtm (built from it).
+ * Returns 0 or TD_ENOMEM. */
+int tf_part_map_stream(struct tf_part *part, const struct dtm *dtm);
 
 struct dtm {
 	size_t n_docs;          /* rows */

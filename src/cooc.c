@@ -1,0 +1,779 @@
+/* cooc.c - co-occurrence counts in bounded memory (see cooc.h). */
+#include "cooc.h"
+
+#include <errno.h>
+#include <math.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <gsl/gsl_cdf.h>
+
+#include "array.h"
+#include "hash.h"
+#include "outdir.h"
+#include "tf.h"
+#include "vocab.h"
+
+#define EMPTY_KEY UINT64_MAX
+#define MIN_CAP 1024u
+#define READ_BATCH 4096u
+
+/* A pair and its sums: the key is a << 32 | b. */
+struct entry {
+	uint64_t key;
+	uint64_t count;
+	uint64_t wsum;     /* weights in units of 1/lcm(1..window) */
+};
+
+static inline uint64_t pair_key(uint32_t a, uint32_t b)
+{
+	return (uint64_t)a << 32 | b;
+}
+
+void cooc_opts_default(struct cooc_opts *opts)
+{
+	memset(opts, 0, sizeof *opts);
+	opts->window = 5;
+	opts->memory = UINT64_C(4) << 30;
+	opts->n_threads = 1;
+}
+
+uint64_t cooc_weight_unit(unsigned window)
+{
+	uint64_t l = 1;
+	for (uint64_t d = 2; d <= window; d++) {
+		uint64_t a = l, b = d;
+		while (b) {
+			uint64_t t = a % b;
+			a = b;
+			b = t;
+		}
+		l = l / a * d;
+	}
+	return l;
+}
+
+/* ---- the runs on disk ----------------------------------------------------- */
+
+/* What the workers share: the options, the temporary folder and its runs. */
+struct shared {
+	const struct cooc_opts *opts;
+	pthread_mutex_t lock;
+	char *dir;              /* NULL until the first spill */
+	char **runs;
+	size_t n_runs, cap_runs, next_name;
+	atomic_int error;       /* the first error of any worker (message under lock) */
+	char message[256];
+};
+
+static void set_error(struct shared *sh, int code, const char *message)
+{
+	pthread_mutex_lock(&sh->lock);
+	if (!atomic_load(&sh->error)) {
+		snprintf(sh->message, sizeof sh->message, "%s", message);
+		atomic_store(&sh->error, code);
+	}
+	pthread_mutex_unlock(&sh->lock);
+}
+
+/* "cannot VERB 'PATH': reason" as the error. */
+static void path_error(struct shared *sh, const char *verb, const char *path, int err)
+{
+	char message[512];
+	snprintf(message, sizeof message, "cannot %s '%s': %s", verb, path, strerror(err));
+	set_error(sh, TD_EIO, message);
+}
+
+/* A new run's path (the folder made on first use); NULL on failure. */
+static char *new_run_path(struct shared *sh)
+{
+	char *path = NULL;
+	pthread_mutex_lock(&sh->lock);
+	if (!sh->dir) {
+		const char *base = sh->opts->tmp_dir ? sh->opts->tmp_dir : getenv("TMPDIR");
+		if (!base || !*base)
+			base = "/tmp";
+		size_t len = strlen(base) + 32;
+		sh->dir = malloc(len);
+		if (sh->dir) {
+			snprintf(sh->dir, len, "%s/termdrift-cooc.XXXXXX", base);
+			if (!mkdtemp(sh->dir)) {
+				int err = errno;
+				free(sh->dir);
+				sh->dir = NULL;
+				pthread_mutex_unlock(&sh->lock);
+				path_error(sh, "create a temporary folder in", base, err);
+				return NULL;
+			}
+		}
+	}
+	if (sh->dir && !array_reserve((void **)&sh->runs, &sh->cap_runs, sh->n_runs + 1, sizeof *sh->runs)) {
+		size_t len = strlen(sh->dir) + 32;
+		path = malloc(len);
+		if (path) {
+			snprintf(path, len, "%s/run-%06zu", sh->dir, sh->next_name++);
+			sh->runs[sh->n_runs++] = path;
+		}
+	}
+	pthread_mutex_unlock(&sh->lock);
+	if (!path)
+		set_error(sh, TD_ENOMEM, "out of memory");
+	return path;
+}
+
+/* Writes n sorted entries to a new run.  Returns 0 or an error code. */
+static int write_run(struct shared *sh, const struct entry *e, size_t n)
+{
+	char *path = new_run_path(sh);
+	if (!path)
+		return atomic_load(&sh->error);
+	FILE *fp = fopen(path, "wb");
+	if (!fp) {
+		path_error(sh, "write", path, errno);
+		return TD_EIO;
+	}
+	size_t done = fwrite(e, sizeof *e, n, fp);
+	int err = errno;
+	if (fclose(fp) != 0 && done == n) {
+		err = errno;
+		done = 0;
+	}
+	if (done != n) {
+		path_error(sh, "write", path, err ? err : ENOSPC);
+		return TD_EIO;
+	}
+	return 0;
+}
+
+/* ---- a worker's pair table -------------------------------------------------- */
+
+struct table {
+	struct entry *e;
+	size_t cap, n;           /* cap: a power of two, or 0 */
+	size_t max_cap;          /* the largest cap the memory share allows */
+};
+
+static int cmp_entry(const void *x, const void *y)
+{
+	uint64_t a = ((const struct entry *)x)->key, b = ((const struct entry *)y)->key;
+	return (a > b) - (a < b);
+}
+
+/* Moves the entries to the front of the array, sorted by key. */
+static void table_sort(struct table *t)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < t->cap; i++)
+		if (t->e[i].key != EMPTY_KEY)
+			t->e[n++] = t->e[i];
+	qsort(t->e, n, sizeof *t->e, cmp_entry);
+}
+
+static void table_clear(struct table *t)
+{
+	for (size_t i = 0; i < t->cap; i++)
+		t->e[i].key = EMPTY_KEY;
+	t->n = 0;
+}
+
+static int table_rehash(struct table *t, size_t cap)
+{
+	struct entry *e = malloc(cap * sizeof *e);
+	if (!e)
+		return TD_ENOMEM;
+	array_hint_huge(e, cap * sizeof *e);
+	for (size_t i = 0; i < cap; i++)
+		e[i].key = EMPTY_KEY;
+	size_t mask = cap - 1;
+	for (size_t i = 0; i < t->cap; i++) {
+		if (t->e[i].key == EMPTY_KEY)
+			continue;
+		size_t s = hash_mix64(t->e[i].key) & mask;
+		while (e[s].key != EMPTY_KEY)
+			s = (s + 1) & mask;
+		e[s] = t->e[i];
+	}
+	free(t->e);
+	t->e = e;
+	t->cap = cap;
+	return 0;
+}
+
+/* Adds to a pair; grows the table or spills it to a run when full. */
+static int table_add(struct shared *sh, struct table *t, uint64_t key, uint64_t count, uint64_t wsum)
+{
+	if (10 * (t->n + 1) > 7 * t->cap) {
+		if (t->cap < t->max_cap) {
+			if (table_rehash(t, t->cap ? 2 * t->cap : MIN_CAP)) {
+				set_error(sh, TD_ENOMEM, "out of memory");
+				return TD_ENOMEM;
+			}
+		} else {
+			table_sort(t);
+			int rc = write_run(sh, t->e, t->n);
+			table_clear(t);
+			if (rc)
+				return rc;
+		}
+	}
+	size_t mask = t->cap - 1;
+	size_t s = hash_mix64(key) & mask;
+	while (t->e[s].key != key) {
+		if (t->e[s].key == EMPTY_KEY) {
+			t->e[s] = (struct entry){ key, 0, 0 };
+			t->n++;
+			break;
+		}
+		s = (s + 1) & mask;
+	}
+	t->e[s].count += count;
+	t->e[s].wsum += wsum;
+	return 0;
+}
+
+/* ---- counting ------------------------------------------------------------- */
+
+struct worker {
+	struct shared *sh;
+	const struct cooc_doc *docs;
+	size_t n_docs;
+	atomic_size_t *next;
+	struct table table;
+	uint32_t *seq;           /* the document, pruned tokens removed */
+	size_t seq_cap;
+	uint64_t unit;           /* weight unit */
+};
+
+/* The kept ids of a document into w->seq: pruned tokens removed, breaks kept
+ * between sentences that hold tokens (dropped when keep_breaks is false). */
+static size_t filter_doc(struct worker *w, const struct cooc_doc *doc, bool keep_breaks)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < doc->n; i++) {
+		uint32_t id = doc->ids[i];
+		if (id == VOCAB_NONE)
+			continue;
+		if (id == TF_STREAM_BREAK) {
+			if (keep_breaks && n > 0 && w->seq[n - 1] != TF_STREAM_BREAK)
+				w->seq[n++] = TF_STREAM_BREAK;
+			continue;
+		}
+		w->seq[n++] = id;
+	}
+	if (n > 0 && w->seq[n - 1] == TF_STREAM_BREAK)
+		n--;
+	return n;
+}
+
+static int cmp_u32(const void *x, const void *y)
+{
+	uint32_t a = *(const uint32_t *)x, b = *(const uint32_t *)y;
+	return (a > b) - (a < b);
+}
+
+/* Window pairs of one segment (a sentence, or the document). */
+static int count_window(struct worker *w, const uint32_t *seg, size_t n)
+{
+	const struct cooc_opts *o = w->sh->opts;
+	for (size_t i = 0; i < n; i++) {
+		for (size_t d = 1; d <= o->window && i + d < n; d++) {
+			uint32_t ti = seg[i], tj = seg[i + d];
+			uint64_t wt = o->harmonic ? w->unit / d : 1;
+			int rc;
+			if (o->direction == COOC_LEFT)
+				rc = table_add(w->sh, &w->table, pair_key(tj, ti), 1, wt);
+			else if (o->direction == COOC_RIGHT)
+				rc = table_add(w->sh, &w->table, pair_key(ti, tj), 1, wt);
+			else if (ti == tj)
+				rc = table_add(w->sh, &w->table, pair_key(ti, ti), 2, 2 * wt);
+			else
+				rc = table_add(w->sh, &w->table, ti < tj ? pair_key(ti, tj) : pair_key(tj, ti), 1, wt);
+			if (rc)
+				return rc;
+		}
+	}
+	return 0;
+}
+
+/* Unit pairs: each pair of distinct terms of the unit, once. */
+static int count_unit(struct worker *w, uint32_t *unit, size_t n)
+{
+	qsort(unit, n, sizeof *unit, cmp_u32);
+	size_t u = 0;
+	for (size_t i = 0; i < n; i++)
+		if (u == 0 || unit[i] != unit[u - 1])
+			unit[u++] = unit[i];
+	for (size_t i = 0; i < u; i++)
+		for (size_t j = i + 1; j < u; j++) {
+			int rc = table_add(w->sh, &w->table, pair_key(unit[i], unit[j]), 1, 1);
+			if (rc)
+				return rc;
+		}
+	return 0;
+}
+
+/* Calls fn on each segment of seq: sentences, or the whole when whole. */
+static int each_segment(struct worker *w, uint32_t *seq, size_t n, bool whole,
+			int (*fn)(struct worker *, uint32_t *, size_t))
+{
+	size_t start = 0;
+	for (size_t i = 0; i <= n; i++) {
+		if (i < n && (whole || seq[i] != TF_STREAM_BREAK))
+			continue;
+		if (i > start) {
+			int rc = fn(w, seq + start, i - start);
+			if (rc)
+				return rc;
+		}
+		start = i + 1;
+	}
+	return 0;
+}
+
+static int window_fn(struct worker *w, uint32_t *seg, size_t n)
+{
+	return count_window(w, seg, n);
+}
+
+static int unit_fn(struct worker *w, uint32_t *seg, size_t n)
+{
+	return count_unit(w, seg, n);
+}
+
+static void *worker_main(void *arg)
+{
+	struct worker *w = arg;
+	const struct cooc_opts *o = w->sh->opts;
+	for (;;) {
+		if (atomic_load(&w->sh->error))
+			break;
+		size_t d = atomic_fetch_add(w->next, 1);
+		if (d >= w->n_docs)
+			break;
+		const struct cooc_doc *doc = &w->docs[d];
+		if (array_reserve((void **)&w->seq, &w->seq_cap, doc->n + 1, sizeof *w->seq)) {
+			set_error(w->sh, TD_ENOMEM, "out of memory");
+			break;
+		}
+		int rc;
+		if (o->scope == COOC_WINDOW) {
+			size_t n = filter_doc(w, doc, !o->cross_sentences);
+			rc = each_segment(w, w->seq, n, o->cross_sentences, window_fn);
+		} else {
+			size_t n = filter_doc(w, doc, o->scope == COOC_SENTENCE);
+			if (o->scope == COOC_DOCUMENT) {
+				rc = count_unit(w, w->seq, n);
+			} else {
+				rc = each_segment(w, w->seq, n, false, unit_fn);
+			}
+		}
+		if (rc)
+			break;  /* the error is in sh */
+	}
+	return NULL;
+}
+
+/* ---- merging -------------------------------------------------------------- */
+
+/* A sorted source of entries: an array in memory, or a run file. */
+struct source {
+	const struct entry *mem;
+	size_t mem_n, pos;
+	FILE *fp;
+	struct entry *buf;
+	size_t buf_n, buf_pos;
+	struct entry cur;
+	bool done;
+};
+
+static int source_next(struct source *s, struct shared *sh, const char *path)
+{
+	if (s->fp) {
+		if (s->buf_pos == s->buf_n) {
+			s->buf_n = fread(s->buf, sizeof *s->buf, READ_BATCH, s->fp);
+			s->buf_pos = 0;
+			if (s->buf_n == 0) {
+				if (ferror(s->fp)) {
+					path_error(sh, "read", path, errno);
+					return TD_EIO;
+				}
+				s->done = true;
+				return 0;
+			}
+		}
+		s->cur = s->buf[s->buf_pos++];
+		return 0;
+	}
+	if (s->pos == s->mem_n) {
+		s->done = true;
+		return 0;
+	}
+	s->cur = s->mem[s->pos++];
+	return 0;
+}
+
+/* Merges the sources in key order, summing equal keys, into fn (a run
+ * writer or the caller's emit). */
+typedef int (*merged_fn)(void *ctx, const struct entry *e);
+
+static int merge_sources(struct shared *sh, struct source *src, char *const *paths, size_t n, merged_fn fn,
+			 void *ctx)
+{
+	/* a binary heap of source indices by current key */
+	size_t *heap = malloc((n ? n : 1) * sizeof *heap), len = 0;
+	if (!heap) {
+		set_error(sh, TD_ENOMEM, "out of memory");
+		return TD_ENOMEM;
+	}
+	int rc = 0;
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		if ((rc = source_next(&src[i], sh, paths ? paths[i] : "")) || src[i].done)
+			continue;
+		size_t k = len++;
+		heap[k] = i;
+		while (k > 0 && src[heap[(k - 1) / 2]].cur.key > src[heap[k]].cur.key) {
+			size_t t = heap[k];
+			heap[k] = heap[(k - 1) / 2];
+			heap[(k - 1) / 2] = t;
+			k = (k - 1) / 2;
+		}
+	}
+	struct entry acc = { EMPTY_KEY, 0, 0 };
+	while (rc == 0 && len > 0) {
+		struct source *top = &src[heap[0]];
+		if (acc.key != top->cur.key) {
+			if (acc.key != EMPTY_KEY && (rc = fn(ctx, &acc)))
+				break;
+			acc = top->cur;
+		} else {
+			acc.count += top->cur.count;
+			acc.wsum += top->cur.wsum;
+		}
+		if ((rc = source_next(top, sh, paths ? paths[heap[0]] : "")))
+			break;
+		if (top->done)
+			heap[0] = heap[--len];
+		for (size_t k = 0;;) {  /* sift down */
+			size_t l = 2 * k + 1, r = l + 1, m = k;
+			if (l < len && src[heap[l]].cur.key < src[heap[m]].cur.key)
+				m = l;
+			if (r < len && src[heap[r]].cur.key < src[heap[m]].cur.key)
+				m = r;
+			if (m == k)
+				break;
+			size_t t = heap[k];
+			heap[k] = heap[m];
+			heap[m] = t;
+			k = m;
+		}
+	}
+	if (rc == 0 && acc.key != EMPTY_KEY)
+		rc = fn(ctx, &acc);
+	free(heap);
+	return rc;
+}
+
+/* Opens n runs as sources (buffers included); returns 0 or an error. */
+static int open_runs(struct shared *sh, struct source *src, char *const *paths, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		memset(&src[i], 0, sizeof src[i]);
+		src[i].buf = malloc(READ_BATCH * sizeof *src[i].buf);
+		if (!src[i].buf) {
+			set_error(sh, TD_ENOMEM, "out of memory");
+			return TD_ENOMEM;
+		}
+		if (!(src[i].fp = fopen(paths[i], "rb"))) {
+			path_error(sh, "read", paths[i], errno);
+			return TD_EIO;
+		}
+	}
+	return 0;
+}
+
+static void close_sources(struct source *src, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (src[i].fp)
+			fclose(src[i].fp);
+		free(src[i].buf);
+	}
+}
+
+/* A run being written by a merge pass. */
+struct run_writer {
+	FILE *fp;
+	struct entry buf[READ_BATCH];
+	size_t n;
+	bool failed;
+};
+
+static int run_put(void *ctx, const struct entry *e)
+{
+	struct run_writer *rw = ctx;
+	rw->buf[rw->n++] = *e;
+	if (rw->n == READ_BATCH) {
+		if (fwrite(rw->buf, sizeof *rw->buf, rw->n, rw->fp) != rw->n) {
+			rw->failed = true;
+			return TD_EIO;
+		}
+		rw->n = 0;
+	}
+	return 0;
+}
+
+/* Merges runs COOC_MAX_OPEN at a time until at most COOC_MAX_OPEN are left. */
+static int reduce_runs(struct shared *sh)
+{
+	while (sh->n_runs > COOC_MAX_OPEN) {
+		size_t group = COOC_MAX_OPEN;
+		char **first = sh->runs;  /* merge the oldest group into a new run */
+		char *paths[COOC_MAX_OPEN];
+		memcpy(paths, first, group * sizeof *paths);
+		memmove(sh->runs, sh->runs + group, (sh->n_runs - group) * sizeof *sh->runs);
+		sh->n_runs -= group;
+		char *out = new_run_path(sh);
+		struct source src[COOC_MAX_OPEN];
+		memset(src, 0, sizeof src);
+		struct run_writer *rw = calloc(1, sizeof *rw);
+		int rc = out && rw ? open_runs(sh, src, paths, group) : (out ? TD_ENOMEM : atomic_load(&sh->error));
+		if (rc == 0 && !(rw->fp = fopen(out, "wb"))) {
+			path_error(sh, "write", out, errno);
+			rc = TD_EIO;
+		}
+		if (rc == 0)
+			rc = merge_sources(sh, src, paths, group, run_put, rw);
+		if (rc == 0 && rw->n && fwrite(rw->buf, sizeof *rw->buf, rw->n, rw->fp) != rw->n)
+			rw->failed = true;
+		if (rw && rw->fp && fclose(rw->fp) != 0)
+			rw->failed = true;
+		if (rc == TD_EIO || (rw && rw->failed)) {
+			path_error(sh, "write", out ? out : "a run", ENOSPC);
+			rc = TD_EIO;
+		}
+		close_sources(src, group);
+		free(rw);
+		for (size_t i = 0; i < group; i++) {
+			unlink(paths[i]);
+			free(paths[i]);
+		}
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+/* The caller's emit, with the pair made from an entry. */
+struct emit_ctx {
+	cooc_pair_fn emit;
+	void *ctx;
+	const struct cooc_opts *opts;
+	uint64_t unit;
+};
+
+static int emit_entry(void *ctx, const struct entry *e)
+{
+	struct emit_ctx *ec = ctx;
+	struct cooc_pair p = {
+		.a = (uint32_t)(e->key >> 32), .b = (uint32_t)e->key, .count = e->count,
+		.weighted = ec->opts->scope == COOC_WINDOW && ec->opts->harmonic ? (double)e->wsum / (double)ec->unit
+										 : (double)e->count
+	};
+	return ec->emit(ec->ctx, &p);
+}
+
+int cooc_count(const struct cooc_opts *opts, const struct cooc_doc *docs, size_t n_docs, size_t n_terms,
+	       cooc_pair_fn emit, void *ctx, size_t *n_runs, struct td_diag *diag)
+{
+	if (n_runs)
+		*n_runs = 0;
+	if (opts->window < 1 || opts->window > COOC_MAX_WINDOW)
+		return td_fail(diag, TD_EINVAL, "window %u is not in 1..%d", opts->window, COOC_MAX_WINDOW);
+	if (opts->memory < COOC_MIN_MEMORY)
+		return td_fail(diag, TD_EINVAL, "a memory budget of %.6g GB cannot hold a run: at least %.6g GB (%u MB) is needed",
+			       (double)opts->memory / (1 << 30), (double)COOC_MIN_MEMORY / (1 << 30),
+			       COOC_MIN_MEMORY >> 20);
+	if (n_terms >= UINT32_MAX - 2)
+		return td_fail(diag, TD_EINVAL, "too many terms for co-occurrence counting");
+	unsigned n_workers = opts->n_threads < 1 ? 1 : opts->n_threads > 64 ? 64 : opts->n_threads;
+	struct shared sh = { .opts = opts, .lock = PTHREAD_MUTEX_INITIALIZER };
+	struct worker *workers = calloc(n_workers, sizeof *workers);
+	struct source *src = NULL;
+	atomic_size_t next = 0;
+	int rc = 0;
+	if (!workers)
+		return td_fail(diag, TD_ENOMEM, "out of memory");
+	uint64_t unit = opts->scope == COOC_WINDOW && opts->harmonic ? cooc_weight_unit(opts->window) : 1;
+	size_t share = (size_t)(opts->memory / n_workers), max_cap = MIN_CAP;
+	while (2 * max_cap * sizeof(struct entry) <= share)
+		max_cap *= 2;
+	pthread_t threads[64];
+	unsigned started = 0;
+	for (unsigned i = 0; i < n_workers; i++) {
+		workers[i] = (struct worker){ .sh = &sh, .docs = docs, .n_docs = n_docs, .next = &next, .unit = unit };
+		workers[i].table.max_cap = max_cap;
+	}
+	for (unsigned i = 1; i < n_workers; i++) {
+		if (pthread_create(&threads[i], NULL, worker_main, &workers[i]) != 0)
+			break;
+		started = i;
+	}
+	worker_main(&workers[0]);
+	for (unsigned i = 1; i <= started; i++)
+		pthread_join(threads[i], NULL);
+	if (atomic_load(&sh.error))
+		goto fail;
+
+	/* The tables, sorted, and the runs, merged. */
+	for (unsigned i = 0; i < n_workers; i++)
+		table_sort(&workers[i].table);
+	if (reduce_runs(&sh))
+		goto fail;
+	size_t n_src = n_workers + sh.n_runs;
+	src = calloc(n_src, sizeof *src);
+	char **paths = calloc(n_src, sizeof *paths);
+	if (!src || !paths) {
+		free(paths);
+		set_error(&sh, TD_ENOMEM, "out of memory");
+		goto fail;
+	}
+	for (unsigned i = 0; i < n_workers; i++)
+		src[i] = (struct source){ .mem = workers[i].table.e, .mem_n = workers[i].table.n };
+	rc = open_runs(&sh, src + n_workers, sh.runs, sh.n_runs);
+	for (size_t i = 0; i < sh.n_runs; i++)
+		paths[n_workers + i] = sh.runs[i];
+	if (n_runs)
+		*n_runs = sh.next_name;
+	struct emit_ctx ec = { emit, ctx, opts, unit };
+	if (rc == 0)
+		rc = merge_sources(&sh, src, paths, n_src, emit_entry, &ec);
+	free(paths);
+	close_sources(src + n_workers, sh.n_runs);
+	if (atomic_load(&sh.error))
+		goto fail;
+	goto out;
+fail:
+	rc = td_fail(diag, atomic_load(&sh.error), "%s", sh.message);
+out:
+	free(src);
+	for (unsigned i = 0; i < n_workers; i++) {
+		free(workers[i].table.e);
+		free(workers[i].seq);
+	}
+	free(workers);
+	for (size_t i = 0; i < sh.n_runs; i++)
+		free(sh.runs[i]);
+	free(sh.runs);
+	if (sh.dir) {
+		fs_remove_tree(sh.dir);
+		free(sh.dir);
+	}
+	pthread_mutex_destroy(&sh.lock);
+	return rc;
+}
+
+/* ---- marginals and measures ----------------------------------------------- */
+
+int cooc_marginals(const struct cooc_opts *opts, const struct cooc_doc *docs, size_t n_docs, size_t n_terms,
+		   double *row, double *col, double *total)
+{
+	memset(row, 0, n_terms * sizeof *row);
+	if (col)
+		memset(col, 0, n_terms * sizeof *col);
+	*total = 0;
+	unsigned W = opts->window;
+	/* H[k]: the weight of k partners at distances 1..k */
+	double H[COOC_MAX_WINDOW + 1] = { 0 };
+	for (unsigned k = 1; k <= W && k <= COOC_MAX_WINDOW; k++)
+		H[k] = H[k - 1] + (opts->harmonic ? 1.0 / k : 1.0);
+	struct worker w = { 0 };
+	uint32_t *stamp = calloc(n_terms ? n_terms : 1, sizeof *stamp);
+	if (!stamp)
+		return TD_ENOMEM;
+	uint32_t unit_no = 0;
+	for (size_t d = 0; d < n_docs; d++) {
+		if (array_reserve((void **)&w.seq, &w.seq_cap, docs[d].n + 1, sizeof *w.seq)) {
+			free(stamp);
+			return TD_ENOMEM;
+		}
+		bool sentences = opts->scope == COOC_SENTENCE || (opts->scope == COOC_WINDOW && !opts->cross_sentences);
+		size_t n = filter_doc(&w, &docs[d], sentences);
+		size_t start = 0;
+		for (size_t i = 0; i <= n; i++) {
+			if (i < n && w.seq[i] != TF_STREAM_BREAK)
+				continue;
+			const uint32_t *seg = w.seq + start;
+			size_t len = i - start;
+			start = i + 1;
+			if (len == 0)
+				continue;
+			if (opts->scope == COOC_WINDOW) {
+				for (size_t p = 0; p < len; p++) {
+					double left = H[p < W ? p : W], right = H[len - 1 - p < W ? len - 1 - p : W];
+					double as_target = opts->direction == COOC_LEFT ? left
+							 : opts->direction == COOC_RIGHT ? right : left + right;
+					double as_context = opts->direction == COOC_LEFT ? right
+							  : opts->direction == COOC_RIGHT ? left : left + right;
+					row[seg[p]] += as_target;
+					if (col)
+						col[seg[p]] += as_context;
+					*total += as_target;
+				}
+			} else {
+				/* a unit: a sentence, or the document (segments of a
+				 * document scope are not split: no breaks kept) */
+				if (++unit_no == 0) {
+					memset(stamp, 0, n_terms * sizeof *stamp);
+					unit_no = 1;
+				}
+				for (size_t p = 0; p < len; p++)
+					if (stamp[seg[p]] != unit_no) {
+						stamp[seg[p]] = unit_no;
+						row[seg[p]] += 1;
+						if (col)
+							col[seg[p]] += 1;
+					}
+				*total += 1;
+			}
+		}
+	}
+	free(stamp);
+	free(w.seq);
+	return 0;
+}
+
+/* k ln(k / e), 0 when k is 0. */
+static double xlogx_ratio(double k, double e)
+{
+	return k > 0 && e > 0 ? k * log(k / e) : 0.0;
+}
+
+void cooc_measures(double n_ab, double n_a, double n_b, double n, struct cooc_assoc *out)
+{
+	memset(out, 0, sizeof *out);
+	if (n_ab <= 0 || n_a <= 0 || n_b <= 0 || n <= 0) {
+		out->pmi = out->npmi = -INFINITY;
+		out->p_value = 1;
+		return;
+	}
+	out->pmi = log2(n_ab * n / (n_a * n_b));
+	out->ppmi = out->pmi > 0 ? out->pmi : 0;
+	double h = -log2(n_ab / n);
+	out->npmi = h > 0 ? out->pmi / h : 1.0;
+	double k11 = n_ab, k12 = n_a - n_ab, k21 = n_b - n_ab, k22 = n - n_a - n_b + n_ab;
+	if (k12 < 0)
+		k12 = 0;
+	if (k21 < 0)
+		k21 = 0;
+	if (k22 < 0)
+		k22 = 0;
+	double r1 = k11 + k12, r2 = k21 + k22, c1 = k11 + k21, c2 = k12 + k22, t = r1 + r2;
+	double g2 = 2 * (xlogx_ratio(k11, r1 * c1 / t) + xlogx_ratio(k12, r1 * c2 / t) +
+			 xlogx_ratio(k21, r2 * c1 / t) + xlogx_ratio(k22, r2 * c2 / t));
+	out->llr = g2 > 0 ? g2 : 0;
+	out->p_value = gsl_cdf_chisq_Q(out->llr, 1.0);
+}

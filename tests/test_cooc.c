@@ -1,0 +1,268 @@
+/* test_cooc.c - co-occurrence counts worked out by hand for every scope,
+ * direction and weighting; marginals and measures by hand; the same bytes
+ * for any number of threads and any memory budget (spilled runs, merged in
+ * more than one pass). */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cooc.h"
+#include "tf.h"
+#include "vocab.h"
+
+/* A document from a spec: letters a.. are term ids 0.., '|' a sentence
+ * end, '_' a pruned token. */
+static struct cooc_doc make_doc(const char *spec)
+{
+	uint32_t *ids = malloc((strlen(spec) + 1) * sizeof *ids);
+	assert_non_null(ids);
+	size_t n = 0;
+	for (const char *p = spec; *p; p++) {
+		if (*p == ' ')
+			continue;
+		ids[n++] = *p == '|' ? TF_STREAM_BREAK : *p == '_' ? VOCAB_NONE : (uint32_t)(*p - 'a');
+	}
+	return (struct cooc_doc){ ids, n };
+}
+
+struct collect {
+	char text[4096];
+	size_t len;
+	uint64_t last_key;
+	bool sorted;
+	size_t n;
+	uint64_t hash;       /* of every pair's fields, for large comparisons */
+};
+
+static int collect_pair(void *ctx, const struct cooc_pair *p)
+{
+	struct collect *c = ctx;
+	uint64_t key = (uint64_t)p->a << 32 | p->b;
+	if (c->n > 0 && key <= c->last_key)
+		c->sorted = false;
+	c->last_key = key;
+	c->n++;
+	uint64_t w;
+	memcpy(&w, &p->weighted, sizeof w);
+	c->hash = (c->hash ^ key) * UINT64_C(0x100000001b3);
+	c->hash = (c->hash ^ p->count) * UINT64_C(0x100000001b3);
+	c->hash = (c->hash ^ w) * UINT64_C(0x100000001b3);
+	if (c->len < sizeof c->text - 64)
+		c->len += (size_t)snprintf(c->text + c->len, sizeof c->text - c->len, "%s%c%c:%llu/%g",
+					   c->len ? " " : "", 'a' + p->a, 'a' + p->b,
+					   (unsigned long long)p->count, p->weighted);
+	return 0;
+}
+
+/* Counts the documents (specs) with opts; returns the pairs as text. */
+static const char *count(const struct cooc_opts *opts, const char *const *specs, size_t n_docs)
+{
+	static struct collect c;
+	memset(&c, 0, sizeof c);
+	c.sorted = true;
+	struct cooc_doc docs[8];
+	for (size_t i = 0; i < n_docs; i++)
+		docs[i] = make_doc(specs[i]);
+	assert_int_equal(cooc_count(opts, docs, n_docs, 26, collect_pair, &c, NULL, NULL), 0);
+	assert_true(c.sorted);
+	for (size_t i = 0; i < n_docs; i++)
+		free((void *)docs[i].ids);
+	return c.text;
+}
+
+static void test_cooc__window_symmetric_by_hand(void **state)
+{
+	(void)state;
+	struct cooc_opts o;
+	cooc_opts_default(&o);
+	o.window = 2;
+	const char *doc[] = { "a b c a" };
+	/* pairs 1 or 2 apart: (a,b) (a,c) (b,c) (b,a) (c,a) */
+	assert_string_equal(count(&o, doc, 1), "ab:2/2 ac:2/2 bc:1/1");
+	o.harmonic = true;  /* (a,b): 1 + 1/2; (a,c): 1/2 + 1 */
+	assert_string_equal(count(&o, doc, 1), "ab:2/1.5 ac:2/1.5 bc:1/1");
+	/* a term beside itself: GloVe adds to X[a][a] from both sides */
+	const char *self[] = { "a a" };
+	o.window = 1;
+	assert_string_equal(count(&o, self, 1), "aa:2/2");
+	/* a pruned token is removed before windows are formed */
+	const char *pruned[] = { "a _ b" };
+	assert_string_equal(count(&o, pruned, 1), "ab:1/1");
+}
+
+static void test_cooc__sentences_and_documents_bound_windows(void **state)
+{
+	(void)state;
+	struct cooc_opts o;
+	cooc_opts_default(&o);
+	o.window = 5;
+	o.harmonic = true;
+	const char *doc[] = { "a b | c d" };
+	assert_string_equal(count(&o, doc, 1), "ab:1/1 cd:1/1");
+	o.cross_sentences = true;  /* distances a-c 2, a-d 3, b-c 1, b-d 2 */
+	assert_string_equal(count(&o, doc, 1), "ab:1/1 ac:1/0.5 ad:1/0.333333 bc:1/1 bd:1/0.5 cd:1/1");
+	const char *two[] = { "a b", "c d" };  /* never across documents */
+	assert_string_equal(count(&o, two, 2), "ab:1/1 cd:1/1");
+}
+
+static void test_cooc__directions(void **state)
+{
+	(void)state;
+	struct cooc_opts o;
+	cooc_opts_default(&o);
+	o.window = 2;
+	const char *doc[] = { "a b c" };
+	o.direction = COOC_LEFT;  /* (target, context before it) */
+	assert_string_equal(count(&o, doc, 1), "ba:1/1 ca:1/1 cb:1/1");
+	o.direction = COOC_RIGHT;  /* (target, context after it) */
+	assert_string_equal(count(&o, doc, 1), "ab:1/1 ac:1/1 bc:1/1");
+}
+
+static void test_cooc__unit_scopes(void **state)
+{
+	(void)state;
+	struct cooc_opts o;
+	cooc_opts_default(&o);
+	o.scope = COOC_DOCUMENT;  /* once per document holding both; no self pairs */
+	const char *docs[] = { "a b a | c", "b c" };
+	assert_string_equal(count(&o, docs, 2), "ab:1/1 ac:1/1 bc:2/2");
+	o.scope = COOC_SENTENCE;
+	const char *sents[] = { "a b | a b c" };
+	assert_string_equal(count(&o, sents, 1), "ab:2/2 ac:1/1 bc:1/1");
+}
+
+static void test_cooc__marginals_by_hand(void **state)
+{
+	(void)state;
+	struct cooc_opts o;
+	cooc_opts_default(&o);
+	o.window = 2;
+	struct cooc_doc doc = make_doc("a b c a");
+	double row[26], col[26], total;
+	/* X: ab = 2, ac = 2, bc = 1 (both ways): rows a 4, b 3, c 3, total 10 */
+	assert_int_equal(cooc_marginals(&o, &doc, 1, 26, row, NULL, &total), 0);
+	assert_true(row[0] == 4 && row[1] == 3 && row[2] == 3 && total == 10);
+	o.direction = COOC_LEFT;  /* (b,a) (c,a) (c,b) (a,b) (a,c) */
+	assert_int_equal(cooc_marginals(&o, &doc, 1, 26, row, col, &total), 0);
+	assert_true(row[0] == 2 && row[1] == 1 && row[2] == 2 && total == 5);
+	assert_true(col[0] == 2 && col[1] == 2 && col[2] == 1);
+	free((void *)doc.ids);
+	o.direction = COOC_SYMMETRIC;
+	o.scope = COOC_SENTENCE;
+	struct cooc_doc sents = make_doc("a b | a | _");
+	assert_int_equal(cooc_marginals(&o, &sents, 1, 26, row, NULL, &total), 0);
+	assert_true(row[0] == 2 && row[1] == 1 && total == 2);  /* an empty sentence is no unit */
+	free((void *)sents.ids);
+}
+
+static void test_cooc__measures_by_hand(void **state)
+{
+	(void)state;
+	struct cooc_assoc a;
+	/* n_ab 2, n_a 4, n_b 3, n 10, worked out with the formulas in cooc.h */
+	cooc_measures(2, 4, 3, 10, &a);
+	assert_true(fabs(a.pmi - 0.7369655941662062) < 1e-12);
+	assert_true(fabs(a.ppmi - 0.7369655941662062) < 1e-12);
+	assert_true(fabs(a.npmi - 0.31739380551401475) < 1e-12);
+	assert_true(fabs(a.llr - 1.265374090222651) < 1e-12);
+	assert_true(fabs(a.p_value - 0.2606362946222252) < 1e-12);
+	cooc_measures(1, 5, 5, 10, &a);  /* less than chance: PPMI 0 */
+	assert_true(a.pmi < 0 && a.ppmi == 0 && a.npmi < 0);
+	cooc_measures(4, 4, 4, 4, &a);  /* always together: NPMI 1 */
+	assert_true(a.npmi == 1.0);
+}
+
+/* xorshift: a fixed corpus */
+static uint64_t next(uint64_t *s)
+{
+	*s ^= *s << 13;
+	*s ^= *s >> 7;
+	*s ^= *s << 17;
+	return *s;
+}
+
+static void test_cooc__same_bytes_for_any_threads_and_memory(void **state)
+{
+	(void)state;
+	enum { N_DOCS = 120, LEN = 800, N_TERMS = 3000 };
+	struct cooc_doc docs[N_DOCS];
+	uint64_t s = 12345;
+	for (size_t d = 0; d < N_DOCS; d++) {
+		uint32_t *ids = malloc(LEN * sizeof *ids);
+		assert_non_null(ids);
+		for (size_t i = 0; i < LEN; i++) {
+			uint64_t r = next(&s);
+			ids[i] = r % 40 == 0 ? TF_STREAM_BREAK : r % 41 == 0 ? VOCAB_NONE
+			       : (uint32_t)((r >> 8) % (r % 3 ? 200 : N_TERMS));  /* some frequent terms */
+		}
+		docs[d] = (struct cooc_doc){ ids, LEN };
+	}
+	for (int scope = COOC_WINDOW; scope <= COOC_DOCUMENT; scope++) {
+		struct cooc_opts o;
+		cooc_opts_default(&o);
+		o.scope = (enum cooc_scope)scope;
+		o.window = 10;
+		o.harmonic = true;
+		struct collect one = { .sorted = true }, many = { .sorted = true };
+		size_t runs_one, runs_many;
+		assert_int_equal(cooc_count(&o, docs, N_DOCS, N_TERMS, collect_pair, &one, &runs_one, NULL), 0);
+		o.n_threads = 3;
+		o.memory = COOC_MIN_MEMORY;  /* spills: more runs than can be open at once */
+		assert_int_equal(cooc_count(&o, docs, N_DOCS, N_TERMS, collect_pair, &many, &runs_many, NULL), 0);
+		print_message("scope %d: %zu pairs, %zu runs spilled with 1 MB\n", scope, many.n, runs_many);
+		assert_int_equal(runs_one, 0);
+		assert_true(runs_many > COOC_MAX_OPEN);
+		assert_true(one.sorted && many.sorted);
+		assert_int_equal(one.n, many.n);
+		assert_true(one.hash == many.hash);
+	}
+	for (size_t d = 0; d < N_DOCS; d++)
+		free((void *)docs[d].ids);
+}
+
+static void test_cooc__bad_options(void **state)
+{
+	(void)state;
+	struct cooc_opts o;
+	cooc_opts_default(&o);
+	struct cooc_doc doc = make_doc("a b");
+	struct td_diag diag = { 0 };
+	struct collect c = { 0 };
+	o.window = 0;
+	assert_int_equal(cooc_count(&o, &doc, 1, 26, collect_pair, &c, NULL, &diag), TD_EINVAL);
+	assert_string_equal(diag.error, "window 0 is not in 1..20");
+	o.window = 5;
+	o.memory = 1000;
+	assert_int_equal(cooc_count(&o, &doc, 1, 26, collect_pair, &c, NULL, &diag), TD_EINVAL);
+	assert_non_null(strstr(diag.error, "at least 0.000976562 GB (1 MB)"));
+	o.memory = COOC_MIN_MEMORY;
+	o.tmp_dir = "/nonexistent/dir";  /* only used when a run is spilled: not here */
+	assert_int_equal(cooc_count(&o, &doc, 1, 26, collect_pair, &c, NULL, &diag), 0);
+	td_diag_free(&diag);
+	free((void *)doc.ids);
+	assert_int_equal(cooc_weight_unit(1), 1);
+	assert_int_equal(cooc_weight_unit(10), 2520);
+	assert_int_equal(cooc_weight_unit(20), 232792560);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_cooc__window_symmetric_by_hand),
+		cmocka_unit_test(test_cooc__sentences_and_documents_bound_windows),
+		cmocka_unit_test(test_cooc__directions),
+		cmocka_unit_test(test_cooc__unit_scopes),
+		cmocka_unit_test(test_cooc__marginals_by_hand),
+		cmocka_unit_test(test_cooc__measures_by_hand),
+		cmocka_unit_test(test_cooc__same_bytes_for_any_threads_and_memory),
+		cmocka_unit_test(test_cooc__bad_options),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
