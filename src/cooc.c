@@ -676,6 +676,67 @@ out:
 	return rc;
 }
 
+/* ---- the rows of a few terms ------------------------------------------------ */
+
+int cooc_focus_count(const struct cooc_opts *opts, const struct cooc_doc *docs, size_t n_docs,
+		     const bool *is_focus, cooc_pair_fn emit, void *ctx)
+{
+	struct shared sh = { .opts = opts, .lock = PTHREAD_MUTEX_INITIALIZER };
+	struct worker w = { .sh = &sh, .unit = opts->scope == COOC_WINDOW && opts->harmonic
+						 ? cooc_weight_unit(opts->window) : 1 };
+	w.table.max_cap = (size_t)1 << 40;  /* in memory: a few rows */
+	int rc = 0;
+	bool sentences = opts->scope == COOC_SENTENCE || (opts->scope == COOC_WINDOW && !opts->cross_sentences);
+	unsigned W = opts->window;
+	for (size_t d = 0; d < n_docs && rc == 0; d++) {
+		if (array_reserve((void **)&w.seq, &w.seq_cap, docs[d].n + 1, sizeof *w.seq)) {
+			rc = TD_ENOMEM;
+			break;
+		}
+		size_t n = filter_doc(&w, &docs[d], sentences), start = 0;
+		for (size_t i = 0; i <= n && rc == 0; i++) {
+			if (i < n && w.seq[i] != TF_STREAM_BREAK)
+				continue;
+			uint32_t *seg = w.seq + start;
+			size_t len = i - start;
+			start = i + 1;
+			if (opts->scope != COOC_WINDOW) {
+				qsort(seg, len, sizeof *seg, cmp_u32);
+				size_t u = 0;
+				for (size_t k = 0; k < len; k++)
+					if (u == 0 || seg[k] != seg[u - 1])
+						seg[u++] = seg[k];
+				for (size_t f = 0; f < u && rc == 0; f++)
+					for (size_t c = 0; is_focus[seg[f]] && c < u && rc == 0; c++)
+						if (c != f)
+							rc = table_add(&sh, &w.table, pair_key(seg[f], seg[c]), 1, 1);
+				continue;
+			}
+			for (size_t p = 0; p < len && rc == 0; p++) {
+				if (!is_focus[seg[p]])
+					continue;
+				for (size_t dist = 1; dist <= W && rc == 0; dist++) {
+					uint64_t wt = opts->harmonic ? w.unit / dist : 1;
+					if (opts->direction != COOC_RIGHT && p >= dist)  /* context before */
+						rc = table_add(&sh, &w.table, pair_key(seg[p], seg[p - dist]), 1, wt);
+					if (rc == 0 && opts->direction != COOC_LEFT && p + dist < len)  /* after */
+						rc = table_add(&sh, &w.table, pair_key(seg[p], seg[p + dist]), 1, wt);
+				}
+			}
+		}
+	}
+	if (rc == 0) {
+		table_sort(&w.table);
+		struct emit_ctx ec = { emit, ctx, opts, w.unit };
+		for (size_t i = 0; i < w.table.n && rc == 0; i++)
+			rc = emit_entry(&ec, &w.table.e[i]);
+	}
+	free(w.table.e);
+	free(w.seq);
+	pthread_mutex_destroy(&sh.lock);
+	return rc;
+}
+
 /* ---- marginals and measures ----------------------------------------------- */
 
 int cooc_marginals(const struct cooc_opts *opts, const struct cooc_doc *docs, size_t n_docs, size_t n_terms,

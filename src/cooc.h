@@ -95,6 +95,14 @@ int cooc_count(const struct cooc_opts *opts, const struct cooc_doc *docs, size_t
 int cooc_marginals(const struct cooc_opts *opts, const struct cooc_doc *docs, size_t n_docs, size_t n_terms,
 		   double *row, double *col, double *total);
 
+/* The pairs (focus term, other term) of the documents, as the rows of X
+ * that belong to the focus terms (is_focus[t] says which), counted in memory
+ * (a few terms over a slice of the corpus, such as one date bin), handed to
+ * emit in order of (a, b) with a the focus term.  Returns 0, the callback's
+ * code or TD_ENOMEM. */
+int cooc_focus_count(const struct cooc_opts *opts, const struct cooc_doc *docs, size_t n_docs,
+		     const bool *is_focus, cooc_pair_fn emit, void *ctx);
+
 /* Association of a pair from its count n_ab, the marginals n_a (row of a),
  * n_b (column of b) and the total n:
  *   pmi  = log2(n_ab n / (n_a n_b)), ppmi = max(0, pmi),

@@ -227,6 +227,81 @@ static void test_cooc__same_bytes_for_any_threads_and_memory(void **state)
 		free((void *)docs[d].ids);
 }
 
+/* The rows of a few terms, counted alone, are the rows of the full matrix:
+ * X[f][c] from pair {f, c} either way round (and X[f][f] as it is). */
+struct rows {
+	uint64_t count[2][300];
+	double weighted[2][300];
+	uint32_t focus[2];
+};
+
+static int full_rows(void *ctx, const struct cooc_pair *p)
+{
+	struct rows *r = ctx;
+	for (int k = 0; k < 2; k++) {
+		if (p->a == r->focus[k]) {
+			r->count[k][p->b] += p->count;
+			r->weighted[k][p->b] += p->weighted;
+		} else if (p->b == r->focus[k]) {
+			r->count[k][p->a] += p->count;
+			r->weighted[k][p->a] += p->weighted;
+		}
+	}
+	return 0;
+}
+
+static int focus_rows(void *ctx, const struct cooc_pair *p)
+{
+	struct rows *r = ctx;
+	int k = p->a == r->focus[0] ? 0 : 1;
+	assert_true(p->a == r->focus[k]);
+	r->count[k][p->b] += p->count;
+	r->weighted[k][p->b] += p->weighted;
+	return 0;
+}
+
+static void test_cooc__focus_rows_match_the_matrix(void **state)
+{
+	(void)state;
+	enum { N_DOCS = 20, LEN = 300 };
+	struct cooc_doc docs[N_DOCS];
+	uint64_t s = 777;
+	for (size_t d = 0; d < N_DOCS; d++) {
+		uint32_t *ids = malloc(LEN * sizeof *ids);
+		assert_non_null(ids);
+		for (size_t i = 0; i < LEN; i++) {
+			uint64_t r = next(&s);
+			ids[i] = r % 30 == 0 ? TF_STREAM_BREAK : (uint32_t)((r >> 8) % 300);
+		}
+		docs[d] = (struct cooc_doc){ ids, LEN };
+	}
+	bool is_focus[300] = { false };
+	is_focus[5] = is_focus[17] = true;
+	for (int scope = COOC_WINDOW; scope <= COOC_DOCUMENT; scope++) {
+		struct cooc_opts o;
+		cooc_opts_default(&o);
+		o.scope = (enum cooc_scope)scope;
+		o.window = 4;
+		o.harmonic = true;
+		struct rows *full = calloc(1, sizeof *full), *part = calloc(1, sizeof *part);
+		assert_non_null(full);
+		assert_non_null(part);
+		full->focus[0] = part->focus[0] = 5;
+		full->focus[1] = part->focus[1] = 17;
+		assert_int_equal(cooc_count(&o, docs, N_DOCS, 300, full_rows, full, NULL, NULL), 0);
+		assert_int_equal(cooc_focus_count(&o, docs, N_DOCS, is_focus, focus_rows, part), 0);
+		for (int k = 0; k < 2; k++)
+			for (int c = 0; c < 300; c++) {
+				assert_int_equal(full->count[k][c], part->count[k][c]);
+				assert_true(fabs(full->weighted[k][c] - part->weighted[k][c]) < 1e-9);
+			}
+		free(full);
+		free(part);
+	}
+	for (size_t d = 0; d < N_DOCS; d++)
+		free((void *)docs[d].ids);
+}
+
 static void test_cooc__bad_options(void **state)
 {
 	(void)state;
@@ -262,6 +337,7 @@ int main(void)
 		cmocka_unit_test(test_cooc__marginals_by_hand),
 		cmocka_unit_test(test_cooc__measures_by_hand),
 		cmocka_unit_test(test_cooc__same_bytes_for_any_threads_and_memory),
+		cmocka_unit_test(test_cooc__focus_rows_match_the_matrix),
 		cmocka_unit_test(test_cooc__bad_options),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

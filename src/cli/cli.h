@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "cooc.h"
 #include "corpus.h"
 #include "csvout.h"
 #include "date.h"
@@ -42,6 +43,12 @@ struct cli_opts {
 	const char *outputs;           /* --outputs: comma-separated file names, NULL = all */
 	bool svg, no_plots;            /* CLI_RUN: charts as SVG; no charts */
 	const char *plot_scripts;      /* CLI_RUN: folder of the gnuplot scripts */
+	bool top_given;                /* --top was given (cooc: neighbours per term) */
+	struct cooc_opts cooc;         /* CLI_COOC */
+	uint64_t min_count;            /* pairs and terms listed from this count */
+	unsigned top_terms;            /* neighbours of the N most frequent terms */
+	const char *targets;           /* or of these terms (comma-separated) */
+	unsigned cooc_top;             /* neighbours per term (--top for termdrift cooc) */
 };
 
 /* Whether the file `name` is to be written (--outputs; docs.csv and
@@ -53,7 +60,7 @@ bool cli_wants(const struct cli_opts *opts, const char *name);
 int cli_check_outputs(const struct cli_opts *opts, const char *command, const char *const *known, size_t n);
 
 /* Option groups beyond the corpus options, for cli_parse. */
-enum { CLI_TF = 1, CLI_WEIGHT = 2, CLI_RUN = 4 };
+enum { CLI_TF = 1, CLI_WEIGHT = 2, CLI_RUN = 4, CLI_COOC = 8 };
 
 /* Whether `name` is a long option, and whether it takes a value: 0, or -1
  * for no such option. */
@@ -166,6 +173,8 @@ struct matrix {
 	struct dtm dtm;
 	bool *included;     /* per document: counted in the matrix */
 	uint64_t *n_tokens; /* per document: its tokens, stopwords excluded */
+	struct tf_part **parts;  /* kept with opts->tf.keep_streams: the documents' streams */
+	unsigned n_parts;
 };
 
 /* Reads the corpus (writing docs.csv, boilerplate.csv, duplicates.csv) and

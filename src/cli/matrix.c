@@ -82,6 +82,11 @@ int matrix_build(const struct cli_opts *opts, struct runinfo *ri, struct matrix 
 	mc.included = NULL;
 	m->n_tokens = mc.n_tokens;
 	mc.n_tokens = NULL;
+	if (opts->tf.keep_streams) {  /* the streams live in the parts */
+		m->parts = parts;
+		m->n_parts = n_parts;
+		parts = NULL;
+	}
 	runinfo_stage_time(ri, "matrix", runinfo_now() - start);
 	/* the document reports appear only once the matrix is sure */
 	rc = docs_report_finish(&mc.report, m->corpus, opts, ri, diag);
@@ -89,7 +94,7 @@ out:
 	docs_report_abort(&mc.report);
 	free(mc.included);
 	free(mc.n_tokens);
-	for (unsigned i = 0; i < n_parts; i++)
+	for (unsigned i = 0; parts && i < n_parts; i++)
 		tf_part_free(parts[i]);
 	free(parts);
 	if (rc)
@@ -103,6 +108,9 @@ void matrix_free(struct matrix *m)
 	corpus_free(m->corpus);
 	free(m->included);
 	free(m->n_tokens);
+	for (unsigned i = 0; i < m->n_parts; i++)
+		tf_part_free(m->parts[i]);
+	free(m->parts);
 	memset(m, 0, sizeof *m);
 }
 

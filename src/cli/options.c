@@ -71,7 +71,10 @@ enum {
 	/* CLI_WEIGHT */
 	OPT_TF = 768, OPT_SUBLINEAR, OPT_BINARY, OPT_IDF, OPT_NORM, OPT_BIN, OPT_TOP,
 	/* CLI_RUN */
-	OPT_SVG = 1024, OPT_NO_PLOTS, OPT_PLOT_SCRIPTS
+	OPT_SVG = 1024, OPT_NO_PLOTS, OPT_PLOT_SCRIPTS,
+	/* CLI_COOC */
+	OPT_SCOPE = 1280, OPT_WINDOW, OPT_WEIGHTING, OPT_DIRECTION, OPT_CROSS_SENTENCES, OPT_MEMORY, OPT_TMP_DIR,
+	OPT_MIN_COUNT, OPT_TOP_TERMS, OPT_TARGET, OPT_COOC_TOP
 };
 
 static const struct option long_options[] = {
@@ -116,6 +119,17 @@ static const struct option long_options[] = {
 	{ "svg", no_argument, NULL, OPT_SVG },
 	{ "no-plots", no_argument, NULL, OPT_NO_PLOTS },
 	{ "plot-scripts", required_argument, NULL, OPT_PLOT_SCRIPTS },
+	{ "scope", required_argument, NULL, OPT_SCOPE },
+	{ "window", required_argument, NULL, OPT_WINDOW },
+	{ "weighting", required_argument, NULL, OPT_WEIGHTING },
+	{ "direction", required_argument, NULL, OPT_DIRECTION },
+	{ "cross-sentences", no_argument, NULL, OPT_CROSS_SENTENCES },
+	{ "memory", required_argument, NULL, OPT_MEMORY },
+	{ "tmp-dir", required_argument, NULL, OPT_TMP_DIR },
+	{ "min-count", required_argument, NULL, OPT_MIN_COUNT },
+	{ "top-terms", required_argument, NULL, OPT_TOP_TERMS },
+	{ "target", required_argument, NULL, OPT_TARGET },
+	{ "cooc-top", required_argument, NULL, OPT_COOC_TOP },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 }
 };
@@ -243,6 +257,67 @@ static int apply_option(int opt, const char *arg, const char *command, struct cl
 		if (parse_long(arg, 1, 100000, &n))
 			return bad_value(command, "top", arg, "a number from 1 to 100000");
 		opts->top = (unsigned)n;
+		opts->top_given = true;
+		return 0;
+	case OPT_SCOPE:
+		if (strcmp(arg, "window") == 0)
+			opts->cooc.scope = COOC_WINDOW;
+		else if (strcmp(arg, "sentence") == 0)
+			opts->cooc.scope = COOC_SENTENCE;
+		else if (strcmp(arg, "document") == 0)
+			opts->cooc.scope = COOC_DOCUMENT;
+		else
+			return bad_value(command, "scope", arg, "window, sentence or document");
+		return 0;
+	case OPT_WINDOW:
+		if (parse_long(arg, 1, COOC_MAX_WINDOW, &n))
+			return bad_value(command, "window", arg, "a number of tokens from 1 to 20");
+		opts->cooc.window = (unsigned)n;
+		return 0;
+	case OPT_WEIGHTING:
+		if (strcmp(arg, "none") == 0)
+			opts->cooc.harmonic = false;
+		else if (strcmp(arg, "harmonic") == 0)
+			opts->cooc.harmonic = true;
+		else
+			return bad_value(command, "weighting", arg, "none or harmonic");
+		return 0;
+	case OPT_DIRECTION:
+		if (strcmp(arg, "symmetric") == 0)
+			opts->cooc.direction = COOC_SYMMETRIC;
+		else if (strcmp(arg, "left") == 0)
+			opts->cooc.direction = COOC_LEFT;
+		else if (strcmp(arg, "right") == 0)
+			opts->cooc.direction = COOC_RIGHT;
+		else
+			return bad_value(command, "direction", arg, "symmetric, left or right");
+		return 0;
+	case OPT_CROSS_SENTENCES: opts->cooc.cross_sentences = true; return 0;
+	case OPT_MEMORY: {
+		char *end;
+		errno = 0;
+		double gb = strtod(arg, &end);
+		if (errno || end == arg || *end || !(gb > 0) || gb > 1e6)
+			return bad_value(command, "memory", arg, "a number of GB above 0, such as 4 or 0.5");
+		opts->cooc.memory = (uint64_t)(gb * (double)(1u << 30));
+		return 0;
+	}
+	case OPT_TMP_DIR: opts->cooc.tmp_dir = arg; return 0;
+	case OPT_MIN_COUNT:
+		if (parse_long(arg, 1, LONG_MAX, &n))
+			return bad_value(command, "min-count", arg, "a positive number");
+		opts->min_count = (uint64_t)n;
+		return 0;
+	case OPT_TOP_TERMS:
+		if (parse_long(arg, 1, 1000000, &n))
+			return bad_value(command, "top-terms", arg, "a number from 1 to 1000000");
+		opts->top_terms = (unsigned)n;
+		return 0;
+	case OPT_TARGET: opts->targets = arg; return 0;
+	case OPT_COOC_TOP:
+		if (parse_long(arg, 1, 100000, &n))
+			return bad_value(command, "cooc-top", arg, "a number from 1 to 100000");
+		opts->cooc_top = (unsigned)n;
 		return 0;
 	case OPT_SVG: opts->svg = true; return 0;
 	case OPT_NO_PLOTS: opts->no_plots = true; return 0;
@@ -289,6 +364,10 @@ int cli_parse(int argc, char **argv, const char *command, const char *help, unsi
 	opts->precision = CSV_DEFAULT_PRECISION;
 	opts->out_dir = "output";
 	opts->plot_scripts = "scripts/plots";
+	cooc_opts_default(&opts->cooc);
+	opts->min_count = 1;
+	opts->top_terms = 20;
+	opts->cooc_top = 10;
 	optind = 1;
 	opterr = 0;
 	int opt, rc;
@@ -308,8 +387,10 @@ int cli_parse(int argc, char **argv, const char *command, const char *help, unsi
 			return EXIT_USAGE;
 		default:
 			if ((opt >= OPT_NGRAM && opt < OPT_TF && !(groups & CLI_TF)) ||
-			    (opt >= OPT_TF && opt < OPT_SVG && !(groups & CLI_WEIGHT)) ||
-			    (opt >= OPT_SVG && !(groups & CLI_RUN))) {
+			    (opt >= OPT_TF && opt < OPT_SVG && !(groups & CLI_WEIGHT) &&
+			     !(opt == OPT_TOP && (groups & CLI_COOC)) && !(opt == OPT_BIN && (groups & CLI_COOC))) ||
+			    (opt >= OPT_SVG && opt < OPT_SCOPE && !(groups & CLI_RUN)) ||
+			    (opt >= OPT_SCOPE && !(groups & CLI_COOC))) {
 				cli_errorf("%s: unknown option '--%s' (see termdrift %s --help)", command,
 					   option_name(opt), command);
 				return EXIT_USAGE;
@@ -326,6 +407,7 @@ int cli_parse(int argc, char **argv, const char *command, const char *help, unsi
 		cli_errorf("%s: no input: give a file or folder with -i (see termdrift %s --help)", command, command);
 		return EXIT_USAGE;
 	}
+	opts->cooc.n_threads = opts->corpus.n_threads;
 	opts->corpus.read.inputs = opts->inputs;
 	opts->corpus.read.n_inputs = opts->n_inputs;
 	return 0;
