@@ -594,9 +594,9 @@ int cooc_count(const struct cooc_opts *opts, const struct cooc_doc *docs, size_t
 	if (opts->window < 1 || opts->window > COOC_MAX_WINDOW)
 		return td_fail(diag, TD_EINVAL, "window %u is not in 1..%d", opts->window, COOC_MAX_WINDOW);
 	if (opts->memory < COOC_MIN_MEMORY)
-		return td_fail(diag, TD_EINVAL, "a memory budget of %.6g GB cannot hold a run: at least %.6g GB (%u MB) is needed",
-			       (double)opts->memory / (1 << 30), (double)COOC_MIN_MEMORY / (1 << 30),
-			       COOC_MIN_MEMORY >> 20);
+		return td_fail(diag, TD_EINVAL, "a memory budget of %.3g MB cannot hold a run: at least %u MB (--memory %.6g) is needed",
+			       (double)opts->memory / (1 << 20), COOC_MIN_MEMORY >> 20,
+			       (double)COOC_MIN_MEMORY / (1 << 30));
 	if (n_terms >= UINT32_MAX - 2)
 		return td_fail(diag, TD_EINVAL, "too many terms for co-occurrence counting");
 	unsigned n_workers = opts->n_threads < 1 ? 1 : opts->n_threads > 64 ? 64 : opts->n_threads;

@@ -193,12 +193,25 @@ int cmd_tokens(int argc, char **argv);
 int cmd_tf(int argc, char **argv);
 int cmd_tfidf(int argc, char **argv);
 int cmd_run(int argc, char **argv);
+int cmd_cooc(int argc, char **argv);
+
+/* What termdrift cooc does with a matrix built with opts->tf.keep_streams:
+ * cooc.csv, cooc.mtx, neighbors.csv, neighbors_by_day.csv into
+ * opts->out_dir, recorded in ri.  Returns 0 or a negative code with a
+ * message. */
+int cooc_pipeline(const struct cli_opts *opts, struct matrix *m, struct runinfo *ri, struct td_diag *diag);
+
+/* The files termdrift cooc can write, NULL-terminated (for --outputs). */
+extern const char *const cooc_outputs[];
 
 /* What termdrift tfidf does after parsing: reads the corpus, writes every
  * table opts asks for into opts->out_dir and records them and the
  * parameters in ri (manifest.json is the caller's).  Returns 0 or a
  * negative code with a message in diag. */
 int tfidf_pipeline(const struct cli_opts *opts, struct runinfo *ri, struct td_diag *diag);
+
+/* The same on a matrix already built (termdrift run shares it among stages). */
+int tfidf_stage(const struct cli_opts *opts, const struct matrix *m, struct runinfo *ri, struct td_diag *diag);
 
 /* The files termdrift tfidf can write, NULL-terminated (for --outputs). */
 extern const char *const tfidf_outputs[];

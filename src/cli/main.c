@@ -19,6 +19,7 @@ static const struct command commands[] = {
 	{ "tokens", cmd_tokens, "the tokens of every document: tokens.csv" },
 	{ "tf", cmd_tf, "the vocabulary and term counts: vocab.csv, tf.csv, dtm.mtx" },
 	{ "tfidf", cmd_tfidf, "TF-IDF by document and by date: tfidf.csv, top_terms_by_*.csv" },
+	{ "cooc", cmd_cooc, "co-occurrences and association: cooc.csv, neighbors.csv, neighbors_by_day.csv" },
 	{ "run", cmd_run, "a whole analysis from a spec (default analyses/seeds.ini), with charts" },
 };
 

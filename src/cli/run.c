@@ -31,8 +31,10 @@ static const char run_help[] =
 	"Runs the analysis a spec describes (default " DEFAULT_SPEC ") into output/NAME/\n"
 	"(NAME: the spec's file name without .ini): every table termdrift tfidf writes,\n"
 	"docs_by_day.csv, manifest.json, and the charts in output/NAME/plots/ (gnuplot).\n"
-	"The spec's sections are [corpus], [tokens], [tfidf] and [run]; their keys are the\n"
-	"long option names below (flags take true or false).  Options given here come\n"
+	"The spec's sections are [corpus], [tokens], [tfidf], [cooc] (co-occurrences, as\n"
+	"termdrift cooc: run when the section is there; its `top` is --cooc-top here)\n"
+	"and [run]; their keys are the long option names below and those of termdrift\n"
+	"cooc --help (flags take true or false).  Options given here come\n"
 	"after the spec's and win; -i replaces the spec's inputs.  The folder is replaced\n"
 	"as a whole when the analysis is complete; a failed run leaves it as it was.\n"
 	"\n"
@@ -40,7 +42,7 @@ static const char run_help[] =
 	"      --svg                 SVG charts instead of PNG\n"
 	"      --no-plots            no charts\n"
 	"      --plot-scripts DIR    folder of the gnuplot scripts (default scripts/plots)\n"
-	"\n" CLI_CORPUS_HELP CLI_TF_HELP CLI_WEIGHT_HELP;
+	"\n";
 
 /* The keys each section takes: long option names, and the spec-only "fetch"
  * (how to get a corpus that is not there yet). */
@@ -59,6 +61,10 @@ static const char *const tokens_keys[] = {
 	"min-df", "max-df", "max-features", "vocab", NULL
 };
 static const char *const tfidf_keys[] = { "tf", "sublinear", "binary", "idf", "norm", "top", NULL };
+static const char *const cooc_keys[] = {
+	"scope", "window", "weighting", "direction", "cross-sentences", "memory", "tmp-dir", "min-count",
+	"top-terms", "target", "top", NULL
+};
 static const char *const run_keys[] = {
 	"out", "threads", "precision", "progress", "quiet", "outputs", "svg", "no-plots", "plot-scripts", NULL
 };
@@ -67,6 +73,7 @@ static const struct section_keys sections[] = {
 	{ "corpus", corpus_keys },
 	{ "tokens", tokens_keys },
 	{ "tfidf", tfidf_keys },
+	{ "cooc", cooc_keys },
 	{ "run", run_keys },
 };
 #define N_SECTIONS (sizeof sections / sizeof *sections)
@@ -194,7 +201,7 @@ static int spec_to_args(const struct spec *spec, bool skip_inputs, struct args *
 		}
 		bool repeatable = strcmp(e->key, "input") == 0;
 		for (size_t j = 0; j < i && !repeatable; j++)
-			if (strcmp(spec->entries[j].key, e->key) == 0) {
+			if (strcmp(spec->entries[j].key, e->key) == 0 && strcmp(spec->entries[j].section, e->section) == 0) {
 				cli_errorf("'%s' line %u: '%s' is given twice (first on line %u)", spec->path, e->line, e->key,
 					   spec->entries[j].line);
 				return EXIT_USAGE;
@@ -205,13 +212,15 @@ static int spec_to_args(const struct spec *spec, bool skip_inputs, struct args *
 		}
 		if (repeatable && skip_inputs)
 			continue;
+		/* [cooc] top is the neighbours per term, not [tfidf]'s top terms */
+		const char *name = strcmp(e->section, "cooc") == 0 && strcmp(e->key, "top") == 0 ? "cooc-top" : e->key;
 		bool takes_value = false;
-		cli_option_info(e->key, &takes_value);
-		size_t len = strlen(e->key) + 3;
+		cli_option_info(name, &takes_value);
+		size_t len = strlen(name) + 3;
 		char *opt = malloc(len);
 		if (!opt)
 			return TD_ENOMEM;
-		snprintf(opt, len, "--%s", e->key);
+		snprintf(opt, len, "--%s", name);
 		if (!takes_value) {
 			const char *v = e->value;
 			bool on = !strcmp(v, "true") || !strcmp(v, "yes") || !strcmp(v, "on") || !strcmp(v, "1");
@@ -347,7 +356,11 @@ int cmd_run(int argc, char **argv)
 	int first_opt = 1;
 	for (int i = 1; i < argc; i++)
 		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+			/* in parts: one string would pass what C compilers must support */
 			fputs(run_help, stdout);
+			fputs(CLI_CORPUS_HELP, stdout);
+			fputs(CLI_TF_HELP, stdout);
+			fputs(CLI_WEIGHT_HELP, stdout);
 			return EXIT_OK;
 		}
 	if (argc > 1 && argv[1][0] != '-') {
@@ -386,17 +399,29 @@ int cmd_run(int argc, char **argv)
 			rc = cli_fail(&diag, TD_ENOMEM);
 			goto out;
 		}
-	rc = cli_parse((int)a.n, a.v, "run", run_help, CLI_TF | CLI_WEIGHT | CLI_RUN, &opts);
+	rc = cli_parse((int)a.n, a.v, "run", run_help, CLI_TF | CLI_WEIGHT | CLI_RUN | CLI_COOC, &opts);
 	parsed = true;
 	if (rc) {
 		rc = rc < 0 ? EXIT_OK : rc;
 		goto out;
 	}
+	const char *known[64];
 	size_t n_outputs = 0;
-	while (tfidf_outputs[n_outputs])
-		n_outputs++;
-	if ((rc = cli_check_outputs(&opts, "run", tfidf_outputs, n_outputs)))
+	for (size_t i = 0; tfidf_outputs[i] && n_outputs < 64; i++)
+		known[n_outputs++] = tfidf_outputs[i];
+	for (size_t i = 0; cooc_outputs[i] && n_outputs < 64; i++)
+		known[n_outputs++] = cooc_outputs[i];
+	if ((rc = cli_check_outputs(&opts, "run", known, n_outputs)))
 		goto out;
+	bool with_cooc = false;
+	for (size_t i = 0; i < spec->n_sections; i++)
+		with_cooc = with_cooc || strcmp(spec->sections[i].name, "cooc") == 0;
+	if (with_cooc && opts.tf.ngram_min != 1) {
+		cli_errorf("run: [cooc] counts words: [tokens] ngram must start at 1");
+		rc = EXIT_USAGE;
+		goto out;
+	}
+	opts.tf.keep_streams = with_cooc;
 	diag.ctx = &opts.quiet;
 	for (size_t i = 0; i < opts.n_inputs; i++) {
 		struct stat st;
@@ -420,11 +445,17 @@ int cmd_run(int argc, char **argv)
 	}
 	struct cli_opts stage = opts;
 	stage.out_dir = od.tmp_path;
-	if ((rc = tfidf_pipeline(&stage, ri, &diag)) || (rc = draw_charts(&stage, od.tmp_path, spec->name, ri, &diag)) ||
+	struct matrix m = { 0 };
+	/* the corpus is read once: every stage works on the same matrix */
+	if ((rc = matrix_build(&stage, ri, &m, &diag)) || (rc = tfidf_stage(&stage, &m, ri, &diag)) ||
+	    (with_cooc && (rc = cooc_pipeline(&stage, &m, ri, &diag))) ||
+	    (rc = draw_charts(&stage, od.tmp_path, spec->name, ri, &diag)) ||
 	    (rc = runinfo_write(ri, od.tmp_path, &diag)) || (rc = outdir_commit(&od, &diag))) {
+		matrix_free(&m);
 		rc = cli_fail(&diag, rc);
 		goto out;
 	}
+	matrix_free(&m);
 	if (!opts.quiet)
 		print_summary(ri, opts.out_dir);
 out:

@@ -334,10 +334,18 @@ out:
 int tfidf_pipeline(const struct cli_opts *opts, struct runinfo *ri, struct td_diag *diag)
 {
 	struct matrix m = { 0 };
+	int rc = matrix_build(opts, ri, &m, diag);
+	if (rc == 0)
+		rc = tfidf_stage(opts, &m, ri, diag);
+	matrix_free(&m);
+	return rc;
+}
+
+int tfidf_stage(const struct cli_opts *opts, const struct matrix *mp, struct runinfo *ri, struct td_diag *diag)
+{
+	const struct matrix m = *mp;  /* a view: the caller keeps and frees it */
 	double *idf = NULL, *tf = NULL, *w = NULL;
-	int rc;
-	if ((rc = matrix_build(opts, ri, &m, diag)))
-		goto out;
+	int rc = 0;
 	double start = runinfo_now();
 	/* the tf weights are kept only for tfidf.csv's tf column */
 	if (weight_idf(&m.dtm, opts->weight.idf, &idf) ||
@@ -367,7 +375,6 @@ out:
 	free(idf);
 	free(tf);
 	free(w);
-	matrix_free(&m);
 	return rc;
 }
 

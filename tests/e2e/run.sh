@@ -144,6 +144,35 @@ mkdir -p "$TMP/keep" && cp "$EXP/seeds/docs.csv" "$TMP/keep/docs.csv"
 cmp -s "$EXP/seeds/docs.csv" "$TMP/keep/docs.csv" && [ "$(ls -A "$TMP/keep")" = docs.csv ] && pass ||
 	fail "a failed run changed an earlier result: $(ls -A "$TMP/keep")"
 
+# --- co-occurrences: the same bytes for any threads and memory budget ----------
+if run_ok cooc1 cooc -i data/seeds --today 2026-01-01 --weighting harmonic --threads 1 -q &&
+	run_ok cooc3 cooc -i data/seeds --today 2026-01-01 --weighting harmonic --threads 8 --memory 0.001 -q; then
+	for f in cooc.csv cooc.mtx neighbors.csv neighbors_by_day.csv; do
+		cmp -s "$TMP/cooc1/$f" "$TMP/cooc3/$f" && pass || fail "cooc: $f differs with 8 threads and 1 MB"
+	done
+	grep -q '"cooc_runs_spilled": [1-9]' "$TMP/cooc3/manifest.json" && pass || fail "cooc: 1 MB did not spill"
+fi
+expect_error cooc_window 2 "termdrift: cooc: invalid value '0' for --window (expected a number of tokens from 1 to 20)" -- \
+	cooc -i data/seeds --window 0
+expect_error cooc_ngram 2 "termdrift: cooc: co-occurrences are of words: --ngram must start at 1" -- \
+	cooc -i data/seeds --ngram 2:2
+# a budget too small, or runs that cannot be written: one line, no cooc.csv
+for case in "memory|--memory 0.0001|termdrift: a memory budget of 0.102 MB cannot hold a run: at least 1 MB (--memory 0.000976562) is needed" \
+	"tmpdir|--memory 0.001 --threads 8 --tmp-dir /nonexistent|termdrift: cannot create a temporary folder in '/nonexistent': No such file or directory"; do
+	name=${case%%|*} rest=${case#*|}
+	args=${rest%%|*} message=${rest#*|}
+	# shellcheck disable=SC2086
+	"$TD" cooc -i data/seeds --today 2026-01-01 -q $args -o "$TMP/cooc_$name" 2>"$TMP/cooc_$name.stderr"
+	[ $? -eq 1 ] && [ "$(cat "$TMP/cooc_$name.stderr")" = "$message" ] && [ ! -e "$TMP/cooc_$name/cooc.csv" ] &&
+		[ -z "$(ls /tmp | grep '^termdrift-cooc\.' || true)" ] && pass ||
+		fail "cooc $name: $(cat "$TMP/cooc_$name.stderr")"
+done
+"$TD" cooc -i data/seeds --today 2026-01-01 --target Backstop,zzzq -o "$TMP/cooc_target" 2>"$TMP/cooc_target.stderr"
+[ $? -eq 0 ] && [ "$(cat "$TMP/cooc_target.stderr")" = "termdrift: warning: target term 'zzzq' is not in the vocabulary" ] &&
+	grep -q '"targets_missing": "zzzq"' "$TMP/cooc_target/manifest.json" &&
+	[ "$(cut -d, -f1 "$TMP/cooc_target/neighbors.csv" | sort -u | tr '\n' ' ')" = "backstop term " ] && pass ||
+	fail "cooc --target: $(cat "$TMP/cooc_target.stderr")"
+
 # --- termdrift run: a spec, the whole analysis, a folder complete or absent -----
 # same_tree EXPECTED_DIR ACTUAL_DIR: every table of the run, byte for byte.
 same_tree() {
@@ -217,7 +246,7 @@ PATH=/nonexistent "$TD" run analyses/seeds.ini --today 2026-01-01 -o "$TMP/run_n
 
 # no dated document: the by-day tables are empty (with their header), the
 # by-document ones are whole, one warning, and no chart is attempted
-"$TD" run analyses/seeds.ini -i tests/e2e/data/undated.jsonl --today 2026-01-01 -o "$TMP/undated" \
+"$TD" run analyses/seeds.ini -i tests/e2e/data/undated.jsonl --target peace --today 2026-01-01 -o "$TMP/undated" \
 	>/dev/null 2>"$TMP/undated.stderr"
 [ $? -eq 0 ] && [ "$(wc -l < "$TMP/undated/top_terms_by_doc.csv")" -gt 2 ] &&
 	[ "$(cat "$TMP/undated/top_terms_by_day.csv")" = "date,rank,term,tfidf" ] &&
