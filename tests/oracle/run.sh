@@ -6,4 +6,7 @@ if ! /usr/bin/python3 -c 'import sklearn, scipy' 2>/dev/null; then
 	echo "oracle: SKIPPED (python3-sklearn is not installed; TD_TEST_DEPS=1 scripts/install-deps.sh installs it)"
 	exit 0
 fi
-exec /usr/bin/python3 tests/oracle/sklearn_tfidf.py "${TERMDRIFT:-build/termdrift}"
+status=0
+/usr/bin/python3 tests/oracle/sklearn_tfidf.py "${TERMDRIFT:-build/termdrift}" || status=1
+/usr/bin/python3 tests/oracle/cooc_reference.py "${TERMDRIFT:-build/termdrift}" || status=1
+exit $status
