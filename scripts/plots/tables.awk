@@ -8,6 +8,13 @@
 #       first and the last included) as n_panels, panel_date<i> (the bin's
 #       name: a year or a month alone when every bin is one), panel_max<i>
 #       and the data blocks $panel<i> with lines "rank tfidf term"
+#   -v mode=panels -v filter=npmi -v key=1 -v rank=3 -v label=4 -v score=5 ...
+#       the same from neighbors.csv: a panel per term, rows whose column 2 is
+#       the filter (default columns: key 1, rank 2, label 3, score 4)
+#   -v mode=overlap neighbors_by_day.csv
+#       for each term, the Jaccard overlap of its neighbours in each bin with
+#       those of the bin before (where it has any): n_terms, term<i> and the
+#       data blocks $overlap<i> with lines "date overlap"
 #   -v mode=heatmap -v top=25 -v labels=24 top_terms_by_day_wide.csv
 #       the top terms by summed tf-idf (rows, highest first) by bin (columns)
 #       as the matrix block $heat, n_terms, n_bins, and set xtics / ytics with
@@ -37,6 +44,13 @@ function gp_str(s) {
 	return "'" s "'"
 }
 
+# A string as a gnuplot double-quoted literal (backslashes and quotes escaped).
+function gp_dq(s) {
+	gsub(/\\/, "\\\\", s)
+	gsub(/"/, "\\\"", s)
+	return "\"" s "\""
+}
+
 # A term as a double-quoted field of a data block (no quotes inside).
 function data_str(s) {
 	gsub(/"/, "'", s)
@@ -62,12 +76,32 @@ NR == 1 { sub(/\r$/, ""); n_head = split_csv($0, head); next }
 mode == "panels" {
 	sub(/\r$/, "")
 	split_csv($0, f)
-	if (!(f[1] in seen)) { seen[f[1]] = ++n_dates; dates[n_dates] = f[1]; note_date(f[1]) }
-	d = seen[f[1]]
-	if (f[2] + 0 <= top) {
-		rows[d] = rows[d] f[2] " " f[4] " " data_str(f[3]) "\n"
-		if (f[4] + 0 > row_max[d]) row_max[d] = f[4] + 0
+	kc = key ? key : 1; rc = rank ? rank : 2; lc = label ? label : 3; sc = score ? score : 4
+	if (filter != "" && f[2] != filter) next
+	if (!(f[kc] in seen)) {
+		seen[f[kc]] = ++n_dates; dates[n_dates] = f[kc]
+		if (f[kc] ~ /^[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]$/) note_date(f[kc]); else not_years = not_months = 1
 	}
+	d = seen[f[kc]]
+	if (f[rc] + 0 <= top) {
+		rows[d] = rows[d] f[rc] " " f[sc] " " data_str(f[lc]) "\n"
+		if (f[sc] + 0 > row_max[d]) row_max[d] = f[sc] + 0
+	}
+}
+
+mode == "overlap" {
+	sub(/\r$/, "")
+	split_csv($0, f)
+	if (!(f[2] in term_no)) { term_no[f[2]] = ++n_terms; term_name[n_terms] = f[2] }
+	if (first_date == "" || f[1] < first_date) first_date = f[1]
+	if (f[1] > last_date) last_date = f[1]
+	t = term_no[f[2]]
+	if (f[1] != term_last_date[t]) {  # a new bin for this term: close the previous one
+		if (term_last_date[t] != "") close_bin(t)
+		term_last_date[t] = f[1]
+		n_cur[t] = 0
+	}
+	cur[t, ++n_cur[t]] = f[4]
 }
 
 mode == "heatmap" {
@@ -79,7 +113,31 @@ mode == "heatmap" {
 	for (c = 2; c <= n; c++) { value[n_bins, c] = f[c] + 0; total[c] += f[c] + 0 }
 }
 
+# Ends term t's current bin: its overlap with the bin before, then it
+# becomes the bin before.
+function close_bin(t,    i, j, common, all) {
+	if (n_prev[t] > 0) {
+		common = 0
+		for (i = 1; i <= n_cur[t]; i++)
+			for (j = 1; j <= n_prev[t]; j++)
+				if (cur[t, i] == prev[t, j]) { common++; break }
+		all = n_cur[t] + n_prev[t] - common
+		series[t] = series[t] term_last_date[t] " " (all ? common / all : 0) "\n"
+	}
+	for (i = 1; i <= n_cur[t]; i++) prev[t, i] = cur[t, i]
+	n_prev[t] = n_cur[t]
+}
+
 END {
+	if (mode == "overlap") {
+		for (t = 1; t <= n_terms; t++) if (term_last_date[t] != "") close_bin(t)
+		printf "n_terms = %d\nfirst_date = %s\nlast_date = %s\n", n_terms, gp_str(first_date), gp_str(last_date)
+		for (t = 1; t <= n_terms; t++) {
+			printf "term%d = %s\n", t, gp_str(term_name[t])
+			printf "term_literal%d = %s\n", t, gp_dq(gp_dq(term_name[t]))  # for eval'd commands
+			printf "$overlap%d << EOD\n%sEOD\n", t, series[t]
+		}
+	}
 	if (mode == "panels") {
 		n = n_dates < max ? n_dates : max
 		printf "n_panels = %d\n", n

@@ -87,6 +87,9 @@ static const struct chart {
 	{ "docs_by_day", "docs_by_day.csv", "documents (bars) and tokens (line) per date bin" },
 	{ "top_terms_by_day", "top_terms_by_day.csv", "the top tf-idf terms of each date bin, one panel per bin" },
 	{ "tfidf_heatmap", "top_terms_by_day_wide.csv", "tf-idf of the top terms (rows) by date bin (columns)" },
+	{ "cooc_neighbors", "neighbors.csv", "each focus term's top neighbours by NPMI, one panel per term" },
+	{ "neighbor_overlap", "neighbors_by_day.csv",
+	  "Jaccard overlap of each focus term's top neighbours with the previous date bin" },
 };
 
 /* A growing argument list. */
