@@ -9,7 +9,8 @@
 #
 # Environment: TERMDRIFT (the termdrift binary; default build/termdrift),
 # BENCH_DIR (the compiled tests/bench programs; default build/bench),
-# BENCH_TIMES (how many copies of the corpus; default 10).
+# BENCH_TIMES (how many copies of the corpus; default 10), BENCH_ONLY (some of
+# wc tokenize tfidf cooc; default all), GLOVE_DIR (a GloVe build, for cooc).
 set -eu
 
 TERMDRIFT=${TERMDRIFT:-build/termdrift}
@@ -148,7 +149,60 @@ bench_tfidf_on() {
 	done
 }
 
+# termdrift cooc against GloVe's cooccur (window 10, 1/distance weights,
+# symmetric, the whole vocabulary) on the same tokens: termdrift reads and
+# tokenizes the speeches itself; GloVe gets termdrift's tokens as text, one
+# sentence per line (a line of GloVe's input is one of termdrift's
+# sentences).  GloVe is not fetched here: build it elsewhere
+# (https://github.com/stanfordnlp/GloVe, make) and set GLOVE_DIR to its build
+# folder, or this half is skipped.  Then the document scope (quanteda's
+# fcm(context = "document"), which is not run here) on the speeches once.
+bench_cooc() {
+	prepare_folder
+	TMPD=$(mktemp -d "${TMPDIR:-/tmp}/td-bench.XXXXXX")
+	text_bytes=$(find "$FOLDER" -name '*.txt' -exec cat {} + | wc -c)
+	td_args="-i $FOLDER --no-boilerplate --dedup off --window 10 --weighting harmonic -q --outputs cooc.mtx,vocab.csv"
+	for threads in 1 2; do
+		# shellcheck disable=SC2086
+		measure "$TERMDRIFT" cooc $td_args --threads "$threads" -o "$TMPD/td$threads"
+		eval "td_wall$threads=\$WALL td_rss$threads=\$RSS"
+		echo "termdrift cooc window 10 harmonic, $threads thread(s), reading and tokenizing included: ${WALL} s, peak ${RSS} KB, $(awk -v b="$text_bytes" -v s="$WALL" 'BEGIN { printf "%.1f MB/s", b / 1e6 / s }')"
+	done
+	if [ -n "${GLOVE_DIR:-}" ] && [ -x "$GLOVE_DIR/cooccur" ] && /usr/bin/python3 -c 'import numpy' 2>/dev/null; then
+		"$TERMDRIFT" tokens -i "$FOLDER" --no-boilerplate --dedup off -q -o "$TMPD/tok"
+		/usr/bin/python3 - "$TMPD/tok/tokens.csv" "$TMPD/corpus.txt" <<'PY'
+import csv, sys
+cur, line = None, []
+with open(sys.argv[1], encoding="utf-8", newline="") as f, open(sys.argv[2], "w", encoding="utf-8") as out:
+    for r in csv.DictReader(f):
+        key = (r["doc_id"], r["sentence"])
+        if key != cur and line:
+            out.write(" ".join(line) + "\n")
+            line = []
+        cur = key
+        line.append(r["token"])
+    if line:
+        out.write(" ".join(line) + "\n")
+PY
+		"$GLOVE_DIR/vocab_count" -min-count 1 -verbose 0 < "$TMPD/corpus.txt" > "$TMPD/vocab.txt"
+		measure sh -c "'$GLOVE_DIR/cooccur' -verbose 0 -symmetric 1 -window-size 10 -distance-weighting 1 -memory 4 -vocab-file '$TMPD/vocab.txt' -overflow-file '$TMPD/overflow' < '$TMPD/corpus.txt' > '$TMPD/glove.bin'"
+		echo "GloVe cooccur, same tokens (already tokenized, one thread): ${WALL} s, peak ${RSS} KB"
+		echo "termdrift: $(awk -v g="$WALL" -v a="$td_wall1" -v b="$td_wall2" 'BEGIN { printf "%.1fx GloVe'"'"'s speed on one thread, %.1fx on two", g / a, g / b }')"
+		/usr/bin/python3 scripts/bench_glove_compare.py "$TMPD/vocab.txt" "$TMPD/glove.bin" "$TMPD/td1"
+	else
+		echo "GloVe cooccur: SKIPPED (set GLOVE_DIR to a GloVe build folder, and python3-numpy for the check)"
+	fi
+	# every pair of distinct words of a document: quadratic in a document's
+	# vocabulary, so on the speeches once (233 documents), not ten times
+	for threads in 1 2; do
+		measure "$TERMDRIFT" cooc -i "$CORPUS" --no-boilerplate --dedup off --scope document -q --outputs cooc.mtx \
+			--threads "$threads" -o "$TMPD/doc$threads"
+		echo "termdrift cooc --scope document on $CORPUS (233 speeches), $threads thread(s): ${WALL} s, peak ${RSS} KB"
+	done
+	rm -rf "$TMPD"
+}
+
 prepare
-bench_wc
-bench_tokenize
-bench_tfidf
+for bench in ${BENCH_ONLY:-wc tokenize tfidf cooc}; do
+	"bench_$bench"
+done

@@ -109,7 +109,8 @@ int cooc_focus_count(const struct cooc_opts *opts, const struct cooc_doc *docs, 
  *   npmi = pmi / -log2(n_ab / n)  (1 when n_ab = n),
  *   llr  = Dunning's G2 = 2 sum k ln(k / E) over the 2x2 table
  *          [n_ab, n_a - n_ab; n_b - n_ab, n - n_a - n_b + n_ab],
- *   p    = P(chi2 with 1 degree of freedom >= llr) (gsl_cdf_chisq_Q). */
+ *   p    = P(chi2 with 1 degree of freedom >= llr) = erfc(sqrt(llr / 2))
+ *          (gsl_sf_erfc). */
 struct cooc_assoc {
 	double pmi, ppmi, npmi, llr, p_value;
 };

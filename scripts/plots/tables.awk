@@ -15,10 +15,6 @@
 #       for each term, the Jaccard overlap of its neighbours in each bin with
 #       those of the bin before (where it has any): n_terms, term<i> and the
 #       data blocks $overlap<i> with lines "date overlap"
-#   -v mode=heatmap -v top=25 -v labels=24 top_terms_by_day_wide.csv
-#       the top terms by summed tf-idf (rows, highest first) by bin (columns)
-#       as the matrix block $heat, n_terms, n_bins, and set xtics / ytics with
-#       at most `labels` dates on the x axis
 
 # Splits a CSV line into f[1..n] (RFC 4180 quotes); returns n.
 function split_csv(line, f,    n, i, c, field, quoted) {
@@ -104,15 +100,6 @@ mode == "overlap" {
 	cur[t, ++n_cur[t]] = f[4]
 }
 
-mode == "heatmap" {
-	sub(/\r$/, "")
-	n = split_csv($0, f)
-	n_bins++
-	bin_date[n_bins] = f[1]
-	note_date(f[1])
-	for (c = 2; c <= n; c++) { value[n_bins, c] = f[c] + 0; total[c] += f[c] + 0 }
-}
-
 # Ends term t's current bin: its overlap with the bin before, then it
 # becomes the bin before.
 function close_bin(t,    i, j, common, all) {
@@ -148,33 +135,5 @@ END {
 			printf "$panel%d << EOD\n%sEOD\n", i, rows[k]
 		}
 		printf "n_bins_with_terms = %d\n", n_dates
-	}
-	if (mode == "heatmap") {
-		# the top columns by total, highest first (ties: left first)
-		n_terms = 0
-		for (c = 2; c <= n_head; c++) used[c] = 0
-		while (n_terms < top && n_terms < n_head - 1) {
-			best = 0
-			for (c = 2; c <= n_head; c++)
-				if (!used[c] && (best == 0 || total[c] > total[best])) best = c
-			if (best == 0 || total[best] <= 0) break
-			used[best] = 1
-			order[++n_terms] = best
-		}
-		printf "n_terms = %d\nn_bins = %d\n", n_terms, n_bins
-		printf "$heat << EOD\n"
-		for (t = 1; t <= n_terms; t++) {
-			line = ""
-			for (b = 1; b <= n_bins; b++) line = line (b > 1 ? " " : "") value[b, order[t]]
-			print line
-		}
-		printf "EOD\n"
-		yt = ""
-		for (t = 1; t <= n_terms; t++) yt = yt (t > 1 ? ", " : "") gp_str(head[order[t]]) " " (t - 1)
-		printf "set ytics (%s)\n", yt
-		every = n_bins > labels ? int((n_bins + labels - 1) / labels) : 1
-		xt = ""
-		for (b = 1; b <= n_bins; b += every) xt = xt (b > 1 ? ", " : "") gp_str(date_label(bin_date[b])) " " (b - 1)
-		printf "set xtics (%s)\n", xt
 	}
 }

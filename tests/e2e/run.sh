@@ -145,8 +145,11 @@ cmp -s "$EXP/seeds/docs.csv" "$TMP/keep/docs.csv" && [ "$(ls -A "$TMP/keep")" = 
 	fail "a failed run changed an earlier result: $(ls -A "$TMP/keep")"
 
 # --- co-occurrences: the same bytes for any threads and memory budget ----------
+mkdir -p "$TMP/runs"
 if run_ok cooc1 cooc -i data/seeds --today 2026-01-01 --weighting harmonic --threads 1 -q &&
-	run_ok cooc3 cooc -i data/seeds --today 2026-01-01 --weighting harmonic --threads 8 --memory 0.001 -q; then
+	run_ok cooc3 cooc -i data/seeds --today 2026-01-01 --weighting harmonic --threads 8 --memory 0.001 \
+		--tmp-dir "$TMP/runs" -q; then
+	[ -z "$(ls -A "$TMP/runs")" ] && pass || fail "cooc: runs left in the temporary folder"
 	for f in cooc.csv cooc.mtx neighbors.csv neighbors_by_day.csv; do
 		cmp -s "$TMP/cooc1/$f" "$TMP/cooc3/$f" && pass || fail "cooc: $f differs with 8 threads and 1 MB"
 	done
@@ -161,10 +164,12 @@ for case in "memory|--memory 0.0001|termdrift: a memory budget of 0.102 MB canno
 	"tmpdir|--memory 0.001 --threads 8 --tmp-dir /nonexistent|termdrift: cannot create a temporary folder in '/nonexistent': No such file or directory"; do
 	name=${case%%|*} rest=${case#*|}
 	args=${rest%%|*} message=${rest#*|}
+	mkdir -p "$TMP/runs_$name"  # runs go to TMPDIR unless --tmp-dir: nothing may stay there
 	# shellcheck disable=SC2086
-	"$TD" cooc -i data/seeds --today 2026-01-01 -q $args -o "$TMP/cooc_$name" 2>"$TMP/cooc_$name.stderr"
+	TMPDIR="$TMP/runs_$name" "$TD" cooc -i data/seeds --today 2026-01-01 -q $args -o "$TMP/cooc_$name" \
+		2>"$TMP/cooc_$name.stderr"
 	[ $? -eq 1 ] && [ "$(cat "$TMP/cooc_$name.stderr")" = "$message" ] && [ ! -e "$TMP/cooc_$name/cooc.csv" ] &&
-		[ -z "$(ls /tmp | grep '^termdrift-cooc\.' || true)" ] && pass ||
+		[ -z "$(ls -A "$TMP/runs_$name")" ] && pass ||
 		fail "cooc $name: $(cat "$TMP/cooc_$name.stderr")"
 done
 "$TD" cooc -i data/seeds --today 2026-01-01 --target Backstop,zzzq -o "$TMP/cooc_target" 2>"$TMP/cooc_target.stderr"
