@@ -167,6 +167,8 @@ static int cmp_entry(const void *x, const void *y)
 /* Moves the entries to the front of the array, sorted by key. */
 static void table_sort(struct table *t)
 {
+	if (!t->e)
+		return;  /* nothing counted: no table */
 	size_t n = 0;
 	for (size_t i = 0; i < t->cap; i++)
 		if (t->e[i].key != EMPTY_KEY)

@@ -67,7 +67,7 @@ static const char *count(const struct cooc_opts *opts, const char *const *specs,
 	static struct collect c;
 	memset(&c, 0, sizeof c);
 	c.sorted = true;
-	struct cooc_doc docs[8];
+	struct cooc_doc docs[8] = { { 0 } };
 	for (size_t i = 0; i < n_docs; i++)
 		docs[i] = make_doc(specs[i]);
 	assert_int_equal(cooc_count(opts, docs, n_docs, 26, collect_pair, &c, NULL, NULL), 0);
