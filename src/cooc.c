@@ -256,11 +256,8 @@ struct worker {
 	struct table table;
 	struct cell *dense;      /* dense_n x dense_n, by the terms' frequency ranks */
 	const uint32_t *rank;    /* per term: its rank among the frequent, or UINT32_MAX */
-	const uint32_t *by_rank; /* the term of each rank */
 	bool sort_at_end;        /* sort the table and the block when the documents are done */
 	size_t dense_n;
-	struct entry *dense_sorted;  /* at the end: the block's pairs as entries, by key */
-	size_t n_dense_sorted;
 	uint32_t *seq;           /* the document, pruned tokens removed */
 	size_t seq_cap;
 	uint64_t unit;           /* weight unit */
@@ -377,8 +374,6 @@ static int unit_fn(struct worker *w, uint32_t *seg, size_t n)
 	return count_unit(w, seg, n);
 }
 
-static int dense_entries(struct worker *w, const uint32_t *by_rank);
-
 static void *worker_main(void *arg)
 {
 	struct worker *w = arg;
@@ -410,11 +405,8 @@ static void *worker_main(void *arg)
 			break;  /* the error is in sh */
 	}
 	/* each worker sorts its own pairs for the merge, in parallel */
-	if (!atomic_load(&w->sh->error) && w->sort_at_end) {
+	if (!atomic_load(&w->sh->error) && w->sort_at_end)
 		table_sort(&w->table);
-		if (dense_entries(w, w->by_rank))
-			set_error(w->sh, TD_ENOMEM, "out of memory");
-	}
 	return NULL;
 }
 
@@ -465,29 +457,6 @@ static int frequent_terms(const struct cooc_doc *docs, size_t n_docs, size_t n_t
 	return 0;
 }
 
-/* The worker's dense block as sorted entries (the block is freed). */
-static int dense_entries(struct worker *w, const uint32_t *by_rank)
-{
-	if (!w->dense)
-		return 0;
-	size_t n = 0, cells = w->dense_n * w->dense_n;
-	for (size_t i = 0; i < cells; i++)
-		n += w->dense[i].count > 0;
-	w->dense_sorted = malloc((n ? n : 1) * sizeof *w->dense_sorted);
-	if (!w->dense_sorted)
-		return TD_ENOMEM;
-	n = 0;
-	for (size_t i = 0; i < cells; i++)
-		if (w->dense[i].count > 0)
-			w->dense_sorted[n++] = (struct entry){ pair_key(by_rank[i / w->dense_n], by_rank[i % w->dense_n]),
-							       w->dense[i].count, w->dense[i].wsum };
-	free(w->dense);
-	w->dense = NULL;
-	qsort(w->dense_sorted, n, sizeof *w->dense_sorted, cmp_entry);
-	w->n_dense_sorted = n;
-	return 0;
-}
-
 /* ---- merging -------------------------------------------------------------- */
 
 /* A sorted source of entries: an array in memory, or a run file. */
@@ -497,12 +466,39 @@ struct source {
 	FILE *fp;
 	struct entry *buf;
 	size_t buf_n, buf_pos;
+	const struct cell *dense;   /* a dense block, read in place in key order: */
+	const uint32_t *ids;        /* its terms by id, ascending */
+	const uint32_t *rank;
+	size_t dense_n, row, col;   /* the next cell to look at */
 	struct entry cur;
 	bool done;
 };
 
+/* The next non-empty cell of a dense block, in key order: terms a (rows) and
+ * b (columns) both by ascending id, so no sorted copy of the block is made. */
+static void dense_next(struct source *s)
+{
+	for (; s->row < s->dense_n; s->row++, s->col = 0) {
+		uint32_t a = s->ids[s->row];
+		const struct cell *line = s->dense + (size_t)s->rank[a] * s->dense_n;
+		while (s->col < s->dense_n) {
+			uint32_t b = s->ids[s->col++];
+			const struct cell *c = &line[s->rank[b]];
+			if (c->count > 0) {
+				s->cur = (struct entry){ pair_key(a, b), c->count, c->wsum };
+				return;
+			}
+		}
+	}
+	s->done = true;
+}
+
 static int source_next(struct source *s, struct shared *sh, const char *path)
 {
+	if (s->dense) {
+		dense_next(s);
+		return 0;
+	}
 	if (s->fp) {
 		if (s->buf_pos == s->buf_n) {
 			s->buf_n = fread(s->buf, sizeof *s->buf, READ_BATCH, s->fp);
@@ -730,6 +726,8 @@ int cooc_count(const struct cooc_opts *opts, const struct cooc_doc *docs, size_t
 		free(workers);
 		return td_fail(diag, rc, "out of memory");
 	}
+	if (by_rank)  /* from here on: the frequent terms by id, for reading the blocks in key order */
+		qsort(by_rank, dense_n, sizeof *by_rank, cmp_u32);
 	share -= dense_n * dense_n * sizeof(struct cell);
 	while (2 * max_cap * sizeof(struct entry) <= share)
 		max_cap *= 2;
@@ -737,7 +735,7 @@ int cooc_count(const struct cooc_opts *opts, const struct cooc_doc *docs, size_t
 	unsigned started = 0;
 	for (unsigned i = 0; i < n_workers; i++) {
 		workers[i] = (struct worker){ .sh = &sh, .docs = docs, .n_docs = n_docs, .next = &next, .unit = unit,
-					      .rank = rank, .by_rank = by_rank, .sort_at_end = true, .dense_n = dense_n };
+					      .rank = rank, .sort_at_end = true, .dense_n = dense_n };
 		workers[i].table.max_cap = max_cap;
 		/* pages of the block are only real once written */
 		if (dense_n && !(workers[i].dense = calloc(dense_n * dense_n, sizeof *workers[i].dense))) {
@@ -773,7 +771,9 @@ int cooc_count(const struct cooc_opts *opts, const struct cooc_doc *docs, size_t
 	}
 	for (unsigned i = 0; i < n_workers; i++) {
 		src[2 * i] = (struct source){ .mem = workers[i].table.e, .mem_n = workers[i].table.n };
-		src[2 * i + 1] = (struct source){ .mem = workers[i].dense_sorted, .mem_n = workers[i].n_dense_sorted };
+		if (workers[i].dense)
+			src[2 * i + 1] = (struct source){ .dense = workers[i].dense, .ids = by_rank, .rank = rank,
+							  .dense_n = dense_n };
 	}
 	rc = open_runs(&sh, src + n_mem, sh.runs, sh.n_runs);
 	for (size_t i = 0; i < sh.n_runs; i++)
@@ -795,7 +795,6 @@ out:
 	for (unsigned i = 0; i < n_workers; i++) {
 		free(workers[i].table.e);
 		free(workers[i].dense);
-		free(workers[i].dense_sorted);
 		free(workers[i].seq);
 	}
 	free(workers);
