@@ -61,9 +61,16 @@ static bool digits(double v, int precision, uint64_t *out, int *exp10)
 	return false;
 }
 
+/* The digits by digits() and the layout by %g's rules; 0 when digits() or
+ * the checks above it leave v to snprintf. */
 size_t fmtnum_g_fast(char *buf, double v, int precision)
 {
-	if (LDBL_MANT_DIG < 64 || precision < 1 || precision > 17 || !isnormal(v))
+	/* long double must have 64 bits of mantissa or more, and round once
+	 * per operation: x87's 80 bits and binary128 do; IBM's double-double
+	 * (which has double's exponent range) does not */
+	if (LDBL_MANT_DIG < 64 || LDBL_MAX_EXP <= DBL_MAX_EXP)
+		return 0;
+	if (precision < 1 || precision > 17 || !isnormal(v))
 		return 0;
 	char *p = buf;
 	if (v < 0) {
@@ -114,8 +121,12 @@ size_t fmtnum_g_fast(char *buf, double v, int precision)
 	return (size_t)(p - buf);
 }
 
+/* The fast path, or snprintf when it declines (nan, inf, zero, denormals,
+ * ties too close to call, magnitudes outside its powers of ten). */
 size_t fmtnum_g(char *buf, double v, int precision)
 {
+	/* at most "-d.(16 digits)e-308": 24 bytes and the NUL */
+	precision = precision < 1 ? 1 : precision > 17 ? 17 : precision;
 	size_t n = fmtnum_g_fast(buf, v, precision);
 	if (n)
 		return n;

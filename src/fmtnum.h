@@ -17,8 +17,10 @@
 /* Room fmtnum_g needs: "-d.dddddddddddddddde-308" and some. */
 #define FMTNUM_MAX 32
 
-/* Writes v as "%.*g" with precision 1..17 (others: as snprintf does) at buf
- * (FMTNUM_MAX bytes of room), followed by a NUL; returns the length. */
+/* Writes v as snprintf(buf, FMTNUM_MAX, "%.*g", precision, v) would, at buf
+ * (FMTNUM_MAX bytes of room), followed by a NUL; returns the length without
+ * the NUL.  A precision outside 1..17 is taken as the nearest of 1 and 17
+ * (17 digits already tell every double apart), so the text always fits. */
 size_t fmtnum_g(char *buf, double v, int precision);
 
 /* The fast path alone: the length, or 0 when it cannot be sure and
