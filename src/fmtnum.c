@@ -25,10 +25,10 @@ static bool digits(double v, int precision, uint64_t *out, int *exp10)
 	frexp(v, &bin_exp);
 	int e = (int)floor((bin_exp - 1) * 0.30102999566398120);
 	long double lo = pow10_exact[precision - 1], hi = pow10_exact[precision];
-	/* x < 10^P < 2^hi_exp: an ulp of x is at most 2^(hi_exp - 64); the
-	 * margin is two of them (the rounding error is half of one) */
-	int hi_exp = (int)(precision * 3.3219280948873623) + 1;  /* 10^P < 2^hi_exp */
-	long double margin = ldexpl(1.0L, hi_exp - LDBL_MANT_DIG + 1);
+	/* x < hi, so an ulp of x is at most x * LDBL_EPSILON < hi * LDBL_EPSILON
+	 * and the one rounding errs by less than half of that: the margin is
+	 * four times the error (exact: a power of two times hi) */
+	long double margin = 2 * hi * LDBL_EPSILON;
 	for (int tries = 0; tries < 3; tries++) {
 		int s = precision - 1 - e;  /* v * 10^s has P digits before the point */
 		if (s > 27 || s < -27)
