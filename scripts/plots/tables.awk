@@ -3,14 +3,12 @@
 # POSIX awk (mawk or gawk): CSV fields are split here, quotes included, since
 # terms may hold commas ("46,000") and quotes.
 #
-#   -v mode=panels -v max=12 -v top=10 top_terms_by_day.csv
-#       the bins that have terms (at most max of them, evenly spaced, the
-#       first and the last included) as n_panels, panel_date<i> (the bin's
-#       name: a year or a month alone when every bin is one), panel_max<i>
-#       and the data blocks $panel<i> with lines "rank tfidf term"
-#   -v mode=panels -v filter=npmi -v key=1 -v rank=3 -v label=4 -v score=5 ...
-#       the same from neighbors.csv: a panel per term, rows whose column 2 is
-#       the filter (default columns: key 1, rank 2, label 3, score 4)
+#   -v mode=panels -v max=12 -v top=10 -v filter=npmi -v key=1 -v rank=3 -v label=4 -v score=5 neighbors.csv
+#       a panel per value of column `key` (at most max of them, evenly
+#       spaced, the first and the last included), from the rows whose column
+#       2 is the filter (if given): n_panels, panel_date<i> (the panel's
+#       name), panel_max<i> and the data blocks $panel<i> with lines
+#       "rank score label"; default columns key 1, rank 2, label 3, score 4
 #   -v mode=overlap neighbors_by_day.csv
 #       for each term, the Jaccard overlap of its neighbours in each bin with
 #       those of the bin before (where it has any): n_terms, term<i> and the
@@ -53,20 +51,6 @@ function data_str(s) {
 	return "\"" s "\""
 }
 
-# Bins are named by their first day: a year bin by its 1 January, a month bin
-# by its 1st.  When every bin is so (and there are several), the labels say
-# just the year or the month.
-function note_date(d) {
-	n_seen_dates++
-	if (d !~ /-01-01$/) not_years = 1
-	if (d !~ /-01$/) not_months = 1
-}
-function date_label(d) {
-	if (n_seen_dates > 1 && !not_years) return substr(d, 1, 4)
-	if (n_seen_dates > 1 && !not_months) return substr(d, 1, 7)
-	return d
-}
-
 NR == 1 { sub(/\r$/, ""); n_head = split_csv($0, head); next }
 
 mode == "panels" {
@@ -74,10 +58,7 @@ mode == "panels" {
 	split_csv($0, f)
 	kc = key ? key : 1; rc = rank ? rank : 2; lc = label ? label : 3; sc = score ? score : 4
 	if (filter != "" && f[2] != filter) next
-	if (!(f[kc] in seen)) {
-		seen[f[kc]] = ++n_dates; dates[n_dates] = f[kc]
-		if (f[kc] ~ /^[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]$/) note_date(f[kc]); else not_years = not_months = 1
-	}
+	if (!(f[kc] in seen)) { seen[f[kc]] = ++n_dates; dates[n_dates] = f[kc] }
 	d = seen[f[kc]]
 	if (f[rc] + 0 <= top) {
 		rows[d] = rows[d] f[rc] " " f[sc] " " data_str(f[lc]) "\n"
@@ -130,7 +111,7 @@ END {
 		printf "n_panels = %d\n", n
 		for (i = 1; i <= n; i++) {
 			k = n == 1 ? 1 : 1 + int((i - 1) * (n_dates - 1) / (n - 1) + 0.5)
-			printf "panel_date%d = %s\n", i, gp_str(date_label(dates[k]))
+			printf "panel_date%d = %s\n", i, gp_str(dates[k])
 			printf "panel_max%d = %.10g\n", i, row_max[k]
 			printf "$panel%d << EOD\n%sEOD\n", i, rows[k]
 		}

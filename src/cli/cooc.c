@@ -318,6 +318,21 @@ static int bin_pair(void *ctx, const struct cooc_pair *p)
 	return 0;
 }
 
+/* A dated document and its bin, to group documents by bin. */
+struct doc_bin {
+	int32_t bin;
+	size_t doc;
+};
+
+/* By bin, then input order. */
+static int compare_doc_bin(const void *x, const void *y)
+{
+	const struct doc_bin *a = x, *b = y;
+	if (a->bin != b->bin)
+		return a->bin < b->bin ? -1 : 1;
+	return (a->doc > b->doc) - (a->doc < b->doc);
+}
+
 /* neighbors_by_day.csv: each bin's documents counted on their own, the
  * marginals those of the bin. */
 static int write_by_day(struct writer *w, const struct matrix *m, const struct cooc_doc *docs, struct runinfo *ri,
@@ -330,6 +345,7 @@ static int write_by_day(struct writer *w, const struct matrix *m, const struct c
 	size_t *order = malloc((n_docs ? n_docs : 1) * sizeof *order);
 	int32_t *bin = malloc((n_docs ? n_docs : 1) * sizeof *bin);
 	struct cooc_doc *slice = malloc((n_docs ? n_docs : 1) * sizeof *slice);
+	struct doc_bin *by_bin = malloc((n_docs ? n_docs : 1) * sizeof *by_bin);
 	double *row = malloc((n_terms ? n_terms : 1) * sizeof *row), *col = NULL;
 	bool directional = w->opts->cooc.scope == COOC_WINDOW && w->opts->cooc.direction != COOC_SYMMETRIC;
 	if (directional)
@@ -337,7 +353,7 @@ static int write_by_day(struct writer *w, const struct matrix *m, const struct c
 	struct csv_out csv;
 	int rc = 0;
 	bool open = false;
-	if (!order || !bin || !slice || !row || (directional && !col)) {
+	if (!order || !bin || !slice || !by_bin || !row || (directional && !col)) {
 		rc = td_fail(diag, TD_ENOMEM, "out of memory");
 		goto out;
 	}
@@ -349,17 +365,12 @@ static int write_by_day(struct writer *w, const struct matrix *m, const struct c
 			order[n_dated++] = d;
 		}
 	}
-	/* documents by bin, input order within a bin (insertion sort by bin is
-	 * enough: input is mostly in date order; fall back to a stable merge of
-	 * runs would be the same result) */
-	for (size_t i = 1; i < n_dated; i++) {
-		size_t d = order[i], j = i;
-		while (j > 0 && bin[order[j - 1]] > bin[d]) {
-			order[j] = order[j - 1];
-			j--;
-		}
-		order[j] = d;
-	}
+	/* documents by bin, input order within a bin */
+	for (size_t i = 0; i < n_dated; i++)
+		by_bin[i] = (struct doc_bin){ bin[order[i]], order[i] };
+	qsort(by_bin, n_dated, sizeof *by_bin, compare_doc_bin);
+	for (size_t i = 0; i < n_dated; i++)
+		order[i] = by_bin[i].doc;
 	if ((rc = csv_out_open(&csv, w->opts->out_dir, "neighbors_by_day.csv", columns, 6, w->opts->precision, diag)))
 		goto out;
 	open = true;
@@ -410,6 +421,7 @@ out:
 	free(order);
 	free(bin);
 	free(slice);
+	free(by_bin);
 	free(row);
 	free(col);
 	return rc;

@@ -155,6 +155,15 @@ if run_ok cooc1 cooc -i data/seeds --today 2026-01-01 --weighting harmonic --thr
 	done
 	grep -q '"cooc_runs_spilled": [1-9]' "$TMP/cooc3/manifest.json" && pass || fail "cooc: 1 MB did not spill"
 fi
+# documents out of date order: the same neighbours by day (grouped by bin)
+tac_seeds="$TMP/seeds_reversed.jsonl"
+/usr/bin/awk '{ l[NR] = $0 } END { for (i = NR; i > 0; i--) print l[i] }' tests/e2e/data/small.jsonl > "$tac_seeds"
+if run_ok cooc_fwd cooc -i tests/e2e/data/small.jsonl --today 2026-01-01 --top-terms 5 -q &&
+	run_ok cooc_rev cooc -i "$tac_seeds" --today 2026-01-01 --top-terms 5 -q; then
+	[ -s "$TMP/cooc_fwd/neighbors_by_day.csv" ] && [ "$(wc -l < "$TMP/cooc_fwd/neighbors_by_day.csv")" -gt 1 ] &&
+		cmp -s "$TMP/cooc_fwd/neighbors_by_day.csv" "$TMP/cooc_rev/neighbors_by_day.csv" && pass ||
+		fail "cooc: neighbors_by_day.csv depends on the order of the documents"
+fi
 expect_error cooc_window 2 "termdrift: cooc: invalid value '0' for --window (expected a number of tokens from 1 to 20)" -- \
 	cooc -i data/seeds --window 0
 expect_error cooc_ngram 2 "termdrift: cooc: co-occurrences are of words: --ngram must start at 1" -- \
