@@ -49,6 +49,24 @@ struct cli_opts {
 	unsigned top_terms;            /* neighbours of the N most frequent terms */
 	const char *targets;           /* or of these terms (comma-separated) */
 	unsigned cooc_top;             /* neighbours per term (--top for termdrift cooc) */
+	uint64_t seed;                 /* CLI_DRIFT, CLI_TOPICS: the generators' seed (default 0) */
+	struct {
+		double smoothing;      /* additive, per term (default 0.01) */
+		unsigned permutations; /* of the permutation test (default 999; 0: none) */
+		double prior;          /* log-odds prior pseudo-tokens (0: the mean tokens of a bin) */
+		const char *track;     /* terms for term_trends_wide.csv (comma-separated) */
+		bool skip_empty_bins;  /* leave empty bins out of the by-date tables */
+	} drift;                       /* CLI_DRIFT */
+	struct {
+		size_t k;              /* topics (default 10) */
+		bool lda;              /* --model lda (default nmf) */
+		bool solver_mu;        /* NMF: multiplicative updates (default coordinate descent) */
+		unsigned max_iter;     /* NMF (default 200) */
+		double tol;            /* NMF (default 1e-4) */
+		double alpha, beta;    /* LDA priors (0: lda_opts_default's) */
+		unsigned iterations;   /* LDA Gibbs sweeps (default 1000) */
+		bool weight_tokens;    /* prevalence by day weighted by document length */
+	} topics;                      /* CLI_TOPICS */
 };
 
 /* Whether the file `name` is to be written (--outputs; docs.csv and
@@ -60,7 +78,7 @@ bool cli_wants(const struct cli_opts *opts, const char *name);
 int cli_check_outputs(const struct cli_opts *opts, const char *command, const char *const *known, size_t n);
 
 /* Option groups beyond the corpus options, for cli_parse. */
-enum { CLI_TF = 1, CLI_WEIGHT = 2, CLI_RUN = 4, CLI_COOC = 8 };
+enum { CLI_TF = 1, CLI_WEIGHT = 2, CLI_RUN = 4, CLI_COOC = 8, CLI_DRIFT = 16, CLI_TOPICS = 32 };
 
 /* Whether `name` is a long option, and whether it takes a value: 0, or -1
  * for no such option. */
@@ -187,6 +205,14 @@ int matrix_write_vocab(const struct cli_opts *opts, const struct matrix *m, cons
 int matrix_write_counts(const struct cli_opts *opts, const struct matrix *m, struct runinfo *ri,
 			struct td_diag *diag);
 void matrix_free(struct matrix *m);
+
+/* Looks up the comma-separated terms of `list` (case-folded as the tokenizer
+ * does) in dtm's vocabulary: *ids (new; duplicates once) receives those found,
+ * in list order.  Each term not found is warned about ("WHAT term 'x' is not
+ * in the vocabulary") and listed in *missing (new, comma-separated; NULL when
+ * none).  Returns 0 or TD_ENOMEM. */
+int matrix_find_terms(const struct dtm *dtm, const char *list, const char *what, uint32_t **ids, size_t *n_ids,
+		      char **missing, struct td_diag *diag);
 
 int cmd_ingest(int argc, char **argv);
 int cmd_tokens(int argc, char **argv);

@@ -7,7 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <utf8proc.h>
 
 #include "cli.h"
 #include "fmtnum.h"
@@ -102,36 +101,21 @@ static int choose_focus(const struct cli_opts *opts, const struct dtm *dtm, stru
 	for (size_t t = 0; t < n_terms; t++)
 		f->index[t] = -1;
 	if (opts->targets) {
-		char missing[1024] = "";
-		size_t missing_len = 0;
-		for (const char *p = opts->targets; *p;) {
-			const char *end = strchr(p, ',');
-			size_t len = end ? (size_t)(end - p) : strlen(p);
-			char *word = strndup(p, len);
-			utf8proc_uint8_t *folded = word ? utf8proc_NFKC_Casefold((const utf8proc_uint8_t *)word) : NULL;
-			if (!word || !folded) {
-				free(word);
-				return td_fail(diag, TD_ENOMEM, "out of memory");
-			}
-			size_t flen = strlen((char *)folded);
-			uint32_t id = vocab_find(&dtm->terms, (char *)folded, flen, hash_term((char *)folded, flen));
-			if (id == VOCAB_NONE) {
-				td_warn(diag, "target term '%s' is not in the vocabulary", word);
-				if (missing_len + len + 2 < sizeof missing)
-					missing_len += (size_t)snprintf(missing + missing_len, sizeof missing - missing_len,
-									"%s%s", missing_len ? "," : "", word);
-			} else if (f->index[id] < 0) {
-				f->index[id] = (int32_t)f->n;
-				f->is_focus[id] = true;
-				f->ids[f->n++] = id;
-			}
-			free(word);
-			free(folded);
-			p += len + (end != NULL);
+		uint32_t *ids;
+		size_t n_ids;
+		char *missing;
+		int rc = matrix_find_terms(dtm, opts->targets, "target", &ids, &n_ids, &missing, diag);
+		if (rc)
+			return rc;
+		for (size_t i = 0; i < n_ids; i++) {
+			f->index[ids[i]] = (int32_t)f->n;
+			f->is_focus[ids[i]] = true;
+			f->ids[f->n++] = ids[i];
 		}
-		if (runinfo_param_str(ri, "targets_missing", missing_len ? missing : NULL))
-			return td_fail(diag, TD_ENOMEM, "out of memory");
-		return 0;
+		free(ids);
+		rc = runinfo_param_str(ri, "targets_missing", missing);
+		free(missing);
+		return rc ? td_fail(diag, TD_ENOMEM, "out of memory") : 0;
 	}
 	struct term_cf *order = malloc((n_terms ? n_terms : 1) * sizeof *order);
 	if (!order)

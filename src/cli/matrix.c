@@ -4,7 +4,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <utf8proc.h>
+
 #include "cli.h"
+#include "hash.h"
 #include "mtx.h"
 
 struct matrix_ctx {
@@ -204,4 +207,53 @@ mtx:
 		rc = runinfo_add_output(ri, "dtm.mtx", rows,
 					"document-term counts, Matrix Market coordinate (rows docs.csv, columns vocab.csv)");
 	return rc;
+}
+
+int matrix_find_terms(const struct dtm *dtm, const char *list, const char *what, uint32_t **ids, size_t *n_ids,
+		      char **missing, struct td_diag *diag)
+{
+	size_t cap = 1, missing_len = 0;
+	for (const char *p = list; *p; p++)
+		cap += *p == ',';
+	*ids = malloc(cap * sizeof **ids);
+	*n_ids = 0;
+	*missing = NULL;
+	char *absent = calloc(strlen(list) + 1, 1);
+	if (!*ids || !absent)
+		goto nomem;
+	for (const char *p = list; *p;) {
+		const char *end = strchr(p, ',');
+		size_t len = end ? (size_t)(end - p) : strlen(p);
+		char *word = strndup(p, len);
+		utf8proc_uint8_t *folded = word ? utf8proc_NFKC_Casefold((const utf8proc_uint8_t *)word) : NULL;
+		if (!word || !folded) {
+			free(word);
+			goto nomem;
+		}
+		size_t flen = strlen((char *)folded);
+		uint32_t id = flen ? vocab_find(&dtm->terms, (char *)folded, flen, hash_term((char *)folded, flen))
+				   : VOCAB_NONE;
+		bool seen = false;
+		for (size_t i = 0; i < *n_ids; i++)
+			seen |= (*ids)[i] == id;
+		if (id == VOCAB_NONE && len) {
+			td_warn(diag, "%s term '%s' is not in the vocabulary", what, word);
+			missing_len += (size_t)sprintf(absent + missing_len, "%s%s", missing_len ? "," : "", word);
+		} else if (id != VOCAB_NONE && !seen) {
+			(*ids)[(*n_ids)++] = id;
+		}
+		free(word);
+		free(folded);
+		p += len + (end != NULL);
+	}
+	if (missing_len)
+		*missing = absent;
+	else
+		free(absent);
+	return 0;
+nomem:
+	free(*ids);
+	*ids = NULL;
+	free(absent);
+	return td_fail(diag, TD_ENOMEM, "out of memory");
 }

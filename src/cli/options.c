@@ -50,6 +50,18 @@ static int parse_long(const char *text, long min, long max, long *value)
 	return 0;
 }
 
+/* A finite number in [min, max]. */
+static int parse_real(const char *text, double min, double max, double *value)
+{
+	char *end;
+	errno = 0;
+	double v = strtod(text, &end);
+	if (errno || end == text || *end != '\0' || !isfinite(v) || v < min || v > max)
+		return -1;
+	*value = v;
+	return 0;
+}
+
 static int parse_fraction(const char *text, double *value)
 {
 	char *end;
@@ -74,7 +86,12 @@ enum {
 	OPT_SVG = 1024, OPT_NO_PLOTS, OPT_PLOT_SCRIPTS,
 	/* CLI_COOC */
 	OPT_SCOPE = 1280, OPT_WINDOW, OPT_WEIGHTING, OPT_DIRECTION, OPT_CROSS_SENTENCES, OPT_MEMORY, OPT_TMP_DIR,
-	OPT_MIN_COUNT, OPT_TOP_TERMS, OPT_TARGET, OPT_COOC_TOP
+	OPT_MIN_COUNT, OPT_TOP_TERMS, OPT_TARGET, OPT_COOC_TOP,
+	/* CLI_DRIFT (OPT_SEED: CLI_TOPICS too) */
+	OPT_SMOOTHING = 1536, OPT_PERMUTATIONS, OPT_SEED, OPT_PRIOR, OPT_TRACK, OPT_SKIP_EMPTY_BINS,
+	/* CLI_TOPICS */
+	OPT_K = 1792, OPT_MODEL, OPT_MAX_ITER, OPT_TOL, OPT_ALPHA, OPT_BETA, OPT_ITERATIONS, OPT_SOLVER,
+	OPT_WEIGHT_BY
 };
 
 static const struct option long_options[] = {
@@ -130,6 +147,21 @@ static const struct option long_options[] = {
 	{ "top-terms", required_argument, NULL, OPT_TOP_TERMS },
 	{ "target", required_argument, NULL, OPT_TARGET },
 	{ "cooc-top", required_argument, NULL, OPT_COOC_TOP },
+	{ "smoothing", required_argument, NULL, OPT_SMOOTHING },
+	{ "permutations", required_argument, NULL, OPT_PERMUTATIONS },
+	{ "seed", required_argument, NULL, OPT_SEED },
+	{ "prior", required_argument, NULL, OPT_PRIOR },
+	{ "track", required_argument, NULL, OPT_TRACK },
+	{ "skip-empty-bins", no_argument, NULL, OPT_SKIP_EMPTY_BINS },
+	{ "k", required_argument, NULL, OPT_K },
+	{ "model", required_argument, NULL, OPT_MODEL },
+	{ "max-iter", required_argument, NULL, OPT_MAX_ITER },
+	{ "tol", required_argument, NULL, OPT_TOL },
+	{ "alpha", required_argument, NULL, OPT_ALPHA },
+	{ "beta", required_argument, NULL, OPT_BETA },
+	{ "iterations", required_argument, NULL, OPT_ITERATIONS },
+	{ "solver", required_argument, NULL, OPT_SOLVER },
+	{ "weight", required_argument, NULL, OPT_WEIGHT_BY },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 }
 };
@@ -319,6 +351,75 @@ static int apply_option(int opt, const char *arg, const char *command, struct cl
 			return bad_value(command, "cooc-top", arg, "a number from 1 to 100000");
 		opts->cooc_top = (unsigned)n;
 		return 0;
+	case OPT_SMOOTHING:
+		return parse_real(arg, 0, 1e6, &opts->drift.smoothing) ? bad_value(command, "smoothing", arg, "a number from 0 to 1e6") : 0;
+	case OPT_PERMUTATIONS:
+		if (parse_long(arg, 0, 1000000, &n))
+			return bad_value(command, "permutations", arg, "a number from 0 to 1000000");
+		opts->drift.permutations = (unsigned)n;
+		return 0;
+	case OPT_SEED: {
+		char *end;
+		errno = 0;
+		unsigned long long v = strtoull(arg, &end, 10);
+		if (errno || end == arg || *end || arg[0] == '-')
+			return bad_value(command, "seed", arg, "a non-negative integer");
+		opts->seed = (uint64_t)v;
+		return 0;
+	}
+	case OPT_PRIOR:
+		return parse_real(arg, 0, 1e15, &opts->drift.prior) ? bad_value(command, "prior", arg, "a number of pseudo-tokens >= 0 (0: the mean tokens of a bin)") : 0;
+	case OPT_TRACK: opts->drift.track = arg; return 0;
+	case OPT_SKIP_EMPTY_BINS: opts->drift.skip_empty_bins = true; return 0;
+	case OPT_K:
+		if (parse_long(arg, 1, 10000, &n))
+			return bad_value(command, "k", arg, "a number of topics from 1 to 10000");
+		opts->topics.k = (size_t)n;
+		return 0;
+	case OPT_MODEL:
+		if (strcmp(arg, "nmf") == 0)
+			opts->topics.lda = false;
+		else if (strcmp(arg, "lda") == 0)
+			opts->topics.lda = true;
+		else
+			return bad_value(command, "model", arg, "nmf or lda");
+		return 0;
+	case OPT_MAX_ITER:
+		if (parse_long(arg, 0, 1000000, &n))
+			return bad_value(command, "max-iter", arg, "a number from 0 to 1000000");
+		opts->topics.max_iter = (unsigned)n;
+		return 0;
+	case OPT_TOL:
+		return parse_real(arg, 0, 1, &opts->topics.tol) ? bad_value(command, "tol", arg, "a number from 0 to 1") : 0;
+	case OPT_ALPHA:
+		if (parse_real(arg, 0, 1e6, &opts->topics.alpha) || opts->topics.alpha <= 0)
+			return bad_value(command, "alpha", arg, "a number above 0");
+		return 0;
+	case OPT_BETA:
+		if (parse_real(arg, 0, 1e6, &opts->topics.beta) || opts->topics.beta <= 0)
+			return bad_value(command, "beta", arg, "a number above 0");
+		return 0;
+	case OPT_ITERATIONS:
+		if (parse_long(arg, 1, 1000000, &n))
+			return bad_value(command, "iterations", arg, "a number from 1 to 1000000");
+		opts->topics.iterations = (unsigned)n;
+		return 0;
+	case OPT_SOLVER:
+		if (strcmp(arg, "cd") == 0)
+			opts->topics.solver_mu = false;
+		else if (strcmp(arg, "mu") == 0)
+			opts->topics.solver_mu = true;
+		else
+			return bad_value(command, "solver", arg, "cd or mu");
+		return 0;
+	case OPT_WEIGHT_BY:
+		if (strcmp(arg, "docs") == 0)
+			opts->topics.weight_tokens = false;
+		else if (strcmp(arg, "tokens") == 0)
+			opts->topics.weight_tokens = true;
+		else
+			return bad_value(command, "weight", arg, "docs or tokens");
+		return 0;
 	case OPT_SVG: opts->svg = true; return 0;
 	case OPT_NO_PLOTS: opts->no_plots = true; return 0;
 	case OPT_PLOT_SCRIPTS: opts->plot_scripts = arg; return 0;
@@ -334,6 +435,29 @@ static const char *option_name(int opt)
 		if (o->val == opt)
 			return o->name;
 	return "?";
+}
+
+/* The option groups that take option opt (the corpus options: all). */
+static unsigned option_groups(int opt)
+{
+	const unsigned by_date = CLI_WEIGHT | CLI_COOC | CLI_DRIFT | CLI_TOPICS;
+	if (opt < OPT_NGRAM)
+		return ~0u;
+	if (opt < OPT_TF)
+		return CLI_TF;
+	if (opt == OPT_TOP || opt == OPT_BIN)
+		return by_date;
+	if (opt < OPT_SVG)
+		return CLI_WEIGHT;
+	if (opt < OPT_SCOPE)
+		return CLI_RUN;
+	if (opt < OPT_SMOOTHING)
+		return CLI_COOC;
+	if (opt == OPT_SEED || opt == OPT_SKIP_EMPTY_BINS)
+		return CLI_DRIFT | CLI_TOPICS;
+	if (opt < OPT_K)
+		return CLI_DRIFT;
+	return CLI_TOPICS;
 }
 
 int cli_option_info(const char *name, bool *takes_value)
@@ -368,6 +492,12 @@ int cli_parse(int argc, char **argv, const char *command, const char *help, unsi
 	opts->min_count = 1;
 	opts->top_terms = 20;
 	opts->cooc_top = 10;
+	opts->drift.smoothing = 0.01;
+	opts->drift.permutations = 999;
+	opts->topics.k = 10;
+	opts->topics.max_iter = 200;
+	opts->topics.tol = 1e-4;
+	opts->topics.iterations = 1000;
 	optind = 1;
 	opterr = 0;
 	int opt, rc;
@@ -386,11 +516,7 @@ int cli_parse(int argc, char **argv, const char *command, const char *help, unsi
 			cli_errorf("%s: option '%s' needs a value", command, argv[optind - 1]);
 			return EXIT_USAGE;
 		default:
-			if ((opt >= OPT_NGRAM && opt < OPT_TF && !(groups & CLI_TF)) ||
-			    (opt >= OPT_TF && opt < OPT_SVG && !(groups & CLI_WEIGHT) &&
-			     !(opt == OPT_TOP && (groups & CLI_COOC)) && !(opt == OPT_BIN && (groups & CLI_COOC))) ||
-			    (opt >= OPT_SVG && opt < OPT_SCOPE && !(groups & CLI_RUN)) ||
-			    (opt >= OPT_SCOPE && !(groups & CLI_COOC))) {
+			if (opt >= OPT_NGRAM && !(option_groups(opt) & groups)) {
 				cli_errorf("%s: unknown option '--%s' (see termdrift %s --help)", command,
 					   option_name(opt), command);
 				return EXIT_USAGE;
