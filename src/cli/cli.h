@@ -220,6 +220,19 @@ int cmd_tf(int argc, char **argv);
 int cmd_tfidf(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 int cmd_cooc(int argc, char **argv);
+int cmd_drift(int argc, char **argv);
+int cmd_topics(int argc, char **argv);
+
+/* What termdrift drift does with a built matrix: drift_by_day.csv,
+ * term_trends.csv and term_trends_wide.csv into opts->out_dir, recorded in
+ * ri.  Returns 0 or a negative code with a message. */
+int drift_stage(const struct cli_opts *opts, const struct matrix *m, struct runinfo *ri, struct td_diag *diag);
+extern const char *const drift_outputs[];
+
+/* What termdrift topics does with a built matrix: the model, topics.csv,
+ * topic_summary.csv, doc_topics.csv and the by-date topic tables. */
+int topics_stage(const struct cli_opts *opts, const struct matrix *m, struct runinfo *ri, struct td_diag *diag);
+extern const char *const topics_outputs[];
 
 /* What termdrift cooc does with a matrix built with opts->tf.keep_streams:
  * cooc.csv, cooc.mtx, neighbors.csv, neighbors_by_day.csv into

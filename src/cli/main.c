@@ -20,6 +20,7 @@ static const struct command commands[] = {
 	{ "tf", cmd_tf, "the vocabulary and term counts: vocab.csv, tf.csv, dtm.mtx" },
 	{ "tfidf", cmd_tfidf, "TF-IDF by document and by date: tfidf.csv, top_terms_by_*.csv" },
 	{ "cooc", cmd_cooc, "co-occurrences and association: cooc.csv, neighbors.csv, neighbors_by_day.csv" },
+	{ "drift", cmd_drift, "term drift between date bins: drift_by_day.csv, term_trends.csv" },
 	{ "run", cmd_run, "a whole analysis from a spec (default analyses/seeds.ini), with charts" },
 };
 
