@@ -75,6 +75,22 @@ double drift_jsd_dense(const double *p, const double *q, size_t n)
 	return fmin(1.0, fmax(0.0, jsd));
 }
 
+double drift_jsd_sparse(size_t n_a, const uint32_t *term_a, const double *p_a, size_t n_b, const uint32_t *term_b,
+			const double *p_b)
+{
+	double jsd = 0, hel = 0;
+	size_t i = 0, j = 0;
+	while (i < n_a || j < n_b) {
+		if (j >= n_b || (i < n_a && term_a[i] < term_b[j]))
+			add_term(p_a[i++], 0, &jsd, &hel);
+		else if (i >= n_a || term_b[j] < term_a[i])
+			add_term(0, p_b[j++], &jsd, &hel);
+		else
+			add_term(p_a[i++], p_b[j++], &jsd, &hel);
+	}
+	return fmin(1.0, fmax(0.0, jsd));
+}
+
 void drift_log_odds(double y_i, double n_i, double y_j, double n_j, double a_w, double a0, double *delta,
 		    double *z)
 {

@@ -57,6 +57,11 @@ void drift_divergence(const struct drift_counts *a, const struct drift_counts *b
  * 1); 0 log 0 is 0. */
 double drift_jsd_dense(const double *p, const double *q, size_t n);
 
+/* JSD (base 2) of two sparse distributions (terms increasing, values
+ * summing to 1): terms in only one of them count with 0 in the other. */
+double drift_jsd_sparse(size_t n_a, const uint32_t *term_a, const double *p_a, size_t n_b, const uint32_t *term_b,
+			const double *p_b);
+
 /* The Monroe et al. log-odds ratio delta and its z-score (see above). */
 void drift_log_odds(double y_i, double n_i, double y_j, double n_j, double a_w, double a0, double *delta,
 		    double *z);

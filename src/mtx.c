@@ -72,3 +72,30 @@ int mtx_write(const char *dir, const char *name, const struct dtm *dtm, const do
 	*rows = nnz;
 	return outfile_commit(&of, diag);
 }
+
+int mtx_write_dense(const char *dir, const char *name, const double *values, size_t n_rows, size_t n_cols,
+		    size_t stride, int precision, const char *comment, struct td_diag *diag)
+{
+	struct outfile of;
+	int rc = outfile_open(&of, dir, name, diag);
+	if (rc)
+		return rc;
+	FILE *fp = of.fp;
+	fprintf(fp, "%%%%MatrixMarket matrix array real general\n");
+	if (comment)
+		fprintf(fp, "%% %s\n", comment);
+	fprintf(fp, "%zu %zu\n", n_rows, n_cols);
+	char line[64];
+	for (size_t c = 0; c < n_cols; c++)
+		for (size_t r = 0; r < n_rows; r++) {
+			size_t len = fmtnum_g(line, values[r * stride + c], precision);
+			line[len++] = '\n';
+			fwrite(line, 1, len, fp);
+		}
+	if (ferror(fp)) {
+		rc = td_fail(diag, TD_EIO, "cannot write '%s': %s", of.final_path, strerror(errno));
+		outfile_abort(&of);
+		return rc;
+	}
+	return outfile_commit(&of, diag);
+}

@@ -14,4 +14,11 @@
 int mtx_write(const char *dir, const char *name, const struct dtm *dtm, const double *values,
 	      int precision, const char *comment, uint64_t *rows, struct td_diag *diag);
 
+/* Writes the dense n_rows x n_cols matrix at values (row-major, row stride
+ * `stride` doubles) as dir/name in the "array real general" format (values
+ * column by column, as the format says), %.*g with precision digits.
+ * Complete or absent.  Returns 0 or a negative code with a message. */
+int mtx_write_dense(const char *dir, const char *name, const double *values, size_t n_rows, size_t n_cols,
+		    size_t stride, int precision, const char *comment, struct td_diag *diag);
+
 #endif
