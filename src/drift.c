@@ -198,32 +198,71 @@ struct perm_job {
 	atomic_bool failed;
 };
 
-/* One thread's scratch: the two groups' counts over the vocabulary and the
- * terms either group touched. */
+/* One thread's scratch: the pooled counts of the pair over the vocabulary,
+ * one group's counts, and the terms of the pool. */
 struct perm_scratch {
-	uint64_t *count_a, *count_b;
-	uint32_t *touched;
-	size_t n_touched;
+	uint64_t *pooled, *group;
+	uint32_t *terms;
+	size_t n_terms_pooled;
 	size_t *pool;
+	size_t *pick;      /* the exact test's combination */
 	size_t pool_cap;
 	gsl_rng *rng;
 };
 
-/* Adds document d's row to counts, noting terms seen for the first time. */
-static uint64_t add_row(const struct dtm *dtm, size_t d, uint64_t *counts, const uint64_t *other,
-			struct perm_scratch *s)
+/* Adds document d's row to counts; returns its tokens. */
+static uint64_t add_row(const struct dtm *dtm, size_t d, uint64_t *counts)
 {
 	uint64_t total = 0;
 	for (uint64_t k = dtm->row_ptr[d]; k < dtm->row_ptr[d + 1]; k++) {
-		uint32_t t = dtm->col[k];
-		if (counts[t] == 0 && other[t] == 0)
-			s->touched[s->n_touched++] = t;
-		counts[t] += dtm->count[k];
+		counts[dtm->col[k]] += dtm->count[k];
 		total += dtm->count[k];
 	}
 	return total;
 }
 
+/* The JSD of a split: s->group holds the counts of the side of `group_size`
+ * documents (total group_total), the rest of the pool is the other side;
+ * `group_is_a` says which bin the group stands for.  Clears s->group. */
+static double split_jsd(const struct perm_job *job, struct perm_scratch *s, uint64_t group_total,
+			uint64_t pooled_total, bool group_is_a)
+{
+	size_t n_terms = job->dtm->n_terms;
+	uint64_t total_a = group_is_a ? group_total : pooled_total - group_total;
+	uint64_t total_b = pooled_total - total_a;
+	double den_a = (double)total_a + (double)n_terms * job->smoothing;
+	double den_b = (double)total_b + (double)n_terms * job->smoothing;
+	double sum_j = 0, sum_h = 0, jsd, hel;
+	for (size_t i = 0; i < s->n_terms_pooled; i++) {
+		uint32_t t = s->terms[i];
+		uint64_t in_group = s->group[t], rest = s->pooled[t] - in_group;
+		uint64_t ca = group_is_a ? in_group : rest, cb = group_is_a ? rest : in_group;
+		add_term(((double)ca + job->smoothing) / den_a, ((double)cb + job->smoothing) / den_b, &sum_j, &sum_h);
+		s->group[t] = 0;
+	}
+	if (!(den_a > 0) || !(den_b > 0))
+		return NAN;
+	finish(n_terms, s->n_terms_pooled, job->smoothing, den_a, den_b, sum_j, sum_h, &jsd, &hel);
+	return jsd;
+}
+
+/* The number of ways to choose k of n, or HUGE_VAL past 2^53. */
+static double choose(size_t n, size_t k)
+{
+	double c = 1;
+	for (size_t i = 1; i <= k; i++) {
+		c = c * (double)(n - k + i) / (double)i;
+		if (c > 9007199254740992.0)
+			return HUGE_VAL;
+	}
+	return c;
+}
+
+/* The p-value of one pair.  The smaller side's documents are summed for each
+ * split and the other side is the pool minus them.  When the pool can be
+ * split in at most R ways, every split is tried once (an exact test: p is
+ * the share of splits, the observed one included, whose JSD reaches the
+ * observed); otherwise R random splits (p = (1 + reached) / (R + 1)). */
 static double perm_pair(struct perm_job *job, struct perm_scratch *s, size_t pair)
 {
 	const struct drift_bins *bins = job->bins;
@@ -232,36 +271,61 @@ static double perm_pair(struct perm_job *job, struct perm_scratch *s, size_t pai
 	size_t n = n_a + n_b;
 	memcpy(s->pool, bins->doc + bins->first[a], n_a * sizeof *s->pool);
 	memcpy(s->pool + n_a, bins->doc + bins->first[b], n_b * sizeof *s->pool);
-	gsl_rng_set(s->rng, (unsigned long)hash_mix64(job->seed ^ hash_mix64((uint64_t)pair + 1)));
-	size_t n_terms = job->dtm->n_terms;
-	double observed = job->observed[pair];
-	/* a split whose JSD equals the observed one up to rounding counts as
-	 * reaching it */
-	double bar = observed - 1e-12 * fmax(1.0, fabs(observed));
-	uint64_t reached = 0;
-	for (unsigned r = 0; r < job->permutations; r++) {
-		gsl_ran_shuffle(s->rng, s->pool, n, sizeof *s->pool);
-		uint64_t total_a = 0, total_b = 0;
-		s->n_touched = 0;
-		for (size_t i = 0; i < n_a; i++)
-			total_a += add_row(job->dtm, s->pool[i], s->count_a, s->count_b, s);
-		for (size_t i = n_a; i < n; i++)
-			total_b += add_row(job->dtm, s->pool[i], s->count_b, s->count_a, s);
-		double den_a = (double)total_a + (double)n_terms * job->smoothing;
-		double den_b = (double)total_b + (double)n_terms * job->smoothing;
-		double sum_j = 0, sum_h = 0, jsd, hel;
-		for (size_t i = 0; i < s->n_touched; i++) {
-			uint32_t t = s->touched[i];
-			add_term(((double)s->count_a[t] + job->smoothing) / den_a,
-				 ((double)s->count_b[t] + job->smoothing) / den_b, &sum_j, &sum_h);
-			s->count_a[t] = s->count_b[t] = 0;
+	/* the pool's counts and terms */
+	uint64_t pooled_total = 0;
+	s->n_terms_pooled = 0;
+	for (size_t i = 0; i < n; i++) {
+		const struct dtm *dtm = job->dtm;
+		size_t d = s->pool[i];
+		for (uint64_t k = dtm->row_ptr[d]; k < dtm->row_ptr[d + 1]; k++) {
+			uint32_t t = dtm->col[k];
+			if (s->pooled[t] == 0)
+				s->terms[s->n_terms_pooled++] = t;
+			s->pooled[t] += dtm->count[k];
+			pooled_total += dtm->count[k];
 		}
-		if (!(den_a > 0) || !(den_b > 0))
-			continue;
-		finish(n_terms, s->n_touched, job->smoothing, den_a, den_b, sum_j, sum_h, &jsd, &hel);
-		reached += jsd >= bar;
 	}
-	return (double)(reached + 1) / (double)(job->permutations + 1);
+	bool group_is_a = n_a <= n_b;
+	size_t group_size = group_is_a ? n_a : n_b;
+	double observed = job->observed[pair];
+	/* a split whose JSD equals the observed one up to rounding reaches it */
+	double bar = observed - 1e-12 * fmax(1.0, fabs(observed));
+	uint64_t reached = 0, tried = 0;
+	double ways = choose(n, group_size);
+	if (ways <= (double)job->permutations) {
+		for (size_t i = 0; i < group_size; i++)
+			s->pick[i] = i;
+		for (;;) {
+			uint64_t total = 0;
+			for (size_t i = 0; i < group_size; i++)
+				total += add_row(job->dtm, s->pool[s->pick[i]], s->group);
+			reached += split_jsd(job, s, total, pooled_total, group_is_a) >= bar;
+			tried++;
+			/* the next combination in lexicographic order */
+			size_t i = group_size;
+			while (i > 0 && s->pick[i - 1] == n - group_size + i - 1)
+				i--;
+			if (i == 0)
+				break;
+			s->pick[i - 1]++;
+			for (size_t j = i; j < group_size; j++)
+				s->pick[j] = s->pick[j - 1] + 1;
+		}
+	} else {
+		gsl_rng_set(s->rng, (unsigned long)hash_mix64(job->seed ^ hash_mix64((uint64_t)pair + 1)));
+		for (unsigned r = 0; r < job->permutations; r++) {
+			gsl_ran_shuffle(s->rng, s->pool, n, sizeof *s->pool);
+			uint64_t total = 0;
+			for (size_t i = 0; i < group_size; i++)
+				total += add_row(job->dtm, s->pool[i], s->group);
+			reached += split_jsd(job, s, total, pooled_total, group_is_a) >= bar;
+		}
+		reached++;  /* the observed split */
+		tried = (uint64_t)job->permutations + 1;
+	}
+	for (size_t i = 0; i < s->n_terms_pooled; i++)
+		s->pooled[s->terms[i]] = 0;
+	return (double)reached / (double)tried;
 }
 
 static void *perm_worker(void *arg)
@@ -269,11 +333,11 @@ static void *perm_worker(void *arg)
 	struct perm_job *job = arg;
 	size_t n_terms = job->dtm->n_terms ? job->dtm->n_terms : 1;
 	struct perm_scratch s = { 0 };
-	s.count_a = calloc(n_terms, sizeof *s.count_a);
-	s.count_b = calloc(n_terms, sizeof *s.count_b);
-	s.touched = malloc(n_terms * sizeof *s.touched);
+	s.pooled = calloc(n_terms, sizeof *s.pooled);
+	s.group = calloc(n_terms, sizeof *s.group);
+	s.terms = malloc(n_terms * sizeof *s.terms);
 	s.rng = gsl_rng_alloc(gsl_rng_mt19937);
-	if (!s.count_a || !s.count_b || !s.touched || !s.rng) {
+	if (!s.pooled || !s.group || !s.terms || !s.rng) {
 		atomic_store(&job->failed, true);
 		goto out;
 	}
@@ -285,21 +349,24 @@ static void *perm_worker(void *arg)
 		size_t a = job->pair_a[pair], b = job->pair_b[pair];
 		size_t n = bins->first[a + 1] - bins->first[a] + bins->first[b + 1] - bins->first[b];
 		if (n > s.pool_cap) {
-			size_t *grown = realloc(s.pool, n * sizeof *grown);
-			if (!grown) {
+			size_t *grown = realloc(s.pool, n * sizeof *grown), *pick;
+			if (grown)
+				s.pool = grown;
+			if (!grown || !(pick = realloc(s.pick, n * sizeof *pick))) {
 				atomic_store(&job->failed, true);
 				break;
 			}
-			s.pool = grown;
+			s.pick = pick;
 			s.pool_cap = n;
 		}
 		job->p_value[pair] = perm_pair(job, &s, pair);
 	}
 out:
-	free(s.count_a);
-	free(s.count_b);
-	free(s.touched);
+	free(s.pooled);
+	free(s.group);
+	free(s.terms);
 	free(s.pool);
+	free(s.pick);
 	if (s.rng)
 		gsl_rng_free(s.rng);
 	return NULL;

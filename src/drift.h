@@ -17,6 +17,10 @@
  * The permutation test of a consecutive pair of bins pools their documents
  * and splits them at random R times into two groups of the bins' sizes; the
  * p-value is (1 + the splits whose JSD reaches the observed one) / (R + 1).
+ * When the pool can be split in at most R ways (a bin of one speech beside
+ * another: 2 ways), every split is tried once instead and p is the share of
+ * splits, the observed one included, that reach it (an exact test; two
+ * single documents always give p = 1: one document per bin is no evidence).
  * Each pair has its own generator (gsl_rng mt19937, seeded from the seed and
  * the pair), so the p-values do not depend on the number of threads.
  *

@@ -281,6 +281,42 @@ static void test_drift__permutation_power_and_thread_invariance(void **state)
 	synth_free(&s);
 }
 
+/* Few documents: every split is tried.  One document beside one other gives
+ * p = 1; two alike beside two alike, disjoint from them, reach the observed
+ * JSD only in the observed split and its mirror: p = 2 / C(4, 2) = 1/3. */
+static void test_drift__exact_test_for_small_bins(void **state)
+{
+	(void)state;
+	/* documents 0, 1: terms 0, 1; documents 2, 3: terms 2, 3 */
+	uint64_t row_ptr[] = { 0, 2, 4, 6, 8 };
+	uint32_t col[] = { 0, 1, 0, 1, 2, 3, 2, 3 }, count[] = { 3, 1, 3, 1, 2, 2, 2, 2 };
+	struct dtm dtm = { .n_docs = 4, .n_terms = 4, .row_ptr = row_ptr, .col = col, .count = count };
+	size_t first[] = { 0, 2, 4 }, doc[] = { 0, 1, 2, 3 }, first_single[] = { 0, 1, 2 };
+	int32_t start[] = { 0, 1 };
+	struct drift_bins bins = { .n_bins = 2, .start = start, .first = first, .doc = doc };
+	uint32_t terms_a[] = { 0, 1 }, terms_b[] = { 2, 3 };
+	uint64_t sum_a[] = { 6, 2 }, sum_b[] = { 4, 4 };
+	struct drift_counts ca = { 2, terms_a, sum_a, 8 }, cb = { 2, terms_b, sum_b, 8 };
+	double observed, hel, p;
+	drift_divergence(&ca, &cb, 4, 0.01, &observed, &hel);
+	size_t pa = 0, pb = 1;
+	assert_int_equal(drift_permutation_test(&dtm, &bins, &pa, &pb, &observed, 1, 0.01, 999, 3, 1, &p), 0);
+	assert_float_equal(p, 1.0 / 3.0, 1e-15);
+	/* one document per bin (documents 0 and 2) */
+	size_t doc_single[] = { 0, 2 };
+	struct drift_bins single = { .n_bins = 2, .start = start, .first = first_single, .doc = doc_single };
+	uint64_t one_a[] = { 3, 1 }, one_b[] = { 2, 2 };
+	struct drift_counts sa = { 2, terms_a, one_a, 4 }, sb = { 2, terms_b, one_b, 4 };
+	drift_divergence(&sa, &sb, 4, 0.01, &observed, &hel);
+	assert_int_equal(drift_permutation_test(&dtm, &single, &pa, &pb, &observed, 1, 0.01, 999, 3, 1, &p), 0);
+	assert_float_equal(p, 1.0, 1e-15);
+	/* with fewer permutations than splits it samples: p = (1 + r) / (R + 1) */
+	drift_divergence(&ca, &cb, 4, 0.01, &observed, &hel);
+	assert_int_equal(drift_permutation_test(&dtm, &bins, &pa, &pb, &observed, 1, 0.01, 4, 3, 1, &p), 0);
+	assert_true(p > 0 && p <= 1);
+	assert_float_equal(p * 5, round(p * 5), 1e-12);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -290,6 +326,7 @@ int main(void)
 		cmocka_unit_test(test_drift__bins_keep_gaps_and_count_undated),
 		cmocka_unit_test(test_drift__permutation_p_values_uniform_under_null),
 		cmocka_unit_test(test_drift__permutation_power_and_thread_invariance),
+		cmocka_unit_test(test_drift__exact_test_for_small_bins),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
