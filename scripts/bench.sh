@@ -10,7 +10,7 @@
 # Environment: TERMDRIFT (the termdrift binary; default build/termdrift),
 # BENCH_DIR (the compiled tests/bench programs; default build/bench),
 # BENCH_TIMES (how many copies of the corpus; default 10), BENCH_ONLY (some of
-# wc tokenize tfidf cooc; default all), GLOVE_DIR (a GloVe build, for cooc).
+# wc tokenize tfidf cooc topics; default all), GLOVE_DIR (a GloVe build, for cooc).
 set -eu
 
 TERMDRIFT=${TERMDRIFT:-build/termdrift}
@@ -202,7 +202,79 @@ PY
 	rm -rf "$TMPD"
 }
 
+# Topics and drift on the speeches (State of the Union once, 233 speeches):
+# NMF k=20 beside scikit-learn's NMF on the same TF-IDF matrix (same NNDSVD
+# start, 200 iterations each: tol 0), LDA k=20 (500 Gibbs sweeps) beside
+# scikit-learn's variational LDA at about the same time, with each one's
+# coherence; the whole drift analysis by year (drift + topics); and the
+# post-war speeches against gensim's LdaSeqModel (one EM iteration).
+bench_topics() {
+	TMPD=$(mktemp -d "${TMPDIR:-/tmp}/td-bench.XXXXXX")
+	common="-i $CORPUS --no-boilerplate --dedup off -q"
+	manifest_value() {  # manifest_value FILE KEY: a param, count or stage time
+		/usr/bin/python3 -c 'import json, sys
+m = json.load(open(sys.argv[1]))
+for part in ("params", "counts", "stage_seconds"):
+    if sys.argv[2] in m.get(part, {}):
+        print(m[part][sys.argv[2]])' "$1" "$2"
+	}
+	for threads in 1 2; do
+		measure "$TERMDRIFT" topics $common --k 20 --max-iter 200 --tol 0 --threads "$threads" \
+			--outputs tfidf.mtx,topic_summary.csv -o "$TMPD/nmf$threads"
+		echo "termdrift topics NMF k=20, 200 iterations, $threads thread(s): ${WALL} s in all (reading included), " \
+			"factorisation $(manifest_value "$TMPD/nmf$threads/manifest.json" topics) s, error" \
+			"$(manifest_value "$TMPD/nmf$threads/manifest.json" reconstruction_error), peak ${RSS} KB"
+	done
+	if /usr/bin/python3 -c 'import sklearn' 2>/dev/null; then
+		set -- $(/usr/bin/python3 scripts/bench_nmf_sklearn.py "$TMPD/nmf1/tfidf.mtx" 20 200)
+		echo "scikit-learn NMF k=20, 200 iterations, same matrix: $1 s (fit_transform), error $6"
+		echo "termdrift NMF: $(awk -v s="$1" -v a="$(manifest_value "$TMPD/nmf1/manifest.json" topics)" \
+			-v b="$(manifest_value "$TMPD/nmf2/manifest.json" topics)" 'BEGIN { printf "%.1fx scikit-learn on one thread, %.1fx on two", s / a, s / b }')"
+	else
+		echo "scikit-learn NMF and LDA: SKIPPED (python3-sklearn is not installed)"
+	fi
+	measure "$TERMDRIFT" topics $common --model lda --k 20 --iterations 500 --seed 1 -o "$TMPD/lda"
+	lda_s=$(manifest_value "$TMPD/lda/manifest.json" topics)
+	lda_tokens=$(manifest_value "$TMPD/lda/manifest.json" lda_tokens)
+	echo "termdrift topics LDA k=20, 500 sweeps: $lda_s s sampling ($(awk -v t="$lda_tokens" -v s="$lda_s" 'BEGIN { printf "%.1f", 500 * t / s / 1e6 }') M tokens/s), mean coherence $(manifest_value "$TMPD/lda/manifest.json" mean_coherence), log-likelihood $(manifest_value "$TMPD/lda/manifest.json" log_likelihood)"
+	if /usr/bin/python3 -c 'import sklearn' 2>/dev/null; then
+		"$TERMDRIFT" tf $common --outputs dtm.mtx -o "$TMPD/tf"
+		set -- $(/usr/bin/python3 scripts/bench_lda_sklearn.py "$TMPD/tf/dtm.mtx" 20 16)
+		echo "scikit-learn LDA k=20, batch, $6 iterations: $1 s, mean coherence $8 (perplexity $7)"
+	fi
+	# the whole drift analysis of the speeches by year: term drift (999
+	# permutations per pair of years) and topic drift (NMF k=20)
+	measure "$TERMDRIFT" drift $common --bin year --seed 1 -o "$TMPD/drift"
+	drift_wall=$WALL drift_rss=$RSS
+	measure "$TERMDRIFT" topics $common --bin year --k 20 --seed 1 -o "$TMPD/topics"
+	echo "termdrift drift + topics (NMF k=20) by year on $CORPUS: $drift_wall s + $WALL s, peak $drift_rss / $RSS KB"
+	# post-war speeches (1946 on) by year, against gensim's dynamic topic model
+	# in 9 slices of 9 years, 10 topics, one EM iteration
+	post=corpora/sotu-postwar
+	if [ ! -d "$post" ]; then
+		mkdir -p "$post.tmp"
+		awk -F, 'NR == 1 || $2 >= 1946' "$CORPUS/manifest.csv" > "$post.tmp/manifest.csv"
+		for f in $(awk -F, 'NR > 1 { print $1 }' "$post.tmp/manifest.csv"); do
+			ln "$CORPUS/$f" "$post.tmp/$f" 2>/dev/null || cp "$CORPUS/$f" "$post.tmp/$f"
+		done
+		mv "$post.tmp" "$post"
+	fi
+	n_post=$(($(wc -l < "$post/manifest.csv") - 1))
+	measure "$TERMDRIFT" drift -i "$post" --no-boilerplate --dedup off -q --bin year --seed 1 -o "$TMPD/post_drift"
+	post_drift=$WALL
+	measure "$TERMDRIFT" topics -i "$post" --no-boilerplate --dedup off -q --bin year --k 10 --seed 1 -o "$TMPD/post_topics"
+	echo "termdrift drift + topics (NMF k=10) by year, $n_post post-war speeches: $post_drift s + $WALL s"
+	if /usr/bin/python3 -c 'import gensim' 2>/dev/null; then
+		"$TERMDRIFT" tokens -i "$post" --no-boilerplate --dedup off -q -o "$TMPD/post_tokens"
+		measure /usr/bin/python3 scripts/bench_gensim_ldaseq.py "$TMPD/post_tokens/tokens.csv" "$post/manifest.csv" 10 9
+		echo "$(cat "$TMPD/stdout") (wall ${WALL} s, peak ${RSS} KB)"
+	else
+		echo "gensim LdaSeqModel: SKIPPED (apt-get install python3-gensim)"
+	fi
+	rm -rf "$TMPD"
+}
+
 prepare
-for bench in ${BENCH_ONLY:-wc tokenize tfidf cooc}; do
+for bench in ${BENCH_ONLY:-wc tokenize tfidf cooc topics}; do
 	"bench_$bench"
 done

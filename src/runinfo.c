@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <time.h>
 #include <utf8proc.h>
 
@@ -221,6 +222,19 @@ int runinfo_spec(struct runinfo *ri, const struct spec *spec)
 nomem:
 	json_decref(sections);
 	return TD_ENOMEM;
+}
+
+void runinfo_remove_outputs(const struct runinfo *ri, const char *dir)
+{
+	size_t i;
+	json_t *entry;
+	json_array_foreach(ri->outputs, i, entry) {
+		const char *file = json_string_value(json_object_get(entry, "file"));
+		char *path = file ? fs_join(dir, file) : NULL;
+		if (path)
+			unlink(path);
+		free(path);
+	}
 }
 
 void runinfo_print_outputs(const struct runinfo *ri, FILE *fp)

@@ -62,6 +62,10 @@ int runinfo_count(struct runinfo *ri, const char *key, uint64_t value);
 /* Writes dir/manifest.json.  Returns 0 or a negative code with a message. */
 int runinfo_write(struct runinfo *ri, const char *dir, struct td_diag *diag);
 
+/* Removes the files recorded as outputs from dir (best effort): a command
+ * that fails after writing some of its tables leaves none of them. */
+void runinfo_remove_outputs(const struct runinfo *ri, const char *dir);
+
 void runinfo_free(struct runinfo *ri);
 
 /* Seconds since an arbitrary start (monotonic clock), for stage timings. */

@@ -208,8 +208,9 @@ void matrix_free(struct matrix *m);
 
 /* Looks up the comma-separated terms of `list` (case-folded as the tokenizer
  * does) in dtm's vocabulary: *ids (new; duplicates once) receives those found,
- * in list order.  Each term not found is warned about ("WHAT term 'x' is not
- * in the vocabulary") and listed in *missing (new, comma-separated; NULL when
+ * in list order.  The terms not found are warned about in one line ("WHAT
+ * term 'x' is not in the vocabulary", or "N WHAT terms are not in the
+ * vocabulary: x,y") and listed in *missing (new, comma-separated; NULL when
  * none).  Returns 0 or TD_ENOMEM. */
 int matrix_find_terms(const struct dtm *dtm, const char *list, const char *what, uint32_t **ids, size_t *n_ids,
 		      char **missing, struct td_diag *diag);

@@ -554,6 +554,8 @@ int cmd_cooc(int argc, char **argv)
 		 (rc = matrix_write_vocab(&opts, &m, NULL, ri, &diag)) == 0 && (rc = cooc_pipeline(&opts, &m, ri, &diag)) == 0)
 		rc = runinfo_write(ri, opts.out_dir, &diag);
 	matrix_free(&m);
+	if (rc && ri)
+		runinfo_remove_outputs(ri, opts.out_dir);
 	runinfo_free(ri);
 	cli_opts_free(&opts);
 	int status = rc ? cli_fail(&diag, rc) : EXIT_OK;

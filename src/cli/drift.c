@@ -485,18 +485,16 @@ int drift_stage(const struct cli_opts *opts, const struct matrix *m, struct runi
 	rc = drift_bins_build(&bins, n_docs, m->included, dates, has_date, opts->bin, &quiet);
 	if (rc == TD_EEMPTY) {  /* every document undated: empty tables, and say so */
 		td_warn(diag, "%s; the drift tables are empty", quiet.error);
-		for (size_t d = 0; d < n_docs; d++)
-			bins.n_undated += m->included[d];
 	} else if (rc) {
 		td_fail(diag, rc, "%s", quiet.error ? quiet.error : td_strerror(rc));
 	}
 	td_diag_free(&quiet);
 	if (rc && rc != TD_EEMPTY)
 		goto out;
-	rc = 0;
-	if (bins.n_undated)
+	if (bins.n_undated && rc == 0)
 		td_warn(diag, "%zu document%s without a date %s left out of the drift tables (no_date in manifest.json)",
 			bins.n_undated, bins.n_undated == 1 ? "" : "s", bins.n_undated == 1 ? "is" : "are");
+	rc = 0;
 	if (sum_bins(m, &bins, &sums)) {
 		rc = td_fail(diag, TD_ENOMEM, "out of memory");
 		goto out;
@@ -572,6 +570,8 @@ int cmd_drift(int argc, char **argv)
 		 (rc = drift_stage(&opts, &m, ri, &diag)) == 0)
 		rc = runinfo_write(ri, opts.out_dir, &diag);
 	matrix_free(&m);
+	if (rc && ri)
+		runinfo_remove_outputs(ri, opts.out_dir);
 	runinfo_free(ri);
 	cli_opts_free(&opts);
 	int status = rc ? cli_fail(&diag, rc) : EXIT_OK;

@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <gsl/gsl_errno.h>
+
 #include "cli.h"
 #include "version.h"
 
@@ -21,6 +23,7 @@ static const struct command commands[] = {
 	{ "tfidf", cmd_tfidf, "TF-IDF by document and by date: tfidf.csv, top_terms_by_*.csv" },
 	{ "cooc", cmd_cooc, "co-occurrences and association: cooc.csv, neighbors.csv, neighbors_by_day.csv" },
 	{ "drift", cmd_drift, "term drift between date bins: drift_by_day.csv, term_trends.csv" },
+	{ "topics", cmd_topics, "NMF or LDA topics and their drift: topics.csv, topic_prevalence_by_day.csv" },
 	{ "run", cmd_run, "a whole analysis from a spec (default analyses/seeds.ini), with charts" },
 };
 
@@ -49,6 +52,9 @@ int main(int argc, char **argv)
 	mallopt(M_MMAP_THRESHOLD, 1 << 20);
 	mallopt(M_TRIM_THRESHOLD, 256 << 20);
 #endif
+	/* GSL's default error handler aborts the process (on a failed
+	 * allocation, say); off, the library's checks report TD_ENOMEM instead */
+	gsl_set_error_handler_off();
 	if (argc < 2) {
 		usage(stderr);
 		return EXIT_USAGE;

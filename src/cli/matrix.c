@@ -212,7 +212,7 @@ mtx:
 int matrix_find_terms(const struct dtm *dtm, const char *list, const char *what, uint32_t **ids, size_t *n_ids,
 		      char **missing, struct td_diag *diag)
 {
-	size_t cap = 1, missing_len = 0;
+	size_t cap = 1, missing_len = 0, n_missing = 0;
 	for (const char *p = list; *p; p++)
 		cap += *p == ',';
 	*ids = malloc(cap * sizeof **ids);
@@ -237,8 +237,8 @@ int matrix_find_terms(const struct dtm *dtm, const char *list, const char *what,
 		for (size_t i = 0; i < *n_ids; i++)
 			seen |= (*ids)[i] == id;
 		if (id == VOCAB_NONE && len) {
-			td_warn(diag, "%s term '%s' is not in the vocabulary", what, word);
 			missing_len += (size_t)sprintf(absent + missing_len, "%s%s", missing_len ? "," : "", word);
+			n_missing++;
 		} else if (id != VOCAB_NONE && !seen) {
 			(*ids)[(*n_ids)++] = id;
 		}
@@ -246,6 +246,10 @@ int matrix_find_terms(const struct dtm *dtm, const char *list, const char *what,
 		free(folded);
 		p += len + (end != NULL);
 	}
+	if (n_missing == 1)
+		td_warn(diag, "%s term '%s' is not in the vocabulary", what, absent);
+	else if (n_missing > 1)
+		td_warn(diag, "%zu %s terms are not in the vocabulary: %s", n_missing, what, absent);
 	if (missing_len)
 		*missing = absent;
 	else

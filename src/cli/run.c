@@ -32,9 +32,10 @@ static const char run_help[] =
 	"(NAME: the spec's file name without .ini): every table termdrift tfidf writes,\n"
 	"docs_by_day.csv, manifest.json, and the charts in output/NAME/plots/ (gnuplot).\n"
 	"The spec's sections are [corpus], [tokens], [tfidf], [cooc] (co-occurrences, as\n"
-	"termdrift cooc: run when the section is there; its `top` is --cooc-top here)\n"
-	"and [run]; their keys are the long option names below and those of termdrift\n"
-	"cooc --help (flags take true or false).  Options given here come\n"
+	"termdrift cooc: run when the section is there; its `top` is --cooc-top here),\n"
+	"[drift] and [topics] (as termdrift drift and topics, run when there) and [run];\n"
+	"their keys are the long option names below and those of termdrift cooc, drift\n"
+	"and topics --help (flags take true or false).  Options given here come\n"
 	"after the spec's and win; -i replaces the spec's inputs.  The folder is replaced\n"
 	"as a whole when the analysis is complete; a failed run leaves it as it was.\n"
 	"\n"
@@ -65,6 +66,12 @@ static const char *const cooc_keys[] = {
 	"scope", "window", "weighting", "direction", "cross-sentences", "memory", "tmp-dir", "min-count",
 	"top-terms", "target", "top", NULL
 };
+static const char *const drift_keys[] = {
+	"smoothing", "permutations", "seed", "prior", "track", "skip-empty-bins", NULL
+};
+static const char *const topics_keys[] = {
+	"k", "model", "solver", "max-iter", "tol", "alpha", "beta", "iterations", "seed", "weight", NULL
+};
 static const char *const run_keys[] = {
 	"out", "threads", "precision", "progress", "quiet", "outputs", "svg", "no-plots", "plot-scripts", NULL
 };
@@ -74,6 +81,8 @@ static const struct section_keys sections[] = {
 	{ "tokens", tokens_keys },
 	{ "tfidf", tfidf_keys },
 	{ "cooc", cooc_keys },
+	{ "drift", drift_keys },
+	{ "topics", topics_keys },
 	{ "run", run_keys },
 };
 #define N_SECTIONS (sizeof sections / sizeof *sections)
@@ -402,7 +411,8 @@ int cmd_run(int argc, char **argv)
 			rc = cli_fail(&diag, TD_ENOMEM);
 			goto out;
 		}
-	rc = cli_parse((int)a.n, a.v, "run", run_help, CLI_TF | CLI_WEIGHT | CLI_RUN | CLI_COOC, &opts);
+	rc = cli_parse((int)a.n, a.v, "run", run_help, CLI_TF | CLI_WEIGHT | CLI_RUN | CLI_COOC | CLI_DRIFT | CLI_TOPICS,
+		       &opts);
 	parsed = true;
 	if (rc) {
 		rc = rc < 0 ? EXIT_OK : rc;
@@ -412,13 +422,18 @@ int cmd_run(int argc, char **argv)
 	size_t n_outputs = 0;
 	for (size_t i = 0; tfidf_outputs[i] && n_outputs < 64; i++)
 		known[n_outputs++] = tfidf_outputs[i];
-	for (size_t i = 0; cooc_outputs[i] && n_outputs < 64; i++)
-		known[n_outputs++] = cooc_outputs[i];
+	const char *const *more[] = { cooc_outputs, drift_outputs, topics_outputs };
+	for (size_t j = 0; j < 3; j++)
+		for (size_t i = 0; more[j][i] && n_outputs < 64; i++)
+			known[n_outputs++] = more[j][i];
 	if ((rc = cli_check_outputs(&opts, "run", known, n_outputs)))
 		goto out;
-	bool with_cooc = false;
-	for (size_t i = 0; i < spec->n_sections; i++)
+	bool with_cooc = false, with_drift = false, with_topics = false;
+	for (size_t i = 0; i < spec->n_sections; i++) {
 		with_cooc = with_cooc || strcmp(spec->sections[i].name, "cooc") == 0;
+		with_drift = with_drift || strcmp(spec->sections[i].name, "drift") == 0;
+		with_topics = with_topics || strcmp(spec->sections[i].name, "topics") == 0;
+	}
 	if (with_cooc && opts.tf.ngram_min != 1) {
 		cli_errorf("run: [cooc] counts words: [tokens] ngram must start at 1");
 		rc = EXIT_USAGE;
@@ -452,6 +467,8 @@ int cmd_run(int argc, char **argv)
 	/* the corpus is read once: every stage works on the same matrix */
 	if ((rc = matrix_build(&stage, ri, &m, &diag)) || (rc = tfidf_stage(&stage, &m, ri, &diag)) ||
 	    (with_cooc && (rc = cooc_pipeline(&stage, &m, ri, &diag))) ||
+	    (with_drift && (rc = drift_stage(&stage, &m, ri, &diag))) ||
+	    (with_topics && (rc = topics_stage(&stage, &m, ri, &diag))) ||
 	    (rc = draw_charts(&stage, od.tmp_path, spec->name, ri, &diag)) ||
 	    (rc = runinfo_write(ri, od.tmp_path, &diag)) || (rc = outdir_commit(&od, &diag))) {
 		matrix_free(&m);

@@ -41,6 +41,8 @@ int cmd_tf(int argc, char **argv)
 	rc = runinfo_write(ri, opts.out_dir, &diag);
 out:
 	matrix_free(&m);
+	if (rc && ri)
+		runinfo_remove_outputs(ri, opts.out_dir);
 	runinfo_free(ri);
 	cli_opts_free(&opts);
 	int status = rc ? cli_fail(&diag, rc) : EXIT_OK;

@@ -403,6 +403,8 @@ int cmd_tfidf(int argc, char **argv)
 		td_fail(&diag, rc, "out of memory");
 	else if ((rc = tfidf_pipeline(&opts, ri, &diag)) == 0)
 		rc = runinfo_write(ri, opts.out_dir, &diag);
+	if (rc && ri)
+		runinfo_remove_outputs(ri, opts.out_dir);
 	runinfo_free(ri);
 	cli_opts_free(&opts);
 	int status = rc ? cli_fail(&diag, rc) : EXIT_OK;

@@ -187,6 +187,65 @@ done
 	[ "$(cut -d, -f1 "$TMP/cooc_target/neighbors.csv" | sort -u | tr '\n' ' ')" = "backstop term " ] && pass ||
 	fail "cooc --target: $(cat "$TMP/cooc_target.stderr")"
 
+# --- termdrift drift and topics ------------------------------------------------
+# drift: the tables byte for byte (their values are checked against numpy and
+# scipy by tests/oracle/drift_reference.py), the undated document counted and
+# warned about, a tracked term not in the vocabulary warned about and listed
+"$TD" drift -i tests/e2e/data/drift.jsonl --today 2026-01-01 --permutations 99 --seed 3 --track peace,minerals,zzz \
+	-o "$TMP/drift" 2>"$TMP/drift.stderr"
+if [ $? -eq 0 ]; then
+	for f in drift_by_day.csv term_trends.csv term_trends_wide.csv; do
+		same_file "$EXP/drift/$f" "$TMP/drift/$f"
+	done
+	[ "$(cat "$TMP/drift.stderr")" = "termdrift: warning: 1 document without a date is left out of the drift tables (no_date in manifest.json)
+termdrift: warning: tracked term 'zzz' is not in the vocabulary" ] && grep -q '"no_date": 1' "$TMP/drift/manifest.json" &&
+		grep -q '"track_missing": "zzz"' "$TMP/drift/manifest.json" && pass || fail "drift warnings: $(cat "$TMP/drift.stderr")"
+else
+	fail "drift: exit status $?: $(cat "$TMP/drift.stderr")"
+fi
+# the same bytes for any number of threads, and --skip-empty-bins drops the gap
+for threads in 1 3; do
+	"$TD" drift -i tests/e2e/data/drift.jsonl --today 2026-01-01 --permutations 99 --seed 3 --track peace,minerals,zzz \
+		--threads $threads -q -o "$TMP/drift_t$threads" &&
+		cmp -s "$TMP/drift/drift_by_day.csv" "$TMP/drift_t$threads/drift_by_day.csv" &&
+		cmp -s "$TMP/drift/term_trends.csv" "$TMP/drift_t$threads/term_trends.csv" && pass ||
+		fail "drift --threads $threads differs"
+done
+"$TD" drift -i tests/e2e/data/drift.jsonl --today 2026-01-01 --skip-empty-bins -q -o "$TMP/drift_skip" &&
+	[ "$(cut -d, -f1 "$TMP/drift_skip/drift_by_day.csv" | tr '\n' ' ')" = "date 2025-03-01 2025-03-03 2025-03-04 " ] && pass ||
+	fail "drift --skip-empty-bins"
+# one bin: nothing to compare, said once, the table still written
+printf '{"id":"a","date":"2025-03-01","text":"Peace talks."}\n{"id":"b","date":"2025-03-01","text":"Minerals deal."}\n' \
+	> "$TMP/one_day.jsonl"
+"$TD" drift -i "$TMP/one_day.jsonl" --today 2026-01-01 -o "$TMP/drift_one" 2>"$TMP/drift_one.stderr"
+[ $? -eq 0 ] && [ "$(cat "$TMP/drift_one.stderr")" = "termdrift: warning: all dated documents fall in one day bin (2025-03-01): drift has nothing to compare" ] &&
+	[ "$(wc -l < "$TMP/drift_one/drift_by_day.csv")" -ge 2 ] && pass || fail "drift on one bin: $(cat "$TMP/drift_one.stderr")"
+expect_error drift_smoothing 2 "termdrift: drift: invalid value '-1' for --smoothing (expected a number from 0 to 1e6)" -- \
+	drift -i data/seeds --smoothing -1
+expect_error drift_k 2 "termdrift: drift: unknown option '--k' (see termdrift drift --help)" -- drift -i data/seeds --k 3
+# topics: k above the documents, a bad model; the same seed gives the same
+# bytes, for any number of threads, NMF and LDA
+expect_error topics_k 1 "termdrift: --k 9 is more than the 5 analysed documents" -- \
+	topics -i data/seeds --today 2026-01-01 -q --k 9
+expect_error topics_model 2 "termdrift: topics: invalid value 'plsa' for --model (expected nmf or lda)" -- \
+	topics -i data/seeds --model plsa
+for model in nmf lda; do
+	for threads in 1 2; do
+		"$TD" topics -i data/seeds --today 2026-01-01 -q --k 4 --model $model --iterations 200 --seed 7 \
+			--threads $threads -o "$TMP/topics_${model}_$threads" ||
+			fail "topics --model $model --threads $threads: exit status $?"
+	done
+	same=1
+	for f in topics.csv topic_summary.csv doc_topics.csv topic_prevalence_by_day.csv topic_terms_by_day.csv topic_drift.csv; do
+		cmp -s "$TMP/topics_${model}_1/$f" "$TMP/topics_${model}_2/$f" || same=0
+	done
+	[ $same = 1 ] && pass || fail "topics --model $model: threads 1 and 2 differ"
+	# doc_topics.csv: every analysed document's shares sum to 1
+	awk -F, 'NR > 1 { s[$1] += $3 } END { for (d in s) if (s[d] < 1 - 1e-9 || s[d] > 1 + 1e-9) bad = 1; exit bad }' \
+		"$TMP/topics_${model}_1/doc_topics.csv" && [ "$(wc -l < "$TMP/topics_${model}_1/doc_topics.csv")" = 21 ] &&
+		pass || fail "topics --model $model: doc_topics.csv rows do not sum to 1"
+done
+
 # --- termdrift run: a spec, the whole analysis, a folder complete or absent -----
 # same_tree EXPECTED_DIR ACTUAL_DIR: every table of the run, byte for byte.
 same_tree() {
@@ -260,12 +319,16 @@ PATH=/nonexistent "$TD" run analyses/seeds.ini --today 2026-01-01 -o "$TMP/run_n
 
 # no dated document: the by-day tables are empty (with their header), the
 # by-document ones are whole, one warning, and no chart is attempted
-"$TD" run analyses/seeds.ini -i tests/e2e/data/undated.jsonl --target peace --today 2026-01-01 -o "$TMP/undated" \
+"$TD" run analyses/seeds.ini -i tests/e2e/data/undated.jsonl --target peace --track peace --k 2 --today 2026-01-01 -o "$TMP/undated" \
 	>/dev/null 2>"$TMP/undated.stderr"
 [ $? -eq 0 ] && [ "$(wc -l < "$TMP/undated/top_terms_by_doc.csv")" -gt 2 ] &&
 	[ "$(cat "$TMP/undated/top_terms_by_day.csv")" = "date,rank,term,tfidf" ] &&
 	[ "$(cat "$TMP/undated/docs_by_day.csv")" = "date,n_docs,n_tokens" ] && [ ! -e "$TMP/undated/plots" ] &&
-	[ "$(cat "$TMP/undated.stderr")" = "termdrift: warning: no analysed document has a date: nothing to bin by day; top_terms_by_day.csv is empty" ] &&
+	[ "$(cat "$TMP/undated.stderr")" = "termdrift: warning: no analysed document has a date: nothing to bin by day; top_terms_by_day.csv is empty
+termdrift: warning: no analysed document has a date: nothing to compare by day; the drift tables are empty
+termdrift: warning: no analysed document has a date: nothing to compare by day; the topic tables by date are empty" ] &&
+	[ "$(cat "$TMP/undated/drift_by_day.csv")" = "date,prev_date,n_docs,n_tokens,jsd,jsd_p_value,hellinger,cosine,jsd_from_first" ] &&
+	grep -q '"no_date": 2' "$TMP/undated/manifest.json" && [ "$(wc -l < "$TMP/undated/doc_topics.csv")" = 5 ] &&
 	pass || fail "run without dates: $(cat "$TMP/undated.stderr")"
 
 # mistakes in a spec: one line naming the file, the line and the nearest key

@@ -9,5 +9,6 @@ fi
 status=0
 /usr/bin/python3 tests/oracle/sklearn_tfidf.py "${TERMDRIFT:-build/termdrift}" || status=1
 /usr/bin/python3 tests/oracle/cooc_reference.py "${TERMDRIFT:-build/termdrift}" || status=1
+/usr/bin/python3 tests/oracle/nmf_reference.py "${TERMDRIFT:-build/termdrift}" || status=1
 /usr/bin/python3 tests/oracle/drift_reference.py "${TERMDRIFT:-build/termdrift}" || status=1
 exit $status
