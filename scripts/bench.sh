@@ -214,7 +214,7 @@ bench_topics() {
 	manifest_value() {  # manifest_value FILE KEY: a param, count or stage time
 		/usr/bin/python3 -c 'import json, sys
 m = json.load(open(sys.argv[1]))
-for part in ("params", "counts", "stage_seconds"):
+for part in ("parameters", "counts", "stage_seconds"):
     if sys.argv[2] in m.get(part, {}):
         print(m[part][sys.argv[2]])' "$1" "$2"
 	}

@@ -7,10 +7,16 @@
 if (!exists("outdir")) { print "set outdir='FOLDER' with gnuplot -e"; exit status 2 }
 if (!exists("corpus")) corpus = 'termdrift'
 if (!exists("format")) format = 'png'
+# A script may set, before loading this file: page_w, page_h (the page in
+# pixels, default 1200x800) and text_mode = 'noenhanced' (terms and labels
+# shown as written: no _ ^ @ & ~ { } markup; default 'enhanced').
+if (!exists("page_w")) page_w = 1200
+if (!exists("page_h")) page_h = 800
+if (!exists("text_mode")) text_mode = 'enhanced'
 if (format eq 'svg') {
-	set terminal svg size 1200,800 dynamic enhanced font "DejaVu Sans,12" background rgb 'white'
+	eval sprintf("set terminal svg size %d,%d dynamic %s font \"DejaVu Sans,12\" background rgb 'white'", page_w, page_h, text_mode)
 } else {
-	set terminal pngcairo size 1200,800 enhanced font "DejaVu Sans,12"
+	eval sprintf("set terminal pngcairo size %d,%d %s font \"DejaVu Sans,12\"", page_w, page_h, text_mode)
 }
 set output sprintf('%s/plots/%s.%s', outdir, chart, format)
 set datafile separator comma

@@ -99,6 +99,14 @@ static const struct chart {
 	{ "cooc_neighbors", "neighbors.csv", "each focus term's top neighbours by NPMI, one panel per term" },
 	{ "neighbor_overlap", "neighbors_by_day.csv",
 	  "Jaccard overlap of each focus term's top neighbours with the previous date bin" },
+	{ "drift_by_day", "drift_by_day.csv",
+	  "drift from the previous date bin: JSD (significant bins marked), Hellinger, cosine, JSD from the first" },
+	{ "rising_terms", "term_trends.csv",
+	  "the top rising and falling terms against the previous date bin, one panel per bin" },
+	{ "term_trends", "term_trends_wide.csv", "frequency per 10,000 tokens of each tracked term over time" },
+	{ "topic_prevalence", "topic_prevalence_by_day_wide.csv", "topic prevalence by date bin, stacked" },
+	{ "topic_terms_heatmap", "topic_terms_by_day.csv",
+	  "each topic's top terms (rows) by date bin (columns), one heatmap per topic" },
 };
 
 /* A growing argument list. */

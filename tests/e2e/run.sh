@@ -300,7 +300,8 @@ fi
 # it, one warning and every table
 if command -v gnuplot >/dev/null 2>&1; then
 	if run_ok run_charts run analyses/seeds.ini --today 2026-01-01 -q; then
-		for c in docs_by_day top_terms_by_day tfidf_heatmap cooc_neighbors neighbor_overlap; do
+		for c in docs_by_day top_terms_by_day tfidf_heatmap cooc_neighbors neighbor_overlap drift_by_day topic_prevalence \
+			rising_terms term_trends topic_terms_heatmap; do
 			[ "$(head -c 4 "$TMP/run_charts/plots/$c.png" | od -An -c | tr -d ' ')" = '211PNG' ] &&
 				grep -q "\"plots/$c.png\"" "$TMP/run_charts/manifest.json" && pass || fail "chart $c.png"
 		done
