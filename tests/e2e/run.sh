@@ -229,6 +229,11 @@ expect_error topics_k 1 "termdrift: --k 9 is more than the 5 analysed documents"
 	topics -i data/seeds --today 2026-01-01 -q --k 9
 expect_error topics_model 2 "termdrift: topics: invalid value 'plsa' for --model (expected nmf or lda)" -- \
 	topics -i data/seeds --model plsa
+# an iteration limit reached before the tolerance: a warning with the ratio
+"$TD" topics -i data/seeds --today 2026-01-01 --k 4 --max-iter 3 -o "$TMP/topics_maxiter" 2>"$TMP/topics_maxiter.stderr"
+[ $? -eq 0 ] && grep -q "^termdrift: warning: NMF stopped at --max-iter 3 before converging (last ratio [0-9.e-]*, --tol 0.0001)$" \
+	"$TMP/topics_maxiter.stderr" && grep -q '"converged": false' "$TMP/topics_maxiter/manifest.json" && pass ||
+	fail "topics --max-iter 3: $(cat "$TMP/topics_maxiter.stderr")"
 for model in nmf lda; do
 	for threads in 1 2; do
 		"$TD" topics -i data/seeds --today 2026-01-01 -q --k 4 --model $model --iterations 200 --seed 7 \
