@@ -729,7 +729,11 @@ int cooc_count(const struct cooc_opts *opts, const struct cooc_doc *docs, size_t
 	if (by_rank)  /* from here on: the frequent terms by id, for reading the blocks in key order */
 		qsort(by_rank, dense_n, sizeof *by_rank, cmp_u32);
 	share -= dense_n * dense_n * sizeof(struct cell);
-	while (2 * max_cap * sizeof(struct entry) <= share)
+	/* The table's peak: growing into cap entries holds the old half and the
+	 * new (1.5 cap), sorting cap entries before a spill holds them and the
+	 * sort's copy of the 0.7 cap in use (glibc's qsort merges through a
+	 * temporary array): 1.7 cap entries must fit in what is left. */
+	while (17 * (2 * max_cap) * sizeof(struct entry) <= 10 * (uint64_t)share)
 		max_cap *= 2;
 	pthread_t threads[64];
 	unsigned started = 0;

@@ -92,6 +92,10 @@ int cli_parse(int argc, char **argv, const char *command, const char *help, unsi
 
 void cli_opts_free(struct cli_opts *opts);
 
+/* The process's resident memory now, in bytes (/proc/self/statm; 0 where
+ * it cannot be read). */
+uint64_t cli_resident_bytes(void);
+
 /* Diagnostics on stderr: "termdrift: ..." and "termdrift: warning: ...". */
 void cli_errorf(const char *fmt, ...) TD_PRINTF(1, 2);
 void cli_warn_cb(void *ctx, const char *msg);

@@ -464,8 +464,21 @@ int cooc_pipeline(const struct cli_opts *opts, struct matrix *m, struct runinfo 
 	}
 	if (cli_wants(opts, "cooc.mtx") && (rc = mtx_begin(&w, n_terms, diag)))
 		goto out;
+	/* --memory bounds the process: the pair tables get what the corpus, its
+	 * matrix and its token streams (held now) leave of it, and at least the
+	 * minimum (a budget below the minimum is cooc_count's error) */
+	struct cooc_opts counting = opts->cooc;
+	uint64_t held = cli_resident_bytes();
+	if (counting.memory >= held + COOC_MIN_MEMORY) {
+		counting.memory -= held;
+	} else if (counting.memory >= COOC_MIN_MEMORY) {
+		td_warn(diag, "--memory %.3g GB is less than the %.0f MB the corpus already holds: counting with the "
+			      "%u MB minimum, so the process will use more than --memory",
+			(double)counting.memory / (double)(1u << 30), (double)held / (1 << 20), COOC_MIN_MEMORY >> 20);
+		counting.memory = COOC_MIN_MEMORY;
+	}
 	size_t n_runs = 0;
-	if ((rc = cooc_count(&opts->cooc, docs, n_docs, n_terms, write_pair, &w, &n_runs, diag)))
+	if ((rc = cooc_count(&counting, docs, n_docs, n_terms, write_pair, &w, &n_runs, diag)))
 		goto out;
 	if (w.csv_on) {
 		w.csv_on = false;
@@ -495,6 +508,7 @@ int cooc_pipeline(const struct cli_opts *opts, struct matrix *m, struct runinfo 
 	    runinfo_param_str(ri, "direction", directions[opts->cooc.direction]) ||
 	    runinfo_param_bool(ri, "cross_sentences", opts->cooc.cross_sentences) ||
 	    runinfo_param_real(ri, "memory_gb", (double)opts->cooc.memory / (double)(1u << 30)) ||
+	    runinfo_param_real(ri, "memory_held_before_counting_mb", (double)held / (1 << 20)) ||
 	    runinfo_param_int(ri, "min_count", (int64_t)opts->min_count) ||
 	    runinfo_param_int(ri, "cooc_top", opts->cooc_top) ||
 	    runinfo_param_int(ri, "top_terms", opts->top_terms) ||

@@ -634,3 +634,15 @@ void progress_end(struct progress *p)
 	fprintf(stderr, "\rtermdrift: %llu documents, %.1f MB in %.2f s\n", (unsigned long long)p->docs,
 		(double)p->bytes / 1e6, secs);
 }
+
+uint64_t cli_resident_bytes(void)
+{
+	FILE *fp = fopen("/proc/self/statm", "r");
+	unsigned long long size = 0, resident = 0;
+	if (!fp)
+		return 0;
+	int n = fscanf(fp, "%llu %llu", &size, &resident);
+	fclose(fp);
+	long page = sysconf(_SC_PAGESIZE);
+	return n == 2 && page > 0 ? (uint64_t)resident * (uint64_t)page : 0;
+}

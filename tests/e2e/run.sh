@@ -155,6 +155,11 @@ if run_ok cooc1 cooc -i data/seeds --today 2026-01-01 --weighting harmonic --thr
 	done
 	grep -q '"cooc_runs_spilled": [1-9]' "$TMP/cooc3/manifest.json" && pass || fail "cooc: 1 MB did not spill"
 fi
+# --memory bounds the process: below what the corpus holds, a warning and the minimum
+"$TD" cooc -i data/seeds --today 2026-01-01 --weighting harmonic --memory 0.001 --outputs cooc.csv -o "$TMP/cooc_held" 2>"$TMP/cooc_held.stderr"
+[ $? -eq 0 ] && grep -q "^termdrift: warning: --memory 0.001 GB is less than the [0-9]* MB the corpus already holds: counting with the 1 MB minimum, so the process will use more than --memory$" \
+	"$TMP/cooc_held.stderr" && cmp -s "$TMP/cooc1/cooc.csv" "$TMP/cooc_held/cooc.csv" && pass ||
+	fail "cooc --memory below what is held: $(cat "$TMP/cooc_held.stderr")"
 # documents out of date order: the same neighbours by day (grouped by bin)
 tac_seeds="$TMP/seeds_reversed.jsonl"
 /usr/bin/awk '{ l[NR] = $0 } END { for (i = NR; i > 0; i--) print l[i] }' tests/e2e/data/small.jsonl > "$tac_seeds"
