@@ -164,6 +164,48 @@ static int cmp_entry(const void *x, const void *y)
 	return (a > b) - (a < b);
 }
 
+/* Sorts n entries by key: a least-significant-digit radix sort on 16-bit
+ * digits, the digits every key shares skipped (two passes when the term ids
+ * are below 65536), through a copy of the entries as glibc's qsort would make
+ * and 1 MB of counters, at most an eighth of the entries (the memory budget
+ * counts both); qsort for fewer entries or when the copy cannot be had. */
+static void sort_entries(struct entry *e, size_t n)
+{
+	enum { DIGITS = 4, BUCKETS = 1 << 16 };
+	bool radix = n * sizeof *e >= 8 * (size_t)DIGITS * BUCKETS * sizeof(uint32_t) && n < UINT32_MAX;
+	struct entry *tmp = radix ? malloc(n * sizeof *tmp) : NULL;
+	uint32_t *count = tmp ? calloc((size_t)DIGITS * BUCKETS, sizeof *count) : NULL;
+	if (!count) {
+		free(tmp);
+		qsort(e, n, sizeof *e, cmp_entry);
+		return;
+	}
+	for (size_t i = 0; i < n; i++)
+		for (unsigned d = 0; d < DIGITS; d++)
+			count[d * BUCKETS + ((e[i].key >> (16 * d)) & 0xffff)]++;
+	struct entry *from = e, *to = tmp;
+	for (unsigned d = 0; d < DIGITS; d++) {
+		uint32_t *c = count + (size_t)d * BUCKETS;
+		if (c[(from[0].key >> (16 * d)) & 0xffff] == n)
+			continue;  /* every key has this digit */
+		uint32_t sum = 0;
+		for (size_t b = 0; b < BUCKETS; b++) {
+			uint32_t here = c[b];
+			c[b] = sum;
+			sum += here;
+		}
+		for (size_t i = 0; i < n; i++)
+			to[c[(from[i].key >> (16 * d)) & 0xffff]++] = from[i];
+		struct entry *swap = from;
+		from = to;
+		to = swap;
+	}
+	if (from != e)
+		memcpy(e, from, n * sizeof *e);
+	free(count);
+	free(tmp);
+}
+
 /* Moves the entries to the front of the array, sorted by key. */
 static void table_sort(struct table *t)
 {
@@ -173,7 +215,7 @@ static void table_sort(struct table *t)
 	for (size_t i = 0; i < t->cap; i++)
 		if (t->e[i].key != EMPTY_KEY)
 			t->e[n++] = t->e[i];
-	qsort(t->e, n, sizeof *t->e, cmp_entry);
+	sort_entries(t->e, n);
 }
 
 static void table_clear(struct table *t)
@@ -206,8 +248,10 @@ static int table_rehash(struct table *t, size_t cap)
 	return 0;
 }
 
-/* Adds to a pair; grows the table or spills it to a run when full. */
-static int table_add(struct shared *sh, struct table *t, uint64_t key, uint64_t count, uint64_t wsum)
+/* Adds to a pair whose key hashes to hash; grows the table or spills it to
+ * a run when full. */
+static int table_add_hashed(struct shared *sh, struct table *t, uint64_t key, uint64_t hash, uint64_t count,
+			    uint64_t wsum)
 {
 	if (10 * (t->n + 1) > 7 * t->cap) {
 		if (t->cap < t->max_cap) {
@@ -224,7 +268,7 @@ static int table_add(struct shared *sh, struct table *t, uint64_t key, uint64_t 
 		}
 	}
 	size_t mask = t->cap - 1;
-	size_t s = hash_mix64(key) & mask;
+	size_t s = hash & mask;
 	while (t->e[s].key != key) {
 		if (t->e[s].key == EMPTY_KEY) {
 			t->e[s] = (struct entry){ key, 0, 0 };
@@ -238,6 +282,11 @@ static int table_add(struct shared *sh, struct table *t, uint64_t key, uint64_t 
 	return 0;
 }
 
+static int table_add(struct shared *sh, struct table *t, uint64_t key, uint64_t count, uint64_t wsum)
+{
+	return table_add_hashed(sh, t, key, hash_mix64(key), count, wsum);
+}
+
 /* ---- counting ------------------------------------------------------------- */
 
 /* A cell of the dense block: the pairs of the most frequent terms, which
@@ -247,6 +296,8 @@ struct cell {
 	uint64_t count;
 	uint64_t wsum;
 };
+
+#define PENDING 16
 
 struct worker {
 	struct shared *sh;
@@ -261,21 +312,62 @@ struct worker {
 	uint32_t *seq;           /* the document, pruned tokens removed */
 	size_t seq_cap;
 	uint64_t unit;           /* weight unit */
+	/* Additions to the table wait here for PENDING more, their slot
+	 * prefetched meanwhile: the table is far larger than the cache, and the
+	 * sums do not depend on the order of the additions. */
+	struct pending {
+		struct cell *cell;   /* a cell of the dense block, or NULL: the table's */
+		uint64_t key, hash, count, wsum;
+	} pending[PENDING];
+	unsigned n_pending, first_pending;
 };
 
-/* Adds to pair (a, b): in the dense block when both are frequent. */
+/* Makes one pending addition. */
+static inline int add_pending(struct worker *w, const struct pending *p)
+{
+	if (p->cell) {
+		p->cell->count += p->count;
+		p->cell->wsum += p->wsum;
+		return 0;
+	}
+	return table_add_hashed(w->sh, &w->table, p->key, p->hash, p->count, p->wsum);
+}
+
+/* Makes the pending additions. */
+static int flush_pending(struct worker *w)
+{
+	int rc = 0;
+	for (; w->n_pending > 0 && rc == 0; w->n_pending--) {
+		rc = add_pending(w, &w->pending[w->first_pending]);
+		w->first_pending = (w->first_pending + 1) % PENDING;
+	}
+	return rc;
+}
+
+/* Adds to pair (a, b): in the dense block when both are frequent, else in
+ * the table; the addition waits in w->pending while its cell is fetched. */
 static inline int pair_add(struct worker *w, uint32_t a, uint32_t b, uint64_t count, uint64_t wsum)
 {
-	if (w->dense) {
-		uint32_t ra = w->rank[a], rb = w->rank[b];
-		if (ra < w->dense_n && rb < w->dense_n) {  /* UINT32_MAX: not frequent */
-			struct cell *c = &w->dense[(size_t)ra * w->dense_n + rb];
-			c->count += count;
-			c->wsum += wsum;
-			return 0;
-		}
+	struct pending next = { NULL, 0, 0, count, wsum };
+	uint32_t ra = w->dense ? w->rank[a] : UINT32_MAX, rb = w->dense ? w->rank[b] : UINT32_MAX;
+	if (ra < w->dense_n && rb < w->dense_n) {  /* UINT32_MAX: not frequent */
+		next.cell = &w->dense[(size_t)ra * w->dense_n + rb];
+		__builtin_prefetch(next.cell, 1);
+	} else {
+		next.key = pair_key(a, b);
+		next.hash = hash_mix64(next.key);
+		if (w->table.e)
+			__builtin_prefetch(&w->table.e[next.hash & (w->table.cap - 1)], 1);
 	}
-	return table_add(w->sh, &w->table, pair_key(a, b), count, wsum);
+	if (w->n_pending < PENDING) {
+		w->pending[(w->first_pending + w->n_pending++) % PENDING] = next;
+		return 0;
+	}
+	struct pending *p = &w->pending[w->first_pending];
+	int rc = add_pending(w, p);
+	*p = next;
+	w->first_pending = (w->first_pending + 1) % PENDING;
+	return rc;
 }
 
 /* The kept ids of a document into w->seq: pruned tokens removed, breaks kept
@@ -404,6 +496,8 @@ static void *worker_main(void *arg)
 		if (rc)
 			break;  /* the error is in sh */
 	}
+	if (!atomic_load(&w->sh->error))
+		flush_pending(w);
 	/* each worker sorts its own pairs for the merge, in parallel */
 	if (!atomic_load(&w->sh->error) && w->sort_at_end)
 		table_sort(&w->table);
@@ -730,10 +824,10 @@ int cooc_count(const struct cooc_opts *opts, const struct cooc_doc *docs, size_t
 		qsort(by_rank, dense_n, sizeof *by_rank, cmp_u32);
 	share -= dense_n * dense_n * sizeof(struct cell);
 	/* The table's peak: growing into cap entries holds the old half and the
-	 * new (1.5 cap), sorting cap entries before a spill holds them and the
-	 * sort's copy of the 0.7 cap in use (glibc's qsort merges through a
-	 * temporary array): 1.7 cap entries must fit in what is left. */
-	while (17 * (2 * max_cap) * sizeof(struct entry) <= 10 * (uint64_t)share)
+	 * new (1.5 cap), sorting cap entries before a spill holds them, the
+	 * sort's copy of the 0.7 cap in use and its counters (sort_entries: an
+	 * eighth of that): 1.8 cap entries must fit in what is left. */
+	while (18 * (2 * max_cap) * sizeof(struct entry) <= 10 * (uint64_t)share)
 		max_cap *= 2;
 	pthread_t threads[64];
 	unsigned started = 0;

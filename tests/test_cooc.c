@@ -227,6 +227,71 @@ static void test_cooc__same_bytes_for_any_threads_and_memory(void **state)
 		free((void *)docs[d].ids);
 }
 
+static int compare_u64(const void *x, const void *y)
+{
+	uint64_t a = *(const uint64_t *)x, b = *(const uint64_t *)y;
+	return (a > b) - (a < b);
+}
+
+/* Tables of hundreds of thousands of pairs over term ids above 65536 (so
+ * every 16-bit digit of a key varies) are sorted by radix: the pairs come
+ * out in order and equal a count made here with qsort, in one table and in
+ * spilled runs. */
+static void test_cooc__large_tables_sorted(void **state)
+{
+	(void)state;
+	enum { N_DOCS = 20, LEN = 12000, N_TERMS = 200000, WINDOW = 4 };
+	struct cooc_doc docs[N_DOCS];
+	uint64_t s = 987654321, *keys = malloc((size_t)N_DOCS * LEN * WINDOW * sizeof *keys);
+	size_t n_keys = 0;
+	assert_non_null(keys);
+	for (size_t d = 0; d < N_DOCS; d++) {
+		uint32_t *ids = malloc(LEN * sizeof *ids);
+		assert_non_null(ids);
+		for (size_t i = 0; i < LEN; i++)
+			ids[i] = (uint32_t)(next(&s) % N_TERMS);
+		docs[d] = (struct cooc_doc){ ids, LEN };
+		for (size_t i = 0; i < LEN; i++)
+			for (size_t k = 1; k <= WINDOW && i + k < LEN; k++) {
+				uint32_t a = ids[i] < ids[i + k] ? ids[i] : ids[i + k], b = ids[i] ^ ids[i + k] ^ a;
+				keys[n_keys++] = (uint64_t)a << 32 | b;
+			}
+	}
+	qsort(keys, n_keys, sizeof *keys, compare_u64);
+	struct collect expect = { .sorted = true };
+	for (size_t i = 0; i < n_keys;) {
+		size_t j = i;
+		while (j < n_keys && keys[j] == keys[i])
+			j++;
+		uint32_t a = (uint32_t)(keys[i] >> 32), b = (uint32_t)keys[i];
+		uint64_t n = (j - i) * (a == b ? 2 : 1);  /* a word beside itself adds twice */
+		struct cooc_pair p = { a, b, n, (double)n };
+		collect_pair(&expect, &p);
+		i = j;
+	}
+	struct cooc_opts o;
+	cooc_opts_default(&o);
+	o.window = WINDOW;
+	struct collect whole = { .sorted = true }, spilled = { .sorted = true };
+	size_t runs_whole, runs_spilled;
+	assert_int_equal(cooc_count(&o, docs, N_DOCS, N_TERMS, collect_pair, &whole, &runs_whole, NULL), 0);
+	o.n_threads = 2;
+	o.memory = 96u << 20;  /* tables of about 350,000 pairs before each spill */
+	assert_int_equal(cooc_count(&o, docs, N_DOCS, N_TERMS, collect_pair, &spilled, &runs_spilled, NULL), 0);
+	print_message("%zu pairs (%zu additions); %zu runs spilled with 96 MB\n", expect.n, n_keys, runs_spilled);
+	assert_true(expect.n > 350000);
+	assert_int_equal(runs_whole, 0);
+	assert_true(runs_spilled > 0);
+	assert_true(whole.sorted && spilled.sorted);
+	assert_int_equal(whole.n, expect.n);
+	assert_int_equal(spilled.n, expect.n);
+	assert_true(whole.hash == expect.hash);
+	assert_true(spilled.hash == expect.hash);
+	for (size_t d = 0; d < N_DOCS; d++)
+		free((void *)docs[d].ids);
+	free(keys);
+}
+
 /* The rows of a few terms, counted alone, are the rows of the full matrix:
  * X[f][c] from pair {f, c} either way round (and X[f][f] as it is). */
 struct rows {
@@ -337,6 +402,7 @@ int main(void)
 		cmocka_unit_test(test_cooc__marginals_by_hand),
 		cmocka_unit_test(test_cooc__measures_by_hand),
 		cmocka_unit_test(test_cooc__same_bytes_for_any_threads_and_memory),
+		cmocka_unit_test(test_cooc__large_tables_sorted),
 		cmocka_unit_test(test_cooc__focus_rows_match_the_matrix),
 		cmocka_unit_test(test_cooc__bad_options),
 	};
