@@ -13,6 +13,7 @@
 #include <gsl/gsl_sf_erf.h>
 
 #include "array.h"
+#include "cleanup.h"
 #include "hash.h"
 #include "outdir.h"
 #include "tf.h"
@@ -65,6 +66,7 @@ struct shared {
 	const struct cooc_opts *opts;
 	pthread_mutex_t lock;
 	char *dir;              /* NULL until the first spill */
+	int dir_cleanup;        /* its cleanup.h handle */
 	char **runs;
 	size_t n_runs, cap_runs, next_name;
 	atomic_int error;       /* the first error of any worker (message under lock) */
@@ -110,6 +112,7 @@ static char *new_run_path(struct shared *sh)
 				path_error(sh, "create a temporary folder in", base, err);
 				return NULL;
 			}
+			sh->dir_cleanup = cleanup_register(sh->dir, true);
 		}
 	}
 	if (sh->dir && !array_reserve((void **)&sh->runs, &sh->cap_runs, sh->n_runs + 1, sizeof *sh->runs)) {
@@ -903,6 +906,7 @@ out:
 	free(sh.runs);
 	if (sh.dir) {
 		fs_remove_tree(sh.dir);
+		cleanup_forget(sh.dir_cleanup);
 		free(sh.dir);
 	}
 	pthread_mutex_destroy(&sh.lock);

@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "cleanup.h"
 #include "outfile.h"
 
 static int remove_entry(const char *path, const struct stat *st, int type, struct FTW *ftw)
@@ -92,6 +93,7 @@ int outdir_begin(struct outdir *od, const char *final_path, struct td_diag *diag
 		outdir_abort(od);
 		return rc;
 	}
+	od->cleanup = cleanup_register(od->tmp_path, true);
 	return 0;
 }
 
@@ -120,6 +122,8 @@ void outdir_abort(struct outdir *od)
 {
 	if (od->tmp_path)
 		fs_remove_tree(od->tmp_path);
+	cleanup_forget(od->cleanup);
+	od->cleanup = 0;
 	free(od->tmp_path);
 	free(od->final_path);
 	od->tmp_path = od->final_path = NULL;

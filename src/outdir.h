@@ -17,6 +17,7 @@
 struct outdir {
 	char *final_path;   /* where the results go */
 	char *tmp_path;     /* where they are written meanwhile */
+	int cleanup;        /* tmp_path's cleanup.h handle, 0: none */
 };
 
 /* Checks final_path (absent, empty, or a termdrift output), creates its

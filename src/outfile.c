@@ -7,6 +7,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "cleanup.h"
+
 #define OUTFILE_BUFSIZE (1u << 20)
 
 char *fs_join(const char *dir, const char *name)
@@ -54,6 +56,7 @@ int fs_mkdirs(const char *path, struct td_diag *diag)
 
 static void outfile_release(struct outfile *of)
 {
+	cleanup_forget(of->cleanup);
 	free(of->tmp_path);
 	free(of->final_path);
 	free(of->iobuf);
@@ -85,6 +88,7 @@ int outfile_open(struct outfile *of, const char *dir, const char *name, struct t
 		outfile_release(of);
 		return td_fail(diag, TD_ENOMEM, "out of memory");
 	}
+	of->cleanup = cleanup_register(of->tmp_path, false);  /* before it exists */
 	of->fp = fopen(of->tmp_path, "wb");
 	if (!of->fp) {
 		rc = td_fail(diag, TD_EIO, "cannot write '%s': %s", of->final_path, strerror(errno));

@@ -20,6 +20,7 @@ struct outfile {
 	char *tmp_path;     /* NULL for stdout */
 	char *final_path;   /* "-" for stdout */
 	char *iobuf;        /* the stream's buffer */
+	int cleanup;        /* the temporary file's cleanup.h handle, 0: none */
 };
 
 /* Creates dir (and its parents) if needed and opens dir/name for writing.

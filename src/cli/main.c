@@ -7,6 +7,7 @@
 
 #include <gsl/gsl_errno.h>
 
+#include "cleanup.h"
 #include "cli.h"
 #include "version.h"
 
@@ -55,6 +56,8 @@ int main(int argc, char **argv)
 	/* GSL's default error handler aborts the process (on a failed
 	 * allocation, say); off, the library's checks report TD_ENOMEM instead */
 	gsl_set_error_handler_off();
+	/* SIGINT, SIGTERM, SIGHUP: temporary files removed, earlier outputs kept */
+	cleanup_on_signals();
 	if (argc < 2) {
 		usage(stderr);
 		return EXIT_USAGE;

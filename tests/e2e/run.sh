@@ -206,6 +206,37 @@ else
 	echo "e2e: full-disk check SKIPPED (cannot mount a tmpfs here)"
 fi
 
+# interrupted by a signal: temporaries removed, earlier complete outputs
+# intact, exit status 128 + the signal.  The input is a named pipe held open
+# by a writer that sends nothing, so the run is certainly in progress.
+interrupt() {  # interrupt NAME SIGNAL STATUS ARGS...: run, signal it, check
+	name=$1 sig=$2 want=$3
+	shift 3
+	rm -f "$TMP/$name.fifo" && mkfifo "$TMP/$name.fifo"
+	sleep 5 > "$TMP/$name.fifo" &
+	writer=$!
+	"$TD" "$@" -i "$TMP/$name.fifo" -o "$TMP/$name" 2>"$TMP/$name.stderr" &
+	pid=$!
+	for _ in 1 2 3 4 5 6 7 8 9 10; do
+		[ -n "$(ls -A "$TMP" | grep "^\.$name\.tmp-")$(ls -A "$TMP/$name" 2>/dev/null | grep '\.tmp\.')" ] && break
+		sleep 0.1
+	done
+	kill "-$sig" "$pid"
+	wait "$pid"
+	got=$?
+	kill "$writer" 2>/dev/null
+	[ "$got" -eq "$want" ] && [ "$(cat "$TMP/$name.stderr")" = "termdrift: interrupted: temporary files removed" ] &&
+		[ -z "$(ls -A "$TMP" | grep "^\.$name\.tmp-")" ] && [ -z "$(ls -A "$TMP/$name" | grep '\.tmp\.')" ] &&
+		diff -r "$TMP/$name" "$TMP/$name.before" >/dev/null && pass ||
+		fail "interrupted $*: status $got, $(cat "$TMP/$name.stderr")"
+}
+if "$TD" run analyses/seeds.ini --today 2026-01-01 --no-plots -q -o "$TMP/sig_run" &&
+	"$TD" tfidf -i data/seeds --today 2026-01-01 -q -o "$TMP/sig_tfidf"; then
+	cp -r "$TMP/sig_run" "$TMP/sig_run.before" && cp -r "$TMP/sig_tfidf" "$TMP/sig_tfidf.before"
+	interrupt sig_run INT 130 run analyses/seeds.ini --today 2026-01-01 --no-plots -q
+	interrupt sig_tfidf TERM 143 tfidf --today 2026-01-01 -q
+fi
+
 # --- termdrift drift and topics ------------------------------------------------
 # drift: the tables byte for byte (their values are checked against numpy and
 # scipy by tests/oracle/drift_reference.py), the undated document counted and
