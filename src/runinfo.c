@@ -224,6 +224,28 @@ nomem:
 	return TD_ENOMEM;
 }
 
+int runinfo_commit_table(struct runinfo *ri, struct csv_out *csv, const char *description,
+			 struct td_diag *diag)
+{
+	if (runinfo_add_table(ri, csv, description)) {
+		csv_out_abort(csv);
+		return td_fail(diag, TD_ENOMEM, "out of memory");
+	}
+	return csv_out_commit(csv, diag);
+}
+
+int runinfo_record_file(struct runinfo *ri, const char *dir, const char *name, uint64_t rows,
+			const char *description, struct td_diag *diag)
+{
+	if (runinfo_add_output(ri, name, rows, description) == 0)
+		return 0;
+	char *path = fs_join(dir, name);
+	if (path)
+		unlink(path);
+	free(path);
+	return td_fail(diag, TD_ENOMEM, "out of memory");
+}
+
 void runinfo_remove_outputs(const struct runinfo *ri, const char *dir)
 {
 	size_t i;

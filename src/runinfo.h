@@ -62,6 +62,21 @@ int runinfo_count(struct runinfo *ri, const char *key, uint64_t value);
 /* Writes dir/manifest.json.  Returns 0 or a negative code with a message. */
 int runinfo_write(struct runinfo *ri, const char *dir, struct td_diag *diag);
 
+/* Records the table csv in the manifest, then completes it (csv_out_commit):
+ * in that order, so that a table on disk is always one the manifest lists
+ * (and a failed command removes it, runinfo_remove_outputs).  When recording
+ * fails, the table is abandoned.  Returns 0, TD_ENOMEM or TD_EIO, with a
+ * message. */
+int runinfo_commit_table(struct runinfo *ri, struct csv_out *csv, const char *description,
+			 struct td_diag *diag);
+
+/* Records dir/name, a file already complete on disk (rows as in
+ * runinfo_add_output); when recording fails the file is removed, so that a
+ * file on disk is always one the manifest lists.  Returns 0 or TD_ENOMEM
+ * with a message. */
+int runinfo_record_file(struct runinfo *ri, const char *dir, const char *name, uint64_t rows,
+			const char *description, struct td_diag *diag);
+
 /* Removes the files recorded as outputs from dir (best effort): a command
  * that fails after writing some of its tables leaves none of them. */
 void runinfo_remove_outputs(const struct runinfo *ri, const char *dir);

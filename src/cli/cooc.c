@@ -275,8 +275,7 @@ static int write_neighbors(struct writer *w, struct runinfo *ri, struct td_diag 
 			}
 		}
 	}
-	if ((rc = csv_out_commit(&csv, diag)) == 0)
-		rc = runinfo_add_table(ri, &csv, "the top neighbours of each focus term by NPMI and by Dunning's G2 (llr)");
+	rc = runinfo_commit_table(ri, &csv, "the top neighbours of each focus term by NPMI and by Dunning's G2 (llr)", diag);
 	csv_out_free(&csv);
 	return rc;
 }
@@ -393,8 +392,7 @@ static int write_by_day(struct writer *w, const struct matrix *m, const struct c
 	}
 	if (rc == 0) {
 		open = false;
-		if ((rc = csv_out_commit(&csv, diag)) == 0)
-			rc = runinfo_add_table(ri, &csv, "the top neighbours of each focus term by NPMI within each date bin");
+		rc = runinfo_commit_table(ri, &csv, "the top neighbours of each focus term by NPMI within each date bin", diag);
 		csv_out_free(&csv);
 	}
 out:
@@ -482,10 +480,8 @@ int cooc_pipeline(const struct cli_opts *opts, struct matrix *m, struct runinfo 
 		goto out;
 	if (w.csv_on) {
 		w.csv_on = false;
-		rc = csv_out_commit(&w.csv, diag);
-		if (rc == 0)
-			rc = runinfo_add_table(ri, &w.csv, "co-occurring pairs: counts, weighted counts, PMI, NPMI, "
-							  "Dunning's G2 (llr) and its p-value");
+		rc = runinfo_commit_table(ri, &w.csv, "co-occurring pairs: counts, weighted counts, PMI, NPMI, "
+						       "Dunning's G2 (llr) and its p-value", diag);
 		csv_out_free(&w.csv);
 		if (rc)
 			goto out;
@@ -493,8 +489,9 @@ int cooc_pipeline(const struct cli_opts *opts, struct matrix *m, struct runinfo 
 	if (w.mtx_on) {
 		w.mtx_on = false;
 		if ((rc = mtx_end(&w, n_terms, diag)) ||
-		    (rc = runinfo_add_output(ri, "cooc.mtx", w.mtx_entries,
-					     "co-occurrence weights, Matrix Market (rows and columns: vocab.csv term_id + 1)")))
+		    (rc = runinfo_record_file(ri, opts->out_dir, "cooc.mtx", w.mtx_entries,
+					      "co-occurrence weights, Matrix Market (rows and columns: vocab.csv term_id + 1)",
+					      diag)))
 			goto out;
 	}
 	runinfo_stage_time(ri, "cooc", runinfo_now() - start);

@@ -282,10 +282,9 @@ static int write_drift(const struct cli_opts *opts, const struct drift_bins *bin
 		put_number(&csv, dr[b].jsd_first);
 		csv_out_end_row(&csv);
 	}
-	if ((rc = csv_out_commit(&csv, diag)) == 0)
-		rc = runinfo_add_table(ri, &csv,
+	rc = runinfo_commit_table(ri, &csv,
 					"drift of each date bin's term distribution from the previous bin with documents "
-					"(JSD with its permutation p-value, Hellinger, TF-IDF centroid cosine) and from the first");
+					"(JSD with its permutation p-value, Hellinger, TF-IDF centroid cosine) and from the first", diag);
 	csv_out_free(&csv);
 	return rc;
 }
@@ -375,11 +374,10 @@ static int write_trends(const struct cli_opts *opts, const struct matrix *m, con
 		}
 	}
 	free(rows);
-	if ((rc = csv_out_commit(&csv, diag)) == 0)
-		rc = runinfo_add_table(ri, &csv,
-					"each term of a date bin or the bin before: count, relative frequency, and the "
-					"log-odds ratio with an informative Dirichlet prior (and its z-score) against the "
-					"previous bin and against all other bins; rising terms first");
+	rc = runinfo_commit_table(ri, &csv,
+				  "each term of a date bin or the bin before: count, relative frequency, and the "
+				  "log-odds ratio with an informative Dirichlet prior (and its z-score) against the "
+				  "previous bin and against all other bins; rising terms first", diag);
 	csv_out_free(&csv);
 	return rc;
 }
@@ -455,8 +453,7 @@ static int write_wide(const struct cli_opts *opts, const struct matrix *m, const
 			put_number(&csv, s->total[b] ? 1e4 * (double)bin_count(s, b, ids[i]) / (double)s->total[b] : NAN);
 		csv_out_end_row(&csv);
 	}
-	if ((rc = csv_out_commit(&csv, diag)) == 0)
-		rc = runinfo_add_table(ri, &csv, "frequency per 10,000 tokens of each tracked term by date bin");
+	rc = runinfo_commit_table(ri, &csv, "frequency per 10,000 tokens of each tracked term by date bin", diag);
 	csv_out_free(&csv);
 out:
 	free(names);

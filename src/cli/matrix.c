@@ -162,10 +162,9 @@ int matrix_write_vocab(const struct cli_opts *opts, const struct matrix *m, cons
 			csv_out_double(&csv, idf[t]);
 		csv_out_end_row(&csv);
 	}
-	if ((rc = csv_out_commit(&csv, diag)) == 0)
-		rc = runinfo_add_table(ri, &csv,
+	rc = runinfo_commit_table(ri, &csv,
 					idf ? "the vocabulary: term id (dtm column - 1), term, document and collection frequency, idf"
-					    : "the vocabulary: term id (dtm column - 1), term, document and collection frequency");
+					    : "the vocabulary: term id (dtm column - 1), term, document and collection frequency", diag);
 	csv_out_free(&csv);
 	return rc;
 }
@@ -190,9 +189,8 @@ int matrix_write_counts(const struct cli_opts *opts, const struct matrix *m, str
 			csv_out_uint(&csv, dtm->count[k]);
 			csv_out_end_row(&csv);
 		}
-	if ((rc = csv_out_commit(&csv, diag)) == 0)
-		rc = runinfo_add_table(ri, &csv,
-					"term counts: one row per document and term present, in docs.csv order");
+	rc = runinfo_commit_table(ri, &csv,
+					"term counts: one row per document and term present, in docs.csv order", diag);
 	csv_out_free(&csv);
 	if (rc)
 		return rc;
@@ -204,8 +202,8 @@ mtx:
 		       "termdrift document-term counts: rows = docs.csv order, columns = vocab.csv term_id + 1",
 		       &rows, diag);
 	if (rc == 0)
-		rc = runinfo_add_output(ri, "dtm.mtx", rows,
-					"document-term counts, Matrix Market coordinate (rows docs.csv, columns vocab.csv)");
+		rc = runinfo_record_file(ri, opts->out_dir, "dtm.mtx", rows,
+					 "document-term counts, Matrix Market coordinate (rows docs.csv, columns vocab.csv)", diag);
 	return rc;
 }
 

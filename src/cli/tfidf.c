@@ -76,9 +76,8 @@ static int write_tfidf(const struct cli_opts *opts, const struct matrix *m, cons
 			csv_out_double(&csv, w[k]);
 			csv_out_end_row(&csv);
 		}
-	if ((rc = csv_out_commit(&csv, diag)) == 0)
-		rc = runinfo_add_table(ri, &csv,
-					"tf-idf of every document and term present: tf weight, idf, normalised tf-idf");
+	rc = runinfo_commit_table(ri, &csv,
+					"tf-idf of every document and term present: tf weight, idf, normalised tf-idf", diag);
 	csv_out_free(&csv);
 	if (rc)
 		return rc;
@@ -89,7 +88,8 @@ mtx:
 	rc = mtx_write(opts->out_dir, "tfidf.mtx", dtm, w, opts->precision,
 		       "termdrift tf-idf: rows = docs.csv order, columns = vocab.csv term_id + 1", &rows, diag);
 	if (rc == 0)
-		rc = runinfo_add_output(ri, "tfidf.mtx", rows, "tf-idf, Matrix Market coordinate (rows docs.csv, columns vocab.csv)");
+		rc = runinfo_record_file(ri, opts->out_dir, "tfidf.mtx", rows,
+					 "tf-idf, Matrix Market coordinate (rows docs.csv, columns vocab.csv)", diag);
 	return rc;
 }
 
@@ -130,10 +130,9 @@ static int write_top(const struct cli_opts *opts, const struct matrix *m, const 
 		}
 	}
 	free(buf);
-	if ((rc = csv_out_commit(&csv, diag)) == 0)
-		rc = runinfo_add_table(ri, &csv,
+	rc = runinfo_commit_table(ri, &csv,
 					by_day ? "top terms of each date bin (bins weighted as documents), by tf-idf"
-						   : "top terms of each document by tf-idf");
+						   : "top terms of each document by tf-idf", diag);
 	csv_out_free(&csv);
 	return rc;
 }
@@ -185,9 +184,8 @@ static int write_top_wide(const struct cli_opts *opts, const struct dtm *bins, c
 		for (uint64_t k = bins->row_ptr[d]; k < bins->row_ptr[d + 1]; k++)
 			row[bins->col[k]] = 0;
 	}
-	if ((rc = csv_out_commit(&csv, diag)) == 0)
-		rc = runinfo_add_table(ri, &csv,
-					"tf-idf by date bin, one column per top term (for gnuplot)");
+	rc = runinfo_commit_table(ri, &csv,
+					"tf-idf by date bin, one column per top term (for gnuplot)", diag);
 	csv_out_free(&csv);
 	goto out;
 nomem:
@@ -320,9 +318,8 @@ static int write_docs_by_day(const struct cli_opts *opts, const struct matrix *m
 		csv_out_uint(&csv, tokens[k]);
 		csv_out_end_row(&csv);
 	}
-	if ((rc = csv_out_commit(&csv, diag)) == 0)
-		rc = runinfo_add_table(ri, &csv,
-					"documents and tokens (stopwords excluded) per date bin, empty bins included");
+	rc = runinfo_commit_table(ri, &csv,
+					"documents and tokens (stopwords excluded) per date bin, empty bins included", diag);
 	csv_out_free(&csv);
 out:
 	free(starts);

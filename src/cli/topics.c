@@ -110,7 +110,8 @@ static int fit_nmf(const struct cli_opts *opts, const struct matrix *m, struct m
 		if ((rc = mtx_write(opts->out_dir, "tfidf.mtx", dtm, w, 17,
 				    "termdrift tf-idf the topics were fitted on: rows = docs.csv order, columns = vocab.csv term_id + 1",
 				    &rows, diag)) ||
-		    (rc = runinfo_add_output(ri, "tfidf.mtx", rows, "tf-idf matrix factorised (Matrix Market coordinate)")))
+		    (rc = runinfo_record_file(ri, opts->out_dir, "tfidf.mtx", rows,
+					      "tf-idf matrix factorised (Matrix Market coordinate)", diag)))
 			goto out;
 	}
 	if ((rc = nmf_fit(&x, &no, &res, diag)))
@@ -126,12 +127,14 @@ static int fit_nmf(const struct cli_opts *opts, const struct matrix *m, struct m
 	if (asked(opts, "nmf_w.mtx") &&
 	    ((rc = mtx_write_dense(opts->out_dir, "nmf_w.mtx", res.w->data, res.w->size1, res.w->size2, res.w->tda,
 				   17, "termdrift NMF W: rows = docs.csv order, columns = topics", diag)) ||
-	     (rc = runinfo_add_output(ri, "nmf_w.mtx", res.w->size1 * res.w->size2, "NMF factor W (documents x topics), Matrix Market array"))))
+	     (rc = runinfo_record_file(ri, opts->out_dir, "nmf_w.mtx", res.w->size1 * res.w->size2,
+				       "NMF factor W (documents x topics), Matrix Market array", diag))))
 		goto out;
 	if (asked(opts, "nmf_h.mtx") &&
 	    ((rc = mtx_write_dense(opts->out_dir, "nmf_h.mtx", res.h->data, res.h->size1, res.h->size2, res.h->tda,
 				   17, "termdrift NMF H: rows = topics, columns = vocab.csv term_id + 1", diag)) ||
-	     (rc = runinfo_add_output(ri, "nmf_h.mtx", res.h->size1 * res.h->size2, "NMF factor H (topics x terms), Matrix Market array"))))
+	     (rc = runinfo_record_file(ri, opts->out_dir, "nmf_h.mtx", res.h->size1 * res.h->size2,
+				       "NMF factor H (topics x terms), Matrix Market array", diag))))
 		goto out;
 	if (runinfo_param_real(ri, "reconstruction_error", res.error) ||
 	    runinfo_param_str(ri, "solver", opts->topics.solver_mu ? "mu" : "cd") ||
@@ -333,8 +336,7 @@ static int write_topics(const struct cli_opts *opts, const struct matrix *m, con
 			csv_out_double(&csv, md->phi[t * md->n_terms + w]);
 			csv_out_end_row(&csv);
 		}
-	if ((rc = csv_out_commit(&csv, diag)) == 0)
-		rc = runinfo_add_table(ri, &csv, "the top terms of each topic and their share of the topic (weights of a topic sum to 1 over all terms)");
+	rc = runinfo_commit_table(ri, &csv, "the top terms of each topic and their share of the topic (weights of a topic sum to 1 over all terms)", diag);
 	csv_out_free(&csv);
 	return rc;
 }
@@ -370,9 +372,8 @@ static int write_summary(const struct cli_opts *opts, const struct matrix *m, co
 		put_number(&csv, total > 0 ? prevalence / total : NAN);
 		csv_out_end_row(&csv);
 	}
-	if ((rc = csv_out_commit(&csv, diag)) == 0)
-		rc = runinfo_add_table(ri, &csv, "each topic: its top 3 terms, the NPMI coherence of its top 10 "
-						  "(document co-occurrence) and its prevalence (mean topic share)");
+	rc = runinfo_commit_table(ri, &csv, "each topic: its top 3 terms, the NPMI coherence of its top 10 "
+						  "(document co-occurrence) and its prevalence (mean topic share)", diag);
 	csv_out_free(&csv);
 	return rc;
 }
@@ -397,9 +398,8 @@ static int write_doc_topics(const struct cli_opts *opts, const struct matrix *m,
 			csv_out_end_row(&csv);
 		}
 	}
-	if ((rc = csv_out_commit(&csv, diag)) == 0)
-		rc = runinfo_add_table(ri, &csv, "each analysed document's topic shares (summing to 1; a document "
-						  "without any term of the vocabulary has no rows)");
+	rc = runinfo_commit_table(ri, &csv, "each analysed document's topic shares (summing to 1; a document "
+					    "without any term of the vocabulary has no rows)", diag);
 	csv_out_free(&csv);
 	return rc;
 }
@@ -563,9 +563,9 @@ static int commit_by_day(struct by_day *t, struct runinfo *ri, struct td_diag *d
 		if (!*on[i])
 			continue;
 		*on[i] = false;
-		if (rc == 0 && (rc = csv_out_commit(all[i], diag)) == 0)
-			rc = runinfo_add_table(ri, all[i], descriptions[i]);
-		else if (rc)
+		if (rc == 0)
+			rc = runinfo_commit_table(ri, all[i], descriptions[i], diag);
+		else
 			csv_out_abort(all[i]);
 		csv_out_free(all[i]);
 	}
