@@ -6,6 +6,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "encoding.h"
+
 /* Why a document is what it is; docs.csv shows one status per document, the
  * first that applies in this order (see doc_status_name). */
 enum doc_status {
@@ -16,7 +18,7 @@ enum doc_status {
 	DOC_DUPLICATE,       /* a near-duplicate of an earlier document */
 	DOC_NO_DATE,         /* no date in the file, the record or the manifest */
 	DOC_DATE_SUSPECT,    /* a date before year 1000 or in the future */
-	DOC_INVALID_UTF8_REPAIRED  /* invalid UTF-8 replaced by U+FFFD */
+	DOC_INVALID_UTF8_REPAIRED  /* bytes that could not be decoded replaced by U+FFFD */
 };
 
 struct doc {
@@ -31,7 +33,10 @@ struct doc {
 	char *text;           /* valid UTF-8 (repaired), NUL-terminated; never NULL after reader_next */
 	size_t text_len;
 	size_t n_bytes;       /* bytes of the record as read, before any change */
-	size_t invalid_utf8;  /* invalid sequences replaced by U+FFFD */
+	size_t invalid_utf8;  /* sequences replaced by U+FFFD: invalid UTF-8, NUL, an unpaired
+				 UTF-16 surrogate, a Windows-1252 undefined byte (encoding.h) */
+	enum text_encoding encoding;  /* what the text was decoded from (ENC_NONE: binary) */
+	size_t html_tags;     /* tags removed by --strip-html (text and title) */
 	bool binary;
 	bool malformed;
 	char *problem;        /* why malformed/binary, for warnings; may be NULL */

@@ -8,6 +8,7 @@
  * that each record knows the line it starts on and only the current record
  * is held, whatever the line ends (LF, CRLF, or CR alone).
  */
+#define _GNU_SOURCE  /* fopencookie: UTF-16 files are read through a decoder */
 #include "reader.h"
 
 #include <csv.h>
@@ -22,7 +23,9 @@
 #include <utf8proc.h>
 
 #include "date.h"
+#include "encoding.h"
 #include "hash.h"
+#include "html.h"
 #include "txtmeta.h"
 #include "vocab.h"
 
@@ -56,6 +59,7 @@ struct file_entry {
 /* A parsed CSV record waiting to be yielded. */
 struct csv_record {
 	char **fields;
+	size_t *lens;           /* the fields' lengths (a field may hold NUL bytes) */
 	size_t n_fields;
 	uint64_t line;
 	size_t n_bytes;         /* from its first line to its line end, as read */
@@ -75,6 +79,7 @@ struct reader {
 	uint64_t record;              /* documents yielded so far */
 	struct file_entry *cur;       /* the file being read (JSONL, CSV) */
 	FILE *fp;
+	enum text_encoding declared;  /* its byte order mark: ENC_NONE, ENC_UTF8 or ENC_UTF16* */
 	char *line;                   /* JSONL: the current line */
 	size_t line_cap;
 	uint64_t line_no;             /* JSONL: lines read; CSV: the line being fed */
@@ -86,11 +91,11 @@ struct reader {
 	size_t n_header;
 	long col_id, col_date, col_text, col_title, col_source;
 	char **fields;                /* the record being parsed */
+	size_t *field_lens;
 	size_t n_fields, cap_fields;
 	char *chunk;                  /* CSV_CHUNK bytes read from the file */
 	size_t chunk_pos, chunk_len;  /* chunk[chunk_pos, chunk_len) not yet fed */
 	bool chunk_eof;               /* the file has no more bytes */
-	bool bom_checked;
 	uint64_t offset;              /* bytes of the file fed to libcsv */
 	uint64_t piece_end;           /* offset after the piece being fed */
 	bool record_pending;          /* between records: the next non-blank byte starts one */
@@ -205,6 +210,146 @@ int utf8_repair(const char *in, size_t len, char **out, size_t *out_len, size_t 
 	*out = buf;
 	*out_len = at;
 	*n_invalid = bad;
+	return 0;
+}
+
+/* ---- byte order marks and UTF-16 streams --------------------------------- */
+
+#define UTF16_RAW 16384
+
+/* A UTF-16 file read as UTF-8: a stdio stream over the raw one (fopencookie),
+ * so that getline and fread serve JSONL and CSV as they do UTF-8 files.  What
+ * cannot be decoded is marked (encoding.h), for utf8_repair to count in the
+ * record where it lies. */
+struct utf16_stream {
+	FILE *raw;
+	struct utf16_decoder dec;
+	bool eof;
+	size_t out_pos, out_len;
+	unsigned char in[UTF16_RAW];
+	char out[UTF16_DECODE_MAX(UTF16_RAW)];
+};
+
+static ssize_t utf16_stream_read(void *cookie, char *buf, size_t size)
+{
+	struct utf16_stream *s = cookie;
+	while (s->out_pos == s->out_len) {
+		if (s->eof)
+			return 0;
+		size_t got = fread(s->in, 1, sizeof s->in, s->raw);
+		if (got < sizeof s->in) {
+			if (ferror(s->raw))
+				return -1;
+			s->eof = true;
+		}
+		s->out_len = utf16_decode(&s->dec, s->in, got, s->eof, s->out);
+		s->out_pos = 0;
+	}
+	size_t n = s->out_len - s->out_pos < size ? s->out_len - s->out_pos : size;
+	memcpy(buf, s->out + s->out_pos, n);
+	s->out_pos += n;
+	return (ssize_t)n;
+}
+
+static int utf16_stream_close(void *cookie)
+{
+	struct utf16_stream *s = cookie;
+	int rc = fclose(s->raw);
+	free(s);
+	return rc;
+}
+
+/* Opens path for reading past its byte order mark, if any; a UTF-16 file is
+ * read through a decoder, as UTF-8.  *declared receives what the mark says:
+ * ENC_NONE (no mark), ENC_UTF8, ENC_UTF16LE or ENC_UTF16BE.  Returns NULL
+ * with errno set when the file cannot be opened or read. */
+static FILE *open_input(const char *path, enum text_encoding *declared)
+{
+	*declared = ENC_NONE;
+	FILE *fp = fopen(path, "rb");
+	if (!fp)
+		return NULL;
+	unsigned char head[3];
+	size_t n = fread(head, 1, sizeof head, fp);
+	size_t bom = encoding_sniff_bom(head, n, declared);
+	if (ferror(fp) || fseek(fp, (long)bom, SEEK_SET) != 0) {
+		int saved = errno ? errno : EIO;
+		fclose(fp);
+		errno = saved;
+		return NULL;
+	}
+	if (*declared != ENC_UTF16LE && *declared != ENC_UTF16BE)
+		return fp;
+	struct utf16_stream *s = calloc(1, sizeof *s);
+	FILE *decoded = NULL;
+	if (s) {
+		s->raw = fp;
+		s->dec.big_endian = *declared == ENC_UTF16BE;
+		s->dec.mark_invalid = true;
+		cookie_io_functions_t io = { .read = utf16_stream_read, .close = utf16_stream_close };
+		decoded = fopencookie(s, "r", io);
+	}
+	if (!decoded) {
+		free(s);
+		fclose(fp);
+		errno = ENOMEM;
+	}
+	return decoded;
+}
+
+/* ---- decoding a document -------------------------------------------------- */
+
+/* Decodes len bytes of a file or record whose byte order mark said declared
+ * (ENC_NONE: none) into a new UTF-8 string; adds the U+FFFD put in to
+ * doc->invalid_utf8 and sets doc->encoding to the decoder used (a later
+ * finish_encoding tells utf-8 from utf-8-repaired).  The bytes of a UTF-16
+ * stream were decoded already: only its marks are repaired here.  Returns 0 or
+ * TD_ENOMEM. */
+static int decode_bytes(const struct reader_opts *opts, enum text_encoding declared, const char *raw, size_t len,
+			struct doc *doc, char **out, size_t *out_len)
+{
+	size_t bad = 0;
+	int rc;
+	if (doc->encoding == ENC_CP1252 ||
+	    (doc->encoding == ENC_NONE && declared == ENC_NONE && opts->fallback == ENC_CP1252 &&
+	     !encoding_utf8_valid(raw, len))) {
+		doc->encoding = ENC_CP1252;  /* the whole record is Windows-1252 */
+		rc = encoding_cp1252_to_utf8(raw, len, out, out_len, &bad);
+	} else {
+		if (doc->encoding == ENC_NONE)
+			doc->encoding = declared == ENC_UTF16LE || declared == ENC_UTF16BE ? declared : ENC_UTF8;
+		rc = utf8_repair(raw, len, out, out_len, &bad);
+	}
+	doc->invalid_utf8 += bad;
+	return rc;
+}
+
+/* utf-8 or utf-8-repaired, once every string of the document is decoded. */
+static void finish_encoding(struct doc *doc)
+{
+	if (doc->encoding == ENC_NONE)
+		doc->encoding = ENC_UTF8;
+	if (doc->encoding == ENC_UTF8 && doc->invalid_utf8 > 0)
+		doc->encoding = ENC_UTF8_REPAIRED;
+}
+
+/* With opts->strip_html, replaces *text (owned, *len bytes) by its text
+ * without tags or entities, counting the tags in doc->html_tags.  Returns 0
+ * or TD_ENOMEM. */
+static int strip_html(const struct reader_opts *opts, struct doc *doc, char **text, size_t *len)
+{
+	if (!opts->strip_html || !*text)
+		return 0;
+	char *plain;
+	size_t plain_len, n_tags;
+	size_t in_len = len ? *len : strlen(*text);
+	if (html_strip(*text, in_len, &plain, &plain_len, &n_tags))
+		return TD_ENOMEM;
+	free(*text);
+	*text = plain;
+	if (len)
+		*len = plain_len;
+	doc->html_tags += n_tags;
 	return 0;
 }
 
@@ -404,14 +549,27 @@ static void strip_bom(char *field)
 		memmove(field, field + 3, strlen(field + 3) + 1);
 }
 
-static char *dup_or_null(const char *s)
+/* A manifest value as valid UTF-8 (repaired, or Windows-1252 under the
+ * fallback), or NULL when empty. */
+static char *manifest_value(const struct reader_opts *opts, const char *raw)
 {
-	return s && s[0] ? strdup(s) : NULL;
+	if (!raw || !raw[0])
+		return NULL;
+	size_t len = strlen(raw), out_len, bad;
+	char *out = NULL;
+	if (encoding_utf8_valid(raw, len))
+		return strdup(raw);
+	if (opts->fallback == ENC_CP1252)
+		encoding_cp1252_to_utf8(raw, len, &out, &out_len, &bad);
+	else
+		utf8_repair(raw, len, &out, &out_len, &bad);
+	return out;
 }
 
 static int load_manifest(struct reader *r, const char *path, int *index, struct td_diag *diag)
 {
-	FILE *fp = fopen(path, "rb");
+	enum text_encoding declared;
+	FILE *fp = open_input(path, &declared);
 	if (!fp)
 		return td_fail(diag, TD_ENOENT, "cannot open '%s': %s", path, strerror(errno));
 	struct table t = { .line = 1, .start_line = 1 };
@@ -487,9 +645,9 @@ static int load_manifest(struct reader *r, const char *path, int *index, struct 
 					row[col_date]);
 		}
 		if (col_source >= 0 && (size_t)col_source < nf)
-			mr->source = dup_or_null(row[col_source]);
+			mr->source = manifest_value(r->opts, row[col_source]);
 		if (col_title >= 0 && (size_t)col_title < nf)
-			mr->title = dup_or_null(row[col_title]);
+			mr->title = manifest_value(r->opts, row[col_title]);
 	}
 	table_free(&t);
 	if (rc == 0) {
@@ -666,6 +824,7 @@ static void csv_record_free(struct csv_record *rec)
 	for (size_t i = 0; i < rec->n_fields; i++)
 		free(rec->fields[i]);
 	free(rec->fields);
+	free(rec->lens);
 }
 
 static void close_current(struct reader *r)
@@ -688,7 +847,8 @@ static void close_current(struct reader *r)
 		csv_record_free(&r->queue[i]);
 	r->queue_head = r->queue_len = 0;
 	r->chunk_pos = r->chunk_len = 0;
-	r->chunk_eof = r->bom_checked = false;
+	r->chunk_eof = false;
+	r->declared = ENC_NONE;
 	r->offset = r->piece_end = 0;
 	r->csv_eof = false;
 	r->csv_error = 0;
@@ -713,6 +873,7 @@ static int malformed(struct reader *r, struct doc *doc, struct td_diag *diag, co
 		return td_fail(diag, TD_EFORMAT, "'%s' line %" PRIu64 ": %s", doc->file, doc->line, why);
 	td_warn(diag, "'%s' line %" PRIu64 ": %s; record listed as malformed", doc->file, doc->line, why);
 	doc->malformed = true;
+	finish_encoding(doc);
 	doc->problem = strdup(why);
 	if (!doc->text)
 		doc->text = strdup("");
@@ -724,12 +885,15 @@ static int malformed(struct reader *r, struct doc *doc, struct td_diag *diag, co
 	return doc->problem && doc->text && doc->id ? 1 : TD_ENOMEM;
 }
 
-/* Sets doc's text from raw bytes: repaired UTF-8, counted. */
+/* Sets doc's text from bytes that may hold NUL: repaired, added to the count. */
 static int set_text(struct doc *doc, const char *raw, size_t len)
 {
 	free(doc->text);
 	doc->text = NULL;
-	return utf8_repair(raw, len, &doc->text, &doc->text_len, &doc->invalid_utf8);
+	size_t bad;
+	int rc = utf8_repair(raw, len, &doc->text, &doc->text_len, &bad);
+	doc->invalid_utf8 += bad;
+	return rc;
 }
 
 static int set_date(struct doc *doc, const char *value, struct td_diag *diag)
@@ -845,7 +1009,10 @@ static int read_txt(struct reader *r, struct file_entry *f, struct doc *doc, str
 		free(raw);
 		return td_fail(diag, TD_ENOMEM, "out of memory");
 	}
-	if (looks_binary((const unsigned char *)raw, len)) {
+	enum text_encoding declared = ENC_NONE;
+	size_t bom = encoding_sniff_bom(raw, len, &declared);
+	bool utf16 = declared == ENC_UTF16LE || declared == ENC_UTF16BE;
+	if (!utf16 && looks_binary((const unsigned char *)raw, len)) {  /* UTF-16 has NUL bytes */
 		free(raw);
 		td_warn(diag, "skipping binary file '%s'", f->path);
 		doc->binary = true;
@@ -857,8 +1024,18 @@ static int read_txt(struct reader *r, struct file_entry *f, struct doc *doc, str
 	}
 	char *text;
 	size_t text_len;
-	rc = utf8_repair(raw, len, &text, &text_len, &doc->invalid_utf8);
+	if (utf16) {
+		doc->encoding = declared;
+		rc = encoding_utf16_to_utf8(raw + bom, len - bom, declared == ENC_UTF16BE, &text, &text_len,
+					    &doc->invalid_utf8);
+	} else {
+		rc = decode_bytes(r->opts, declared, raw + bom, len - bom, doc, &text, &text_len);
+	}
 	free(raw);
+	if (rc == 0)
+		finish_encoding(doc);
+	if (rc == 0 && (rc = strip_html(r->opts, doc, &text, &text_len)))
+		free(text);
 	if (rc)
 		return td_fail(diag, rc, "out of memory");
 	struct txtmeta meta;
@@ -926,8 +1103,8 @@ static int read_jsonl(struct reader *r, struct file_entry *f, struct doc *doc, s
 			return td_fail(diag, rc, "out of memory");
 		doc->n_bytes = (size_t)n;
 		char *clean;
-		size_t clean_len, bad;
-		if (utf8_repair(r->line, (size_t)n, &clean, &clean_len, &bad))
+		size_t clean_len;
+		if (decode_bytes(o, r->declared, r->line, (size_t)n, doc, &clean, &clean_len))
 			return td_fail(diag, TD_ENOMEM, "out of memory");
 		json_error_t err;
 		json_t *obj = json_loadb(clean, clean_len, JSON_ALLOW_NUL, &err);
@@ -957,7 +1134,7 @@ static int read_jsonl(struct reader *r, struct file_entry *f, struct doc *doc, s
 			rc = malformed(r, doc, diag, why);
 			goto done;
 		}
-		/* jansson hands back valid UTF-8 (the line was repaired before
+		/* jansson hands back valid UTF-8 (the line was decoded before
 		 * parsing); only a \u0000 escape needs repairing (to U+FFFD). */
 		const char *value = json_string_value(text);
 		size_t value_len = json_string_length(text);
@@ -975,13 +1152,14 @@ static int read_jsonl(struct reader *r, struct file_entry *f, struct doc *doc, s
 			rc = td_fail(diag, TD_ENOMEM, "out of memory");
 			goto done;
 		}
-		doc->invalid_utf8 += bad;
 		char *date = json_field(obj, field_name(o->date_field, "date"), &present, &wrong);
 		set_date(doc, date, diag);
 		free(date);
 		doc->title = json_field(obj, field_name(o->title_field, "title"), &present, &wrong);
 		doc->source = json_field(obj, field_name(o->source_field, "source"), &present, &wrong);
-		if (!doc->id || (rc = apply_manifest(r, f, doc, diag)))
+		finish_encoding(doc);
+		if (!doc->id || strip_html(o, doc, &doc->text, &doc->text_len) ||
+		    strip_html(o, doc, &doc->title, NULL) || (rc = apply_manifest(r, f, doc, diag)))
 			rc = td_fail(diag, TD_ENOMEM, "out of memory");
 		else
 			rc = 1;
@@ -1000,11 +1178,14 @@ static void csv_field_cb(void *s, size_t len, void *data)
 	if (r->n_fields == r->cap_fields) {
 		size_t cap = r->cap_fields ? 2 * r->cap_fields : 16;
 		char **grown = realloc(r->fields, cap * sizeof *grown);
-		if (!grown) {
+		if (grown)
+			r->fields = grown;
+		size_t *lens = grown ? realloc(r->field_lens, cap * sizeof *lens) : NULL;
+		if (!lens) {
 			r->csv_error = TD_ENOMEM;
 			return;
 		}
-		r->fields = grown;
+		r->field_lens = lens;
 		r->cap_fields = cap;
 	}
 	char *copy = malloc(len + 1);
@@ -1015,6 +1196,7 @@ static void csv_field_cb(void *s, size_t len, void *data)
 	if (len)
 		memcpy(copy, s, len);
 	copy[len] = '\0';
+	r->field_lens[r->n_fields] = len;
 	r->fields[r->n_fields++] = copy;
 }
 
@@ -1040,13 +1222,17 @@ static void csv_record_cb(int c, void *data)
 		}
 	}
 	char **fields = malloc((r->n_fields ? r->n_fields : 1) * sizeof *fields);
-	if (!fields) {
+	size_t *lens = malloc((r->n_fields ? r->n_fields : 1) * sizeof *lens);
+	if (!fields || !lens) {
+		free(fields);
+		free(lens);
 		r->csv_error = TD_ENOMEM;
 		return;
 	}
 	memcpy(fields, r->fields, r->n_fields * sizeof *fields);
+	memcpy(lens, r->field_lens, r->n_fields * sizeof *lens);
 	r->queue[r->queue_head + r->queue_len++] = (struct csv_record){
-		.fields = fields, .n_fields = r->n_fields, .line = r->record_line,
+		.fields = fields, .lens = lens, .n_fields = r->n_fields, .line = r->record_line,
 		.n_bytes = (size_t)(r->piece_end - r->record_offset)
 	};
 	r->n_fields = 0;
@@ -1066,13 +1252,6 @@ static int csv_read_chunk(struct reader *r, const struct file_entry *f, struct t
 		if (ferror(r->fp))
 			return td_fail(diag, TD_EIO, "cannot read '%s': %s", f->path, strerror(errno));
 		r->chunk_eof = true;  /* a short read of a regular file: its end */
-	}
-	if (!r->bom_checked) {
-		r->bom_checked = true;
-		if (r->chunk_len >= 3 && memcmp(r->chunk, "\xEF\xBB\xBF", 3) == 0) {
-			r->chunk_pos = 3;  /* a UTF-8 byte order mark is no part of the first column's name */
-			r->offset = 3;
-		}
 	}
 	return 0;
 }
@@ -1170,11 +1349,6 @@ static int csv_fill(struct reader *r, const struct file_entry *f, struct td_diag
 	return 0;
 }
 
-static const char *record_field(const struct csv_record *rec, long col)
-{
-	return col >= 0 && (size_t)col < rec->n_fields ? rec->fields[col] : NULL;
-}
-
 /* Reads the header row and finds the named columns. */
 static int csv_header(struct reader *r, struct file_entry *f, struct td_diag *diag)
 {
@@ -1189,6 +1363,7 @@ static int csv_header(struct reader *r, struct file_entry *f, struct td_diag *di
 	r->queue_len--;
 	r->header = h->fields;
 	r->n_header = h->n_fields;
+	free(h->lens);
 	const struct reader_opts *o = r->opts;
 	r->col_id = column_index(r->header, r->n_header, field_name(o->id_field, "id"));
 	r->col_date = column_index(r->header, r->n_header, field_name(o->date_field, "date"));
@@ -1213,6 +1388,18 @@ static int csv_header(struct reader *r, struct file_entry *f, struct td_diag *di
 	return rc;
 }
 
+/* Decodes field col of rec (NULL when absent or, with skip_empty, empty)
+ * into *out as valid UTF-8. */
+static int csv_decode_field(struct reader *r, const struct csv_record *rec, long col, bool skip_empty,
+			    struct doc *doc, char **out)
+{
+	*out = NULL;
+	if (col < 0 || (size_t)col >= rec->n_fields || (skip_empty && rec->lens[col] == 0))
+		return 0;
+	size_t len;
+	return decode_bytes(r->opts, r->declared, rec->fields[col], rec->lens[col], doc, out, &len);
+}
+
 static int read_csv(struct reader *r, struct file_entry *f, struct doc *doc, struct td_diag *diag)
 {
 	int rc = csv_fill(r, f, diag);
@@ -1227,9 +1414,15 @@ static int read_csv(struct reader *r, struct file_entry *f, struct doc *doc, str
 		return td_fail(diag, rc, "out of memory");
 	}
 	doc->n_bytes = rec.n_bytes;
-	const char *id = record_field(&rec, r->col_id);
-	if (id && id[0])
-		doc->id = strdup(id);
+	/* a record that is not valid UTF-8 is Windows-1252 as a whole (with
+	 * the fallback): decided before any of its fields is decoded */
+	if (r->declared == ENC_NONE && r->opts->fallback == ENC_CP1252)
+		for (size_t i = 0; i < rec.n_fields && doc->encoding != ENC_CP1252; i++)
+			if (!encoding_utf8_valid(rec.fields[i], rec.lens[i]))
+				doc->encoding = ENC_CP1252;
+	char *date = NULL;
+	if ((rc = csv_decode_field(r, &rec, r->col_id, true, doc, &doc->id)))
+		goto done;
 	if (rec.broken) {
 		rc = malformed(r, doc, diag, "unbalanced quotes at the end of the file");
 	} else if (rec.n_fields != r->n_header) {
@@ -1237,21 +1430,36 @@ static int read_csv(struct reader *r, struct file_entry *f, struct doc *doc, str
 		snprintf(why, sizeof why, "%zu fields where the header has %zu", rec.n_fields, r->n_header);
 		rc = malformed(r, doc, diag, why);
 	} else {
-		const char *text = record_field(&rec, r->col_text);
 		if (!doc->id) {
 			char buf[32];
 			snprintf(buf, sizeof buf, "%" PRIu64, doc->record);
-			doc->id = strdup(buf);
+			if (!(doc->id = strdup(buf)))
+				rc = TD_ENOMEM;
 		}
-		rc = set_text(doc, text, strlen(text));
+		if (rc == 0)
+			rc = decode_bytes(r->opts, r->declared, rec.fields[r->col_text], rec.lens[r->col_text], doc,
+					  &doc->text, &doc->text_len);
+		if (rc == 0)
+			rc = csv_decode_field(r, &rec, r->col_title, true, doc, &doc->title);
+		if (rc == 0)
+			rc = csv_decode_field(r, &rec, r->col_source, true, doc, &doc->source);
+		if (rc == 0)
+			rc = csv_decode_field(r, &rec, r->col_date, true, doc, &date);
+		if (rc == 0)
+			rc = strip_html(r->opts, doc, &doc->text, &doc->text_len);
+		if (rc == 0)
+			rc = strip_html(r->opts, doc, &doc->title, NULL);
 		if (rc == 0) {
-			set_date(doc, record_field(&rec, r->col_date), diag);
-			doc->title = dup_or_null(record_field(&rec, r->col_title));
-			doc->source = dup_or_null(record_field(&rec, r->col_source));
-			rc = doc->id ? apply_manifest(r, f, doc, diag) : TD_ENOMEM;
+			set_date(doc, date, diag);
+			rc = apply_manifest(r, f, doc, diag);
 		}
 		rc = rc ? td_fail(diag, TD_ENOMEM, "out of memory") : 1;
 	}
+	finish_encoding(doc);
+done:
+	if (rc == TD_ENOMEM)
+		rc = td_fail(diag, TD_ENOMEM, "out of memory");
+	free(date);
 	csv_record_free(&rec);
 	return rc;
 }
@@ -1280,9 +1488,10 @@ int reader_next(struct reader *r, struct doc *doc, struct td_diag *diag)
 		struct file_entry *f = &r->files[r->next_file++];
 		if (f->format == FORMAT_TXT)
 			return read_txt(r, f, doc, diag);
-		r->fp = fopen(f->path, "rb");
+		r->fp = open_input(f->path, &r->declared);
 		if (!r->fp)
-			return td_fail(diag, TD_EIO, "cannot open '%s': %s", f->path, strerror(errno));
+			return td_fail(diag, errno == ENOMEM ? TD_ENOMEM : TD_EIO, "cannot open '%s': %s", f->path,
+				       strerror(errno));
 		r->cur = f;
 		r->line_no = 0;
 		if (f->format == FORMAT_CSV) {
@@ -1335,6 +1544,7 @@ void reader_free(struct reader *r)
 	free(r->line);
 	free(r->chunk);
 	free(r->fields);
+	free(r->field_lens);
 	free(r->queue);
 	free(r);
 }

@@ -13,6 +13,16 @@
  * non-empty values fill what the file lacks and replace what it has; where the
  * file's own date differs from the manifest's, a warning names the file.
  *
+ * Encodings: a byte order mark at the start of a file says what it is: UTF-8
+ * (the mark is dropped), UTF-16LE or UTF-16BE (decoded to UTF-8 as the file is
+ * read: a .txt file whole, JSONL and CSV as a stream; n_bytes then counts the
+ * decoded UTF-8 of a record, and the whole file's bytes for .txt).  Without a
+ * mark, text is UTF-8, repaired (utf8_repair), or, with opts->fallback, read
+ * as Windows-1252 when not valid UTF-8: a .txt file as a whole, a JSONL line
+ * or a CSV record as a whole.  doc->encoding says which; doc->invalid_utf8
+ * counts every U+FFFD put in (encoding.h).  A document's text, title and
+ * source are valid UTF-8, and so is the id of a JSONL or CSV record.
+ *
  * Memory: only the current document is held (and, for CSV, the current
  * record); nothing grows with the size of the input.
  */
@@ -39,6 +49,10 @@ struct reader_opts {
 	const char *title_field;
 	const char *source_field;
 	bool strict;                /* malformed records are errors, not skipped */
+	enum text_encoding fallback; /* ENC_CP1252: a document or record without a byte order
+					mark that is not valid UTF-8 is read as Windows-1252;
+					ENC_NONE (the default): its invalid bytes are repaired */
+	bool strip_html;            /* remove tags and decode entities (html.h) in texts and titles */
 };
 
 /* One input file, as listed in manifest.json. */

@@ -8,8 +8,8 @@
 
 int timeline_parse_unit(const char *name, enum bin_unit *unit)
 {
-	static const char *const names[] = { "day", "week", "month", "year" };
-	for (int i = 0; i < 4; i++)
+	static const char *const names[] = { "day", "week", "month", "year", "decade" };
+	for (int i = 0; i < 5; i++)
 		if (strcmp(name, names[i]) == 0) {
 			*unit = (enum bin_unit)i;
 			return 0;
@@ -19,7 +19,7 @@ int timeline_parse_unit(const char *name, enum bin_unit *unit)
 
 const char *timeline_unit_name(enum bin_unit unit)
 {
-	static const char *const names[] = { "day", "week", "month", "year" };
+	static const char *const names[] = { "day", "week", "month", "year", "decade" };
 	return names[unit];
 }
 
@@ -35,6 +35,9 @@ int32_t timeline_bin_start(int32_t days, enum bin_unit unit)
 	case BIN_YEAR:
 		date_to_ymd(days, &year, &month, &day);
 		return date_from_ymd(year, 1, 1);
+	case BIN_DECADE:
+		date_to_ymd(days, &year, &month, &day);
+		return date_from_ymd(year - ((year % 10) + 10) % 10, 1, 1);
 	default:
 		return days;
 	}
@@ -52,6 +55,9 @@ int32_t timeline_next_bin(int32_t bin_start, enum bin_unit unit)
 	case BIN_YEAR:
 		date_to_ymd(bin_start, &year, &month, &day);
 		return date_from_ymd(year + 1, 1, 1);
+	case BIN_DECADE:
+		date_to_ymd(bin_start, &year, &month, &day);
+		return date_from_ymd(year + 10, 1, 1);
 	default:
 		return bin_start + 1;
 	}

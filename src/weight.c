@@ -156,6 +156,10 @@ static size_t bin_index(int32_t first, int32_t days, enum bin_unit unit)
 		date_to_ymd(first, &y0, &m0, &dd);
 		date_to_ymd(start, &y1, &m1, &dd);
 		return (size_t)(y1 - y0);
+	case BIN_DECADE:
+		date_to_ymd(first, &y0, &m0, &dd);
+		date_to_ymd(start, &y1, &m1, &dd);
+		return (size_t)(y1 - y0) / 10;
 	default:
 		return (size_t)(start - first);
 	}

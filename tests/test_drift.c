@@ -128,6 +128,18 @@ static void test_drift__bins_keep_gaps_and_count_undated(void **state)
 	for (size_t i = 0; i < 4; i++)
 		assert_int_equal(bins.doc[i], expect_doc[i]);
 	drift_bins_free(&bins);
+	/* decades: 1789 in the 1780s, 1790 and 1799 in the 1790s, 1811 two decades on */
+	int32_t years[] = { day("1799-12-31"), day("1789-07-04"), day("1811-01-01"), day("1790-01-01") };
+	bool all[] = { true, true, true, true };
+	assert_int_equal(drift_bins_build(&bins, 4, all, years, all, BIN_DECADE, NULL), 0);
+	assert_int_equal(bins.n_bins, 4);
+	assert_int_equal(bins.start[0], day("1780-01-01"));
+	assert_int_equal(bins.start[1], day("1790-01-01"));
+	assert_int_equal(bins.start[3], day("1810-01-01"));
+	size_t decade_first[] = { 0, 1, 3, 3, 4 };
+	for (size_t b = 0; b <= 4; b++)
+		assert_int_equal(bins.first[b], decade_first[b]);
+	drift_bins_free(&bins);
 	bool none[] = { false, false, false, false, false, false };
 	assert_int_equal(drift_bins_build(&bins, 6, included, dates, none, BIN_DAY, NULL), TD_EEMPTY);
 }

@@ -837,6 +837,78 @@ static void test_reader__utf8_repair(void **state)
 	check_repair("abc\xff", 2, "ab", 0);
 }
 
+/* Reads every document of one input; out gets "id|encoding|invalid|title|text"
+ * per document. */
+static int read_encodings(const char *path, struct reader_opts *opts, char *out, size_t cap)
+{
+	struct td_diag diag = { 0 };
+	const char *inputs[] = { path };
+	opts->inputs = inputs;
+	opts->n_inputs = 1;
+	struct reader *r;
+	assert_int_equal(reader_open(&r, opts, &diag), 0);
+	struct doc doc = { 0 };
+	int rc, count = 0;
+	size_t at = 0;
+	out[0] = '\0';
+	while ((rc = reader_next(r, &doc, &diag)) == 1) {
+		at += (size_t)snprintf(out + at, cap - at, "%s|%s|%zu|%s|%s\n", doc.id, encoding_name(doc.encoding),
+				       doc.invalid_utf8, doc.title ? doc.title : "-", doc.text);
+		count++;
+	}
+	assert_int_equal(rc, 0);
+	doc_clear(&doc);
+	reader_free(r);
+	td_diag_free(&diag);
+	return count;
+}
+
+static void test_reader__utf16_files_are_decoded(void **state)
+{
+	(void)state;
+	struct reader_opts opts = { 0 };
+	char out[1024];
+	/* .txt, little-endian: "Title: Caf\u00e9\nU+1F600" with a byte order mark */
+	const char le[] = "\xFF\xFET\0i\0t\0l\0e\0:\0 \0C\0a\0f\0\xE9\0\n\0\x3D\xD8\x00\xDE";
+	assert_int_equal(read_encodings(put("le.txt", le, sizeof le - 1), &opts, out, sizeof out), 1);
+	assert_string_equal(out, "le|utf-16le|0|Caf\xC3\xA9|\xF0\x9F\x98\x80\n");
+	/* CSV, big-endian, a lone low surrogate in the text: one repair */
+	const char csv_be[] = "\xFE\xFF\0i\0d\0,\0t\0e\0x\0t\0\n\0a\0,\0x\xDC\x00\0y\0\n";
+	assert_int_equal(read_encodings(put("be.csv", csv_be, sizeof csv_be - 1), &opts, out, sizeof out), 1);
+	assert_string_equal(out, "a|utf-16be|1|-|x\xEF\xBF\xBDy\n");
+	/* JSON Lines, little-endian, two records */
+	const char jl[] = "\xFF\xFE{\0\"\0t\0e\0x\0t\0\"\0:\0\"\0\xE9\0\"\0}\0\n\0"
+			  "{\0\"\0t\0e\0x\0t\0\"\0:\0\"\0z\0\"\0}\0\n\0";
+	assert_int_equal(read_encodings(put("le.jsonl", jl, sizeof jl - 1), &opts, out, sizeof out), 2);
+	assert_string_equal(out, "1|utf-16le|0|-|\xC3\xA9\n2|utf-16le|0|-|z\n");
+}
+
+static void test_reader__cp1252_fallback_and_strip_html(void **state)
+{
+	(void)state;
+	char out[1024];
+	char txt[256], csv[256], jl[256];  /* put's path is static: copies */
+	snprintf(txt, sizeof txt, "%s", puts_file("w.txt", "\x93Hi\x94 \x80 \x81\n<p>caf&eacute;</p>\n"));
+	snprintf(csv, sizeof csv, "%s",
+		 puts_file("w.csv", "id,title,text\nk,Cr\xe8me,ok\nv,Cr\xc3\xa8me,\xc3\xa9t\xc3\xa9\n"));
+	snprintf(jl, sizeof jl, "%s", puts_file("w.jsonl", "{\"id\":\"j\",\"text\":\"<b>D\xe9j\xe0</b> &amp; vu\"}\n"));
+	struct reader_opts plain = { 0 };
+	assert_int_equal(read_encodings(txt, &plain, out, sizeof out), 1);
+	assert_string_equal(out, "w|utf-8-repaired|4|\xEF\xBF\xBDHi\xEF\xBF\xBD \xEF\xBF\xBD \xEF\xBF\xBD|"
+				 "\xEF\xBF\xBDHi\xEF\xBF\xBD \xEF\xBF\xBD \xEF\xBF\xBD\n<p>caf&eacute;</p>\n\n");
+	struct reader_opts fallback = { .fallback = ENC_CP1252, .strip_html = true };
+	assert_int_equal(read_encodings(txt, &fallback, out, sizeof out), 1);
+	assert_string_equal(out, "w|cp1252|1|\xE2\x80\x9CHi\xE2\x80\x9D \xE2\x82\xAC \xEF\xBF\xBD|"
+				 "\xE2\x80\x9CHi\xE2\x80\x9D \xE2\x82\xAC \xEF\xBF\xBD\ncaf\xC3\xA9\n\n\n");
+	/* a record is decoded as a whole: valid UTF-8 records stay UTF-8 */
+	assert_int_equal(read_encodings(csv, &fallback, out, sizeof out), 2);
+	assert_string_equal(out, "k|cp1252|0|Cr\xC3\xA8me|ok\nv|utf-8|0|Cr\xC3\xA8me|\xC3\xA9t\xC3\xA9\n");
+	assert_int_equal(read_encodings(jl, &fallback, out, sizeof out), 1);
+	assert_string_equal(out, "j|cp1252|0|-|D\xC3\xA9j\xC3\xA0 & vu\n");
+	assert_int_equal(read_encodings(jl, &plain, out, sizeof out), 1);
+	assert_string_equal(out, "j|utf-8-repaired|2|-|<b>D\xEF\xBF\xBDj\xEF\xBF\xBD</b> &amp; vu\n");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -869,6 +941,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_reader__missing_path_among_inputs, setup, teardown),
 		cmocka_unit_test(test_reader__doc_clear_and_status_names),
 		cmocka_unit_test(test_reader__utf8_repair),
+		cmocka_unit_test_setup_teardown(test_reader__utf16_files_are_decoded, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_reader__cp1252_fallback_and_strip_html, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -132,7 +132,23 @@ void docs_report_abort(struct docs_report *r);
 int cli_record_params(struct runinfo *ri, const struct cli_opts *opts, const struct corpus *corpus,
 		      struct td_diag *diag);
 
-/* Help for the options every corpus-reading subcommand takes. */
+/* Prints a subcommand's help with CLI_TEXT_HELP inserted before the
+ * CLI_CLEANING_HEADING of CLI_CORPUS_HELP (at the end when there is none). */
+void cli_print_help(const char *help);
+
+/* Help for the options every corpus-reading subcommand takes.  The
+ * subcommands paste it into one string literal with their own text, which
+ * must stay under the 4095 bytes C compilers must support
+ * (-Woverlength-strings); CLI_TEXT_HELP is therefore printed apart, by
+ * cli_print_help, in front of CLI_CLEANING_HEADING. */
+#define CLI_CLEANING_HEADING "Cleaning:\n"
+#define CLI_TEXT_HELP \
+"Text:\n" \
+"      --fallback-encoding E none (default: invalid UTF-8 becomes U+FFFD) or cp1252\n" \
+"                            (text without a byte order mark that is not valid UTF-8\n" \
+"                            is read as Windows-1252, a whole file or record at a time)\n" \
+"      --strip-html          remove HTML tags, comments, scripts and styles, and decode\n" \
+"                            entities (&amp; &eacute; &#8217;...) before tokenizing\n"
 #define CLI_CORPUS_HELP \
 "Input:\n" \
 "  -i, --input PATH          a folder (read recursively), .txt, .jsonl or .csv file; repeatable\n" \
@@ -142,7 +158,7 @@ int cli_record_params(struct runinfo *ri, const struct cli_opts *opts, const str
 "      --date-field NAME     likewise --text-field, --title-field, --source-field\n" \
 "      --strict              a malformed record is an error, not skipped\n" \
 "      --today YYYY-MM-DD    the day after which dates are suspect (default: today)\n" \
-"Cleaning:\n" \
+CLI_CLEANING_HEADING \
 "      --no-boilerplate      keep site furniture lines\n" \
 "      --boilerplate-min-frac F  a line repeated in max(3, F x documents) documents is\n" \
 "                            boilerplate (default 0.05)\n" \
@@ -186,7 +202,7 @@ int cli_record_params(struct runinfo *ri, const struct cli_opts *opts, const str
 "      --idf SCHEME          smooth (default; ln((1+n)/(1+df)) + 1), plain (ln(n/df) + 1),\n" \
 "                            prob (max(0, ln((n-df)/df))) or none\n" \
 "      --norm NORM           l2 (default), l1 or none\n" \
-"      --bin UNIT            day (default), week, month or year, for the terms by date\n" \
+"      --bin UNIT            date bins: day (default), week, month, year, decade\n" \
 "      --top N               top terms per document and per date (default 20)\n"
 
 /* A corpus read into a document-term matrix (tf and tfidf). */

@@ -37,7 +37,7 @@ static const char cooc_help[] =
 	"      --top-terms N         neighbours of the N most frequent terms (default 20)\n"
 	"      --target T1,T2        ... or of these terms\n"
 	"      --top K               neighbours per term and measure (default 10)\n"
-	"      --bin UNIT            day (default), week, month or year, for neighbours by date\n"
+	"      --bin UNIT            date bins: day (default), week, month, year, decade\n"
 	"\n" CLI_CORPUS_HELP CLI_TF_HELP;
 
 /* A neighbour kept in a top-K list. */

@@ -60,6 +60,8 @@ int cmd_ingest(int argc, char **argv)
 	rc = runinfo_write(ri, opts.out_dir, &diag);
 out:
 	docs_report_abort(&ic.report);
+	if (rc && ri)
+		runinfo_remove_outputs(ri, opts.out_dir);
 	corpus_free(corpus);
 	runinfo_free(ri);
 	cli_opts_free(&opts);

@@ -77,7 +77,7 @@ enum {
 	OPT_FORMAT = 256, OPT_MANIFEST, OPT_ID_FIELD, OPT_DATE_FIELD, OPT_TEXT_FIELD, OPT_TITLE_FIELD,
 	OPT_SOURCE_FIELD, OPT_TOKENIZER, OPT_STOPWORDS, OPT_STEM, OPT_POSSESSIVE, OPT_SPLIT_HYPHENS,
 	OPT_NO_BOILERPLATE, OPT_BOILER_FRAC, OPT_DEDUP, OPT_DUP_THRESHOLD, OPT_PRECISION,
-	OPT_PROGRESS, OPT_STRICT, OPT_TODAY, OPT_THREADS,
+	OPT_PROGRESS, OPT_STRICT, OPT_TODAY, OPT_THREADS, OPT_FALLBACK_ENCODING, OPT_STRIP_HTML,
 	/* CLI_TF */
 	OPT_NGRAM = 512, OPT_NGRAM_ACROSS, OPT_OUTPUTS, OPT_MIN_DF, OPT_MAX_DF, OPT_MAX_FEATURES, OPT_VOCAB,
 	/* CLI_WEIGHT */
@@ -119,6 +119,8 @@ static const struct option long_options[] = {
 	{ "strict", no_argument, NULL, OPT_STRICT },
 	{ "today", required_argument, NULL, OPT_TODAY },
 	{ "threads", required_argument, NULL, OPT_THREADS },
+	{ "fallback-encoding", required_argument, NULL, OPT_FALLBACK_ENCODING },
+	{ "strip-html", no_argument, NULL, OPT_STRIP_HTML },
 	{ "ngram", required_argument, NULL, OPT_NGRAM },
 	{ "ngram-across-sentences", no_argument, NULL, OPT_NGRAM_ACROSS },
 	{ "min-df", required_argument, NULL, OPT_MIN_DF },
@@ -250,6 +252,15 @@ static int apply_option(int opt, const char *arg, const char *command, struct cl
 		return 0;
 	case 'q': opts->quiet = true; return 0;
 	case OPT_STRICT: c->read.strict = true; return 0;
+	case OPT_FALLBACK_ENCODING:
+		if (strcmp(arg, "none") == 0)
+			c->read.fallback = ENC_NONE;
+		else if (strcmp(arg, "cp1252") == 0 || strcmp(arg, "windows-1252") == 0)
+			c->read.fallback = ENC_CP1252;
+		else
+			return bad_value(command, "fallback-encoding", arg, "none or cp1252");
+		return 0;
+	case OPT_STRIP_HTML: c->read.strip_html = true; return 0;
 	case OPT_TODAY:
 		if (date_parse(arg, strlen(arg), &c->today))
 			return bad_value(command, "today", arg, "a date YYYY-MM-DD");
@@ -284,7 +295,7 @@ static int apply_option(int opt, const char *arg, const char *command, struct cl
 	case OPT_NORM:
 		return weight_parse_norm(arg, &opts->weight.norm) ? bad_value(command, "norm", arg, "l2, l1 or none") : 0;
 	case OPT_BIN:
-		return timeline_parse_unit(arg, &opts->bin) ? bad_value(command, "bin", arg, "day, week, month or year") : 0;
+		return timeline_parse_unit(arg, &opts->bin) ? bad_value(command, "bin", arg, "day, week, month, year or decade") : 0;
 	case OPT_TOP:
 		if (parse_long(arg, 1, 100000, &n))
 			return bad_value(command, "top", arg, "a number from 1 to 100000");
@@ -477,6 +488,19 @@ static unsigned default_threads(void)
 	return n < 1 ? 1 : n > 64 ? 64 : (unsigned)n;
 }
 
+void cli_print_help(const char *help)
+{
+	const char *cleaning = strstr(help, CLI_CLEANING_HEADING);
+	if (!cleaning) {
+		fputs(help, stdout);
+		fputs(CLI_TEXT_HELP, stdout);
+		return;
+	}
+	fwrite(help, 1, (size_t)(cleaning - help), stdout);
+	fputs(CLI_TEXT_HELP, stdout);
+	fputs(cleaning, stdout);
+}
+
 int cli_parse(int argc, char **argv, const char *command, const char *help, unsigned groups,
 	      struct cli_opts *opts)
 {
@@ -504,7 +528,7 @@ int cli_parse(int argc, char **argv, const char *command, const char *help, unsi
 	while ((opt = getopt_long(argc, argv, ":i:o:qh", long_options, NULL)) != -1) {
 		switch (opt) {
 		case 'h':
-			fputs(help, stdout);
+			cli_print_help(help);
 			return -1;
 		case '?':
 			if (optopt)

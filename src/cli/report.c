@@ -8,7 +8,7 @@
 
 static const char *const docs_columns[] = {
 	"doc_id", "file", "date", "source", "title", "n_bytes", "n_tokens", "n_types", "n_sentences",
-	"invalid_utf8", "boilerplate_lines", "duplicate_of", "similarity", "status"
+	"invalid_utf8", "boilerplate_lines", "duplicate_of", "similarity", "status", "encoding", "html_tags"
 };
 
 int docs_report_open(struct docs_report *r, const struct cli_opts *opts, struct td_diag *diag)
@@ -41,6 +41,8 @@ int docs_report_row(struct docs_report *r, const struct corpus_doc *cd)
 	csv_out_str(csv, cd->duplicate_of);
 	csv_out_double(csv, cd->similarity);
 	csv_out_str(csv, doc_status_name(cd->status));
+	csv_out_str(csv, encoding_name(doc->encoding));
+	csv_out_uint(csv, doc->html_tags);
 	return csv_out_end_row(csv);
 }
 
@@ -108,10 +110,8 @@ static int write_boilerplate(const struct corpus *corpus, const struct cli_opts 
 		csv_out_end_row(&csv);
 	}
 	free(br.rows);
-	rc = csv_out_commit(&csv, diag);
-	if (rc == 0)
-		rc = runinfo_add_table(ri, &csv,
-					"boilerplate lines removed: normalised line, documents, reason (phrase list or repeated)");
+	rc = runinfo_commit_table(ri, &csv,
+				  "boilerplate lines removed: normalised line, documents, reason (phrase list or repeated)", diag);
 	csv_out_free(&csv);
 	return rc;
 }
@@ -135,10 +135,8 @@ static int write_duplicates(const struct corpus *corpus, const struct cli_opts *
 		csv_out_double(&csv, pairs[i].jaccard);
 		csv_out_end_row(&csv);
 	}
-	rc = csv_out_commit(&csv, diag);
-	if (rc == 0)
-		rc = runinfo_add_table(ri, &csv,
-					"pairs of documents with a word 5-shingle Jaccard similarity of 0.3 or more");
+	rc = runinfo_commit_table(ri, &csv, "pairs of documents with a word 5-shingle Jaccard similarity of 0.3 or more",
+				  diag);
 	csv_out_free(&csv);
 	return rc;
 }
@@ -147,10 +145,7 @@ int docs_report_finish(struct docs_report *r, const struct corpus *corpus, const
 		       struct runinfo *ri, struct td_diag *diag)
 {
 	r->open = false;
-	int rc = csv_out_commit(&r->docs, diag);
-	if (rc == 0)
-		rc = runinfo_add_table(ri, &r->docs,
-					"one row per input document, in input order, with its status");
+	int rc = runinfo_commit_table(ri, &r->docs, "one row per input document, in input order, with its status", diag);
 	csv_out_free(&r->docs);
 	if (rc == 0)
 		rc = write_boilerplate(corpus, opts, ri, diag);
@@ -182,6 +177,8 @@ int cli_record_params(struct runinfo *ri, const struct cli_opts *opts, const str
 		 runinfo_param_str(ri, "title_field", c->read.title_field ? c->read.title_field : "title") ||
 		 runinfo_param_str(ri, "source_field", c->read.source_field ? c->read.source_field : "source") ||
 		 runinfo_param_bool(ri, "strict", c->read.strict) ||
+		 runinfo_param_str(ri, "fallback_encoding", c->read.fallback == ENC_CP1252 ? "cp1252" : "none") ||
+		 runinfo_param_bool(ri, "strip_html", c->read.strip_html) ||
 		 runinfo_param_bool(ri, "boilerplate", c->boilerplate) ||
 		 runinfo_param_real(ri, "boilerplate_min_frac", c->boilerplate_min_frac) ||
 		 runinfo_param_str(ri, "dedup", dedup_names[c->dedup]) ||

@@ -55,7 +55,7 @@ struct section_keys {
 static const char *const corpus_keys[] = {
 	"input", "format", "manifest", "id-field", "date-field", "text-field", "title-field", "source-field",
 	"strict", "today", "no-boilerplate", "boilerplate-min-frac", "dedup", "dup-threshold", "bin", "fetch",
-	NULL
+	"fallback-encoding", "strip-html", NULL
 };
 static const char *const tokens_keys[] = {
 	"tokenizer", "stopwords", "stem", "possessive", "split-hyphens", "ngram", "ngram-across-sentences",
@@ -378,6 +378,7 @@ int cmd_run(int argc, char **argv)
 		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
 			/* in parts: one string would pass what C compilers must support */
 			fputs(run_help, stdout);
+			fputs(CLI_TEXT_HELP, stdout);
 			fputs(CLI_CORPUS_HELP, stdout);
 			fputs(CLI_TF_HELP, stdout);
 			fputs(CLI_WEIGHT_HELP, stdout);

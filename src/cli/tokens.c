@@ -80,15 +80,13 @@ int cmd_tokens(int argc, char **argv)
 		goto out;
 	runinfo_stage_time(ri, "tokens", runinfo_now() - start);
 	tokens_open = false;
-	if ((rc = csv_out_commit(&tc.tokens, &diag)))
-		goto out;
-	if (tc.to_stdout)
-		goto out;
-	if ((rc = runinfo_add_table(ri, &tc.tokens,
-				     "tokens of the analysed documents (stopwords removed), in document order"))) {
-		td_fail(&diag, rc, "out of memory");
+	if (tc.to_stdout) {
+		rc = csv_out_commit(&tc.tokens, &diag);
 		goto out;
 	}
+	if ((rc = runinfo_commit_table(ri, &tc.tokens,
+				       "tokens of the analysed documents (stopwords removed), in document order", &diag)))
+		goto out;
 	if ((rc = docs_report_finish(&tc.report, corpus, &opts, ri, &diag)))
 		goto out;
 	if ((rc = cli_record_params(ri, &opts, corpus, &diag)))
@@ -97,6 +95,8 @@ int cmd_tokens(int argc, char **argv)
 out:
 	if (tokens_open)
 		csv_out_abort(&tc.tokens);
+	if (rc && ri && !tc.to_stdout)
+		runinfo_remove_outputs(ri, opts.out_dir);
 	csv_out_free(&tc.tokens);
 	docs_report_abort(&tc.report);
 	corpus_free(corpus);

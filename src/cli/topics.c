@@ -32,7 +32,7 @@ static const char topics_help[] =
 	"      --seed N              the generators' seed (default 0)\n"
 	"      --weight W            prevalence by date: mean over docs (default) or tokens\n"
 	"      --skip-empty-bins     no rows for bins without documents\n"
-	"      --bin UNIT            day (default), week, month or year\n"
+	"      --bin UNIT            day (default), week, month, year or decade\n"
 	"      --top N               terms per topic (default 20)\n"
 	"      --tf, --sublinear, --binary, --idf, --norm  the TF-IDF NMF factorises, as in\n"
 	"                            termdrift tfidf (default raw, smooth, l2)\n"
@@ -213,6 +213,31 @@ static int top_terms(const struct model *md, size_t n, uint32_t *top)
 	return 0;
 }
 
+/* The n terms most distinctive of each topic into out[t * n ...]: by
+ * phi[t][w] ln(phi[t][w] / p(w)), p(w) the term's share of the corpus (cf):
+ * a frequent word every topic shares ("will", "government") scores low
+ * however high its weight, a word the topic owns scores high. */
+static int distinctive_terms(const struct model *md, const struct dtm *dtm, size_t n, uint32_t *out)
+{
+	struct ranked *buf = malloc((md->n_terms ? md->n_terms : 1) * sizeof *buf);
+	if (!buf)
+		return TD_ENOMEM;
+	double total = 0;
+	for (size_t w = 0; w < md->n_terms; w++)
+		total += (double)dtm->cf[w];
+	for (size_t t = 0; t < md->k; t++) {
+		for (size_t w = 0; w < md->n_terms; w++) {
+			double phi = md->phi[t * md->n_terms + w], p = (double)dtm->cf[w] / total;
+			buf[w] = (struct ranked){ (uint32_t)w, phi > 0 && p > 0 ? phi * log(phi / p) : -HUGE_VAL };
+		}
+		qsort(buf, md->n_terms, sizeof *buf, compare_ranked);
+		for (size_t r = 0; r < n; r++)
+			out[t * n + r] = buf[r].term;
+	}
+	free(buf);
+	return 0;
+}
+
 /* NPMI coherence of each topic's top n terms from document co-occurrence over
  * the included documents (Bouma 2009; Lau et al. 2014): the mean over pairs
  * of ln(P(a, b) / (P(a) P(b))) / -ln P(a, b), -1 for a pair never together,
@@ -372,7 +397,7 @@ static int write_summary(const struct cli_opts *opts, const struct matrix *m, co
 		put_number(&csv, total > 0 ? prevalence / total : NAN);
 		csv_out_end_row(&csv);
 	}
-	rc = runinfo_commit_table(ri, &csv, "each topic: its top 3 terms, the NPMI coherence of its top 10 "
+	rc = runinfo_commit_table(ri, &csv, "each topic: its 3 most distinctive terms (weight x ln(weight / corpus share)), the NPMI coherence of its top 10 "
 						  "(document co-occurrence) and its prevalence (mean topic share)", diag);
 	csv_out_free(&csv);
 	return rc;
@@ -746,13 +771,23 @@ int topics_stage(const struct cli_opts *opts, const struct matrix *m, struct run
 		rc = td_fail(diag, TD_ENOMEM, "out of memory");
 		goto out;
 	}
+	size_t n_label = n_terms < LABEL_TERMS ? n_terms : LABEL_TERMS;
+	uint32_t *label_top = malloc(k * n_label * sizeof *label_top);
+	if (!label_top || distinctive_terms(&md, dtm, n_label, label_top)) {
+		free(label_top);
+		rc = td_fail(diag, TD_ENOMEM, "out of memory");
+		goto out;
+	}
 	for (size_t t = 0; t < k; t++) {
 		memcpy(coh_top + t * n_coh, top + t * n_rank, n_coh * sizeof *top);
-		if (!(labels[t] = topic_label(dtm, top + t * n_rank, n_rank < LABEL_TERMS ? n_rank : LABEL_TERMS))) {
+		if (!(labels[t] = topic_label(dtm, label_top + t * n_label, n_label))) {
 			rc = td_fail(diag, TD_ENOMEM, "out of memory");
-			goto out;
+			break;
 		}
 	}
+	free(label_top);
+	if (rc)
+		goto out;
 	if (coherence(m, &md, coh_top, n_coh, coh)) {
 		rc = td_fail(diag, TD_ENOMEM, "out of memory");
 		goto out;

@@ -417,5 +417,105 @@ mkdir -p "$TMP/not_ours" && echo keep > "$TMP/not_ours/notes.txt"
 	grep -q "holds files but no manifest.json" "$TMP/not_ours.stderr" && pass ||
 	fail "a folder that is not a termdrift output was replaced: $(cat "$TMP/not_ours.stderr")"
 
+# --- a messy corpus: encodings, markup, a 50 MB line, broken records ------------
+# tests/e2e/make_messy.py writes the corpus (MESSY_BIG_MB: the long line's
+# size, default 50; 8 under SAN=1) and what docs.csv must say of each
+# document; the corpus is made here, never committed.  --bin year: the corpus
+# has dates in years 1 and 9999, and day bins over 10,000 years would be 3.65
+# million rows (docs_by_day.csv 55 MB, top_terms_by_day_wide.csv 1 GB, a minute).
+if [ -x /usr/bin/python3 ]; then
+	messy_start=$(date +%s)
+	# under the sanitizers (build/san/) 50 MB take 40 s: 8 MB say the same there
+	case $TD in */san/*) big_mb=${MESSY_BIG_MB:-8} ;; *) big_mb=${MESSY_BIG_MB:-50} ;; esac
+	/usr/bin/python3 tests/e2e/make_messy.py "$TMP/messy" "$TMP/messy_expected.csv" "$big_mb"
+	messy_args="--no-plots --today 2026-01-01 --bin year -q"
+	# the options' run reads the same files but the long line (read once is
+	# enough): links to them in a second folder
+	mkdir -p "$TMP/messy_short"
+	for f in "$TMP"/messy/*; do
+		[ "${f##*/}" = g_bigline.txt ] || ln "$f" "$TMP/messy_short/${f##*/}"
+	done
+	# shellcheck disable=SC2086
+	if run_ok messy_plain run analyses/seeds.ini -i "$TMP/messy" $messy_args &&
+		run_ok messy_cp1252 run analyses/seeds.ini -i "$TMP/messy_short" $messy_args --fallback-encoding cp1252 --strip-html; then
+		/usr/bin/python3 - "$TMP/messy" "$TMP/messy_expected.csv" "$TMP/messy_plain" "$TMP/messy_cp1252" <<'PY' &&
+import csv, os, sys
+corpus, expected_path, plain, fallback = sys.argv[1:]
+problems = []
+def table(path):
+    # every CSV termdrift writes: strict UTF-8, RFC 4180, one width
+    with open(path, newline="", encoding="utf-8", errors="strict") as f:
+        rows = list(csv.reader(f, strict=True))
+    widths = {len(r) for r in rows}
+    if len(widths) != 1:
+        problems.append("%s: rows of %s fields" % (path, sorted(widths)))
+    return rows
+for d in (plain, fallback):
+    for name in sorted(os.listdir(d)):
+        if name.endswith(".csv"):
+            table(os.path.join(d, name))
+expected = list(csv.DictReader(open(expected_path, newline="", encoding="utf-8")))
+def table_docs(d):
+    rows = table(os.path.join(d, "docs.csv"))
+    return [dict(zip(rows[0], r)) for r in rows[1:]]
+files = {n for n in os.listdir(corpus) if n != "manifest.csv"}
+for d, suffix in ((plain, ""), (fallback, "_cp1252")):
+    rows = table(os.path.join(d, "docs.csv"))
+    header, docs = rows[0], [dict(zip(rows[0], r)) for r in rows[1:]]
+    for doc in docs:  # the options' run read links in messy_short/
+        doc["file"] = os.path.join(corpus, os.path.basename(doc["file"]))
+    wanted = [w for w in expected if not (suffix and w["doc_id"] == "g_bigline")]
+    missing = {os.path.join(corpus, n) for n in files} - {doc["file"] for doc in docs}
+    if missing != ({os.path.join(corpus, "g_bigline.txt")} if suffix else set()):
+        problems.append("%s: not in docs.csv: %s" % (d, sorted(missing)))
+    if len(docs) != len(wanted):
+        problems.append("%s: %d documents, expected %d" % (d, len(docs), len(wanted)))
+    for doc, want in zip(docs, wanted):
+        checks = [("file", want["file"]), ("status", want["status" + suffix]),
+                  ("encoding", want["encoding" + suffix]),
+                  ("invalid_utf8", want["invalid_cp1252" if suffix else "invalid_utf8"])]
+        if want["doc_id"] != "*":
+            checks.append(("doc_id", want["doc_id"]))
+        if suffix:
+            checks.append(("html_tags", want["html_tags"]))
+            if want["title"] != "*":
+                checks.append(("title", want["title"]))
+        for column, value in checks:
+            if doc[column] != str(value):
+                problems.append("%s %s: %s is %r, expected %r" % (os.path.basename(d), doc["doc_id"], column,
+                                                                  doc[column], value))
+        if doc["file"].endswith((".txt", ".html", ".png")) and int(doc["n_bytes"]) != os.path.getsize(doc["file"]):
+            problems.append("%s: n_bytes %s" % (doc["doc_id"], doc["n_bytes"]))
+big = [doc for doc in table_docs(plain) if doc["doc_id"] == "g_bigline"][0]
+if not (big["title"].endswith("\u2026") and len(big["title"].encode()) <= 203 and int(big["n_tokens"]) > 1000000):
+    problems.append("g_bigline: title %r, %s tokens" % (big["title"][:40], big["n_tokens"]))
+# the UTF-16 files' words are in the vocabulary; --strip-html leaves out
+# scripts, styles and comments
+def vocab(d):
+    return {r[1] for r in table(os.path.join(d, "vocab.csv"))[1:]}
+plain_terms, fallback_terms = vocab(plain), vocab(fallback)
+for term in ("cologne", "bigend", "\u00fcber", "zebracrossing", "zzscriptword"):
+    if term not in plain_terms:
+        problems.append("plain vocab.csv lacks %r" % term)
+for term in ("zzscriptword", "zzcommentword", "color", "amp", "nbsp", "eacute"):
+    if term in fallback_terms:
+        problems.append("--strip-html left %r in vocab.csv" % term)
+for term in ("caf\u00e9", "na\u00efve", "fish", "harbour link"):
+    if term not in fallback_terms:
+        problems.append("--strip-html vocab.csv lacks %r" % term)
+for p in problems:
+    print("  " + p)
+sys.exit(1 if problems else 0)
+PY
+			pass || fail "messy corpus: docs.csv or the tables are not as expected (above)"
+	fi
+	# shellcheck disable=SC2086
+	expect_error messy_strict 1 "termdrift: '$TMP/messy/q_ragged.csv' line 3: 3 fields where the header has 4" -- \
+		run analyses/seeds.ini -i "$TMP/messy" $messy_args --strict
+	echo "e2e: messy corpus checked in $(($(date +%s) - messy_start)) s"
+else
+	echo "e2e: messy corpus SKIPPED (no /usr/bin/python3)"
+fi
+
 echo "e2e: $passes passed, $failures failed"
 [ "$failures" -eq 0 ]
