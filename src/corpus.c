@@ -316,6 +316,8 @@ static int emit_slot(struct corpus *c, const struct corpus_opts *opts, const str
 	if (dup_of != SIZE_MAX)
 		cd.duplicate_of = c->ids[dup_of];
 	cd.date_suspect = doc->has_date && date_suspect(doc->date, opts->today);
+	if (cd.date_suspect)  /* not used for binning (corpus_doc_date) */
+		c->has_date[s->index] = false;
 	cd.status = doc_status_of(&cd, s);
 	cd.analysed = cd.status != DOC_BINARY && cd.status != DOC_MALFORMED &&
 		      !(cd.status == DOC_DUPLICATE && opts->dedup == DEDUP_DROP);

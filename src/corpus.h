@@ -91,7 +91,11 @@ struct corpus;
 int corpus_run(struct corpus **out, const struct corpus_opts *opts, const struct corpus_hooks *hooks,
 	       struct td_diag *diag);
 
-/* Whether document index has a date, and the date (day number). */
+/* Whether document index has a date to bin by, and the date (day number).
+ * A suspect date (date_suspect: before year 1000 or after opts.today) is not
+ * one: such a document is left out of the by-date tables as an undated one,
+ * so that one typo does not stretch them over centuries (docs.csv still
+ * shows the date and the status). */
 bool corpus_doc_date(const struct corpus *corpus, size_t index, int32_t *date);
 
 /* Number of documents seen, and the id of document index. */
