@@ -206,3 +206,8 @@ const char *csv_out_column_type(const struct csv_out *csv, size_t i)
 {
 	return type_names[csv->types[i]];
 }
+
+int csv_out_number_or_empty(struct csv_out *csv, double value)
+{
+	return isnan(value) ? csv_out_str(csv, NULL) : csv_out_double(csv, value);
+}

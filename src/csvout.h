@@ -51,6 +51,9 @@ int csv_out_int(struct csv_out *csv, int64_t value);
 int csv_out_uint(struct csv_out *csv, uint64_t value);
 int csv_out_double(struct csv_out *csv, double value);
 int csv_out_date(struct csv_out *csv, int32_t days);  /* YYYY-MM-DD */
+/* A number, or an empty field for NaN ("not applicable", e.g. the drift of
+ * a bin that has nothing to compare with). */
+int csv_out_number_or_empty(struct csv_out *csv, double value);
 
 /* Ends the row (it must have exactly n_columns fields). */
 int csv_out_end_row(struct csv_out *csv);

@@ -226,6 +226,29 @@ int matrix_write_counts(const struct cli_opts *opts, const struct matrix *m, str
 			struct td_diag *diag);
 void matrix_free(struct matrix *m);
 
+/* A term and a score; ranked_compare orders by score, highest first, then
+ * by term id (for qsort). */
+struct ranked {
+	uint32_t term;
+	double value;
+};
+int ranked_compare(const void *a, const void *b);
+
+/* The ids of the n_terms terms by count, highest first, ties by id, in a
+ * new array (NULL when out of memory). */
+uint32_t *terms_by_count(const uint64_t *count, size_t n_terms);
+
+/* A stage that works on a built matrix (drift_stage, topics_stage). */
+typedef int (*matrix_stage_fn)(const struct cli_opts *opts, const struct matrix *m, struct runinfo *ri,
+			       struct td_diag *diag);
+
+/* A whole subcommand of that kind: parses the options (groups), checks
+ * --outputs against outputs (NULL-terminated), reads the corpus into a
+ * matrix, runs stage and writes manifest.json; on failure removes what it
+ * wrote.  Returns the exit code. */
+int cli_matrix_command(int argc, char **argv, const char *name, const char *help, unsigned groups,
+		       const char *const *outputs, matrix_stage_fn stage);
+
 /* Looks up the comma-separated terms of `list` (case-folded as the tokenizer
  * does) in dtm's vocabulary: *ids (new; duplicates once) receives those found,
  * in list order.  The terms not found are warned about in one line ("WHAT

@@ -75,19 +75,6 @@ struct focus {
 };
 
 /* Terms by collection frequency, highest first, then by id. */
-struct term_cf {
-	uint64_t cf;
-	uint32_t id;
-};
-
-static int by_cf(const void *x, const void *y)
-{
-	const struct term_cf *a = x, *b = y;
-	if (a->cf != b->cf)
-		return a->cf < b->cf ? 1 : -1;
-	return (a->id > b->id) - (a->id < b->id);
-}
-
 static int choose_focus(const struct cli_opts *opts, const struct dtm *dtm, struct focus *f, struct runinfo *ri,
 			struct td_diag *diag)
 {
@@ -117,19 +104,16 @@ static int choose_focus(const struct cli_opts *opts, const struct dtm *dtm, stru
 		free(missing);
 		return rc ? td_fail(diag, TD_ENOMEM, "out of memory") : 0;
 	}
-	struct term_cf *order = malloc((n_terms ? n_terms : 1) * sizeof *order);
+	uint32_t *order = terms_by_count(dtm->cf, n_terms);
 	if (!order)
 		return td_fail(diag, TD_ENOMEM, "out of memory");
-	for (size_t t = 0; t < n_terms; t++)
-		order[t] = (struct term_cf){ dtm->cf[t], (uint32_t)t };
-	qsort(order, n_terms, sizeof *order, by_cf);
 	for (size_t i = 0; i < n_terms && f->n < opts->top_terms; i++) {
 		/* words only: an n-gram of the matrix is never one side of a pair */
-		if (memchr(vocab_term(&dtm->terms, order[i].id), ' ', dtm->terms.len[order[i].id]))
+		if (memchr(vocab_term(&dtm->terms, order[i]), ' ', dtm->terms.len[order[i]]))
 			continue;
-		f->index[order[i].id] = (int32_t)f->n;
-		f->is_focus[order[i].id] = true;
-		f->ids[f->n++] = order[i].id;
+		f->index[order[i]] = (int32_t)f->n;
+		f->is_focus[order[i]] = true;
+		f->ids[f->n++] = order[i];
 	}
 	free(order);
 	return 0;

@@ -240,15 +240,6 @@ out:
 	return rc;
 }
 
-/* A number, or an empty field for NaN (not applicable). */
-static void put_number(struct csv_out *csv, double value)
-{
-	if (isnan(value))
-		csv_out_str(csv, NULL);
-	else
-		csv_out_double(csv, value);
-}
-
 static bool bin_shown(const struct cli_opts *opts, const struct drift_bins *bins, size_t b)
 {
 	return !opts->drift.skip_empty_bins || bins->first[b + 1] > bins->first[b];
@@ -275,11 +266,11 @@ static int write_drift(const struct cli_opts *opts, const struct drift_bins *bin
 			csv_out_str(&csv, NULL);
 		csv_out_uint(&csv, bins->first[b + 1] - bins->first[b]);
 		csv_out_uint(&csv, s->n_tokens[b]);
-		put_number(&csv, dr[b].jsd);
-		put_number(&csv, dr[b].p_value);
-		put_number(&csv, dr[b].hellinger);
-		put_number(&csv, dr[b].cosine);
-		put_number(&csv, dr[b].jsd_first);
+		csv_out_number_or_empty(&csv, dr[b].jsd);
+		csv_out_number_or_empty(&csv, dr[b].p_value);
+		csv_out_number_or_empty(&csv, dr[b].hellinger);
+		csv_out_number_or_empty(&csv, dr[b].cosine);
+		csv_out_number_or_empty(&csv, dr[b].jsd_first);
 		csv_out_end_row(&csv);
 	}
 	rc = runinfo_commit_table(ri, &csv,
@@ -365,11 +356,11 @@ static int write_trends(const struct cli_opts *opts, const struct matrix *m, con
 			csv_out_date(&csv, bins->start[b]);
 			csv_out_strn(&csv, vocab_term(&dtm->terms, rows[k].term), dtm->terms.len[rows[k].term]);
 			csv_out_uint(&csv, rows[k].count);
-			put_number(&csv, n_b > 0 ? (double)rows[k].count / n_b : NAN);
-			put_number(&csv, rows[k].lo_prev);
-			put_number(&csv, rows[k].z_prev);
-			put_number(&csv, rows[k].lo_rest);
-			put_number(&csv, rows[k].z_rest);
+			csv_out_number_or_empty(&csv, n_b > 0 ? (double)rows[k].count / n_b : NAN);
+			csv_out_number_or_empty(&csv, rows[k].lo_prev);
+			csv_out_number_or_empty(&csv, rows[k].z_prev);
+			csv_out_number_or_empty(&csv, rows[k].lo_rest);
+			csv_out_number_or_empty(&csv, rows[k].z_rest);
 			csv_out_end_row(&csv);
 		}
 	}
@@ -380,19 +371,6 @@ static int write_trends(const struct cli_opts *opts, const struct matrix *m, con
 				  "previous bin and against all other bins; rising terms first", diag);
 	csv_out_free(&csv);
 	return rc;
-}
-
-struct term_cf {
-	uint64_t cf;
-	uint32_t id;
-};
-
-static int by_cf(const void *x, const void *y)
-{
-	const struct term_cf *a = x, *b = y;
-	if (a->cf != b->cf)
-		return a->cf < b->cf ? 1 : -1;
-	return (a->id > b->id) - (a->id < b->id);
 }
 
 /* The tracked terms: --track, or the DEFAULT_TRACKED most frequent. */
@@ -408,18 +386,15 @@ static int tracked_terms(const struct cli_opts *opts, const struct matrix *m, co
 		free(missing);
 		return rc;
 	}
-	struct term_cf *order = malloc((n_terms ? n_terms : 1) * sizeof *order);
+	uint32_t *order = terms_by_count(s->cf, n_terms);
 	*ids = malloc(DEFAULT_TRACKED * sizeof **ids);
 	*n_ids = 0;
 	if (!order || !*ids) {
 		free(order);
 		return td_fail(diag, TD_ENOMEM, "out of memory");
 	}
-	for (size_t t = 0; t < n_terms; t++)
-		order[t] = (struct term_cf){ s->cf[t], (uint32_t)t };
-	qsort(order, n_terms, sizeof *order, by_cf);
-	for (size_t i = 0; i < n_terms && *n_ids < DEFAULT_TRACKED && order[i].cf > 0; i++)
-		(*ids)[(*n_ids)++] = order[i].id;
+	for (size_t i = 0; i < n_terms && *n_ids < DEFAULT_TRACKED && s->cf[order[i]] > 0; i++)
+		(*ids)[(*n_ids)++] = order[i];
 	free(order);
 	return 0;
 }
@@ -450,7 +425,7 @@ static int write_wide(const struct cli_opts *opts, const struct matrix *m, const
 			continue;
 		csv_out_date(&csv, bins->start[b]);
 		for (size_t i = 0; i < n_ids; i++)
-			put_number(&csv, s->total[b] ? 1e4 * (double)bin_count(s, b, ids[i]) / (double)s->total[b] : NAN);
+			csv_out_number_or_empty(&csv, s->total[b] ? 1e4 * (double)bin_count(s, b, ids[i]) / (double)s->total[b] : NAN);
 		csv_out_end_row(&csv);
 	}
 	rc = runinfo_commit_table(ri, &csv, "frequency per 10,000 tokens of each tracked term by date bin", diag);
@@ -547,31 +522,5 @@ const char *const drift_outputs[] = {
 
 int cmd_drift(int argc, char **argv)
 {
-	struct cli_opts opts;
-	size_t n_outputs = 0;
-	while (drift_outputs[n_outputs])
-		n_outputs++;
-	int rc = cli_parse(argc, argv, "drift", drift_help, CLI_TF | CLI_WEIGHT | CLI_DRIFT, &opts);
-	if (rc == 0)
-		rc = cli_check_outputs(&opts, "drift", drift_outputs, n_outputs);
-	if (rc) {
-		cli_opts_free(&opts);
-		return rc < 0 ? EXIT_OK : rc;
-	}
-	struct td_diag diag = { .warn = cli_warn_cb, .ctx = &opts.quiet };
-	struct runinfo *ri = NULL;
-	struct matrix m = { 0 };
-	if ((rc = runinfo_new(&ri, "drift", argc, argv)))
-		td_fail(&diag, rc, "out of memory");
-	else if ((rc = matrix_build(&opts, ri, &m, &diag)) == 0 && (rc = matrix_record_params(ri, &opts, &m, &diag)) == 0 &&
-		 (rc = drift_stage(&opts, &m, ri, &diag)) == 0)
-		rc = runinfo_write(ri, opts.out_dir, &diag);
-	matrix_free(&m);
-	if (rc && ri)
-		runinfo_remove_outputs(ri, opts.out_dir);
-	runinfo_free(ri);
-	cli_opts_free(&opts);
-	int status = rc ? cli_fail(&diag, rc) : EXIT_OK;
-	td_diag_free(&diag);
-	return status;
+	return cli_matrix_command(argc, argv, "drift", drift_help, CLI_TF | CLI_WEIGHT | CLI_DRIFT, drift_outputs, drift_stage);
 }

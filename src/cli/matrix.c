@@ -259,3 +259,62 @@ nomem:
 	free(absent);
 	return td_fail(diag, TD_ENOMEM, "out of memory");
 }
+
+int ranked_compare(const void *a, const void *b)
+{
+	const struct ranked *x = a, *y = b;
+	if (x->value != y->value)
+		return x->value < y->value ? 1 : -1;
+	return (x->term > y->term) - (x->term < y->term);
+}
+
+uint32_t *terms_by_count(const uint64_t *count, size_t n_terms)
+{
+	struct ranked *order = malloc((n_terms ? n_terms : 1) * sizeof *order);
+	uint32_t *ids = malloc((n_terms ? n_terms : 1) * sizeof *ids);
+	if (!order || !ids) {
+		free(order);
+		free(ids);
+		return NULL;
+	}
+	/* counts below 2^53 are exact as doubles */
+	for (size_t t = 0; t < n_terms; t++)
+		order[t] = (struct ranked){ (uint32_t)t, (double)count[t] };
+	qsort(order, n_terms, sizeof *order, ranked_compare);
+	for (size_t t = 0; t < n_terms; t++)
+		ids[t] = order[t].term;
+	free(order);
+	return ids;
+}
+
+int cli_matrix_command(int argc, char **argv, const char *name, const char *help, unsigned groups,
+		       const char *const *outputs, matrix_stage_fn stage)
+{
+	struct cli_opts opts;
+	size_t n_outputs = 0;
+	while (outputs[n_outputs])
+		n_outputs++;
+	int rc = cli_parse(argc, argv, name, help, groups, &opts);
+	if (rc == 0)
+		rc = cli_check_outputs(&opts, name, outputs, n_outputs);
+	if (rc) {
+		cli_opts_free(&opts);
+		return rc < 0 ? EXIT_OK : rc;
+	}
+	struct td_diag diag = { .warn = cli_warn_cb, .ctx = &opts.quiet };
+	struct runinfo *ri = NULL;
+	struct matrix m = { 0 };
+	if ((rc = runinfo_new(&ri, name, argc, argv)))
+		td_fail(&diag, rc, "out of memory");
+	else if ((rc = matrix_build(&opts, ri, &m, &diag)) == 0 && (rc = matrix_record_params(ri, &opts, &m, &diag)) == 0 &&
+		 (rc = stage(&opts, &m, ri, &diag)) == 0)
+		rc = runinfo_write(ri, opts.out_dir, &diag);
+	matrix_free(&m);
+	if (rc && ri)
+		runinfo_remove_outputs(ri, opts.out_dir);
+	runinfo_free(ri);
+	cli_opts_free(&opts);
+	int status = rc ? cli_fail(&diag, rc) : EXIT_OK;
+	td_diag_free(&diag);
+	return status;
+}

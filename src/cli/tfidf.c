@@ -21,20 +21,6 @@ static const char tfidf_help[] =
 #define WIDE_TOP 10
 #define MANY_BINS 3660  /* ten years of days */
 
-struct ranked {
-	uint32_t term;
-	double value;
-};
-
-/* tf-idf descending, then term id. */
-static int compare_ranked(const void *a, const void *b)
-{
-	const struct ranked *x = a, *y = b;
-	if (x->value != y->value)
-		return x->value < y->value ? 1 : -1;
-	return (x->term > y->term) - (x->term < y->term);
-}
-
 /* Sorts the entries of row d into *buf (grown as needed); returns the count. */
 static size_t rank_row(const struct dtm *dtm, const double *values, size_t d, struct ranked **buf,
 		       size_t *cap)
@@ -52,7 +38,7 @@ static size_t rank_row(const struct dtm *dtm, const double *values, size_t d, st
 		(*buf)[i] = (struct ranked){ dtm->col[k], values[k] };
 	}
 	if (n > 1)
-		qsort(*buf, n, sizeof **buf, compare_ranked);
+		qsort(*buf, n, sizeof **buf, ranked_compare);
 	return n;
 }
 
@@ -163,7 +149,7 @@ static int write_top_wide(const struct cli_opts *opts, const struct dtm *bins, c
 	for (size_t t = 0; t < n_terms; t++)
 		if (best[t] > 0)
 			cols[n_cols++] = (struct ranked){ (uint32_t)t, best[t] };
-	qsort(cols, n_cols, sizeof *cols, compare_ranked);
+	qsort(cols, n_cols, sizeof *cols, ranked_compare);
 	names = malloc((n_cols + 1) * sizeof *names);
 	if (!names)
 		goto nomem;

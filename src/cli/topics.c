@@ -183,19 +183,6 @@ static int fit_lda(const struct cli_opts *opts, const struct matrix *m, struct m
 	return rc;
 }
 
-struct ranked {
-	uint32_t term;
-	double value;
-};
-
-static int compare_ranked(const void *a, const void *b)
-{
-	const struct ranked *x = a, *y = b;
-	if (x->value != y->value)
-		return x->value < y->value ? 1 : -1;
-	return (x->term > y->term) - (x->term < y->term);
-}
-
 /* The top n terms of each topic (n <= n_terms) into top[t * n ...]. */
 static int top_terms(const struct model *md, size_t n, uint32_t *top)
 {
@@ -205,7 +192,7 @@ static int top_terms(const struct model *md, size_t n, uint32_t *top)
 	for (size_t t = 0; t < md->k; t++) {
 		for (size_t w = 0; w < md->n_terms; w++)
 			buf[w] = (struct ranked){ (uint32_t)w, md->phi[t * md->n_terms + w] };
-		qsort(buf, md->n_terms, sizeof *buf, compare_ranked);
+		qsort(buf, md->n_terms, sizeof *buf, ranked_compare);
 		for (size_t r = 0; r < n; r++)
 			top[t * n + r] = buf[r].term;
 	}
@@ -230,7 +217,7 @@ static int distinctive_terms(const struct model *md, const struct dtm *dtm, size
 			double phi = md->phi[t * md->n_terms + w], p = (double)dtm->cf[w] / total;
 			buf[w] = (struct ranked){ (uint32_t)w, phi > 0 && p > 0 ? phi * log(phi / p) : -HUGE_VAL };
 		}
-		qsort(buf, md->n_terms, sizeof *buf, compare_ranked);
+		qsort(buf, md->n_terms, sizeof *buf, ranked_compare);
 		for (size_t r = 0; r < n; r++)
 			out[t * n + r] = buf[r].term;
 	}
@@ -314,14 +301,6 @@ out:
 	return rc;
 }
 
-static void put_number(struct csv_out *csv, double value)
-{
-	if (isnan(value))
-		csv_out_str(csv, NULL);
-	else
-		csv_out_double(csv, value);
-}
-
 /* "term1, term2, term3": a topic's label. */
 static char *topic_label(const struct dtm *dtm, const uint32_t *top, size_t n)
 {
@@ -393,8 +372,8 @@ static int write_summary(const struct cli_opts *opts, const struct matrix *m, co
 				prevalence += doc_weight(opts, m, d) * md->theta[d * md->k + t];
 		csv_out_uint(&csv, t + 1);
 		csv_out_str(&csv, labels[t]);
-		put_number(&csv, coh[t]);
-		put_number(&csv, total > 0 ? prevalence / total : NAN);
+		csv_out_number_or_empty(&csv, coh[t]);
+		csv_out_number_or_empty(&csv, total > 0 ? prevalence / total : NAN);
 		csv_out_end_row(&csv);
 	}
 	rc = runinfo_commit_table(ri, &csv, "each topic: its 3 most distinctive terms (weight x ln(weight / corpus share)), the NPMI coherence of its top 10 "
@@ -659,12 +638,12 @@ static int write_by_day(const struct cli_opts *opts, const struct matrix *m, con
 			if (t.prev_on) {
 				csv_out_date(&t.prev, bins.start[b]);
 				csv_out_uint(&t.prev, t_i + 1);
-				put_number(&t.prev, p);
+				csv_out_number_or_empty(&t.prev, p);
 				csv_out_uint(&t.prev, n_in);
 				csv_out_end_row(&t.prev);
 			}
 			if (t.wide_on)
-				put_number(&t.wide, p);
+				csv_out_number_or_empty(&t.wide, p);
 		}
 		if (t.wide_on)
 			csv_out_end_row(&t.wide);
@@ -686,7 +665,7 @@ static int write_by_day(const struct cli_opts *opts, const struct matrix *m, con
 					continue;
 				for (size_t i = 0; i < cur.n; i++)
 					rank[i] = (struct ranked){ cur.term[i], cur.share[t_i * cur.n + i] };
-				qsort(rank, cur.n, sizeof *rank, compare_ranked);
+				qsort(rank, cur.n, sizeof *rank, ranked_compare);
 				for (size_t r = 0; r < cur.n && r < n_top && rank[r].value > 0; r++) {
 					csv_out_date(&t.terms, bins.start[b]);
 					csv_out_uint(&t.terms, t_i + 1);
@@ -702,11 +681,11 @@ static int write_by_day(const struct cli_opts *opts, const struct matrix *m, con
 				csv_out_date(&t.drift, bins.start[b]);
 				csv_out_date(&t.drift, bins.start[last_bin]);
 				csv_out_uint(&t.drift, t_i + 1);
-				put_number(&t.drift, cur.mass[t_i] > 0 && last.mass[t_i] > 0
+				csv_out_number_or_empty(&t.drift, cur.mass[t_i] > 0 && last.mass[t_i] > 0
 							     ? drift_jsd_sparse(cur.n, cur.term, cur.share + t_i * cur.n, last.n,
 										last.term, last.share + t_i * last.n)
 							     : NAN);
-				put_number(&t.drift, prevalence[t_i] - last_prevalence[t_i]);
+				csv_out_number_or_empty(&t.drift, prevalence[t_i] - last_prevalence[t_i]);
 				csv_out_end_row(&t.drift);
 			}
 		struct bin_topics swap = last;
@@ -837,31 +816,5 @@ const char *const topics_outputs[] = {
 
 int cmd_topics(int argc, char **argv)
 {
-	struct cli_opts opts;
-	size_t n_outputs = 0;
-	while (topics_outputs[n_outputs])
-		n_outputs++;
-	int rc = cli_parse(argc, argv, "topics", topics_help, CLI_TF | CLI_WEIGHT | CLI_TOPICS, &opts);
-	if (rc == 0)
-		rc = cli_check_outputs(&opts, "topics", topics_outputs, n_outputs);
-	if (rc) {
-		cli_opts_free(&opts);
-		return rc < 0 ? EXIT_OK : rc;
-	}
-	struct td_diag diag = { .warn = cli_warn_cb, .ctx = &opts.quiet };
-	struct runinfo *ri = NULL;
-	struct matrix m = { 0 };
-	if ((rc = runinfo_new(&ri, "topics", argc, argv)))
-		td_fail(&diag, rc, "out of memory");
-	else if ((rc = matrix_build(&opts, ri, &m, &diag)) == 0 && (rc = matrix_record_params(ri, &opts, &m, &diag)) == 0 &&
-		 (rc = topics_stage(&opts, &m, ri, &diag)) == 0)
-		rc = runinfo_write(ri, opts.out_dir, &diag);
-	matrix_free(&m);
-	if (rc && ri)
-		runinfo_remove_outputs(ri, opts.out_dir);
-	runinfo_free(ri);
-	cli_opts_free(&opts);
-	int status = rc ? cli_fail(&diag, rc) : EXIT_OK;
-	td_diag_free(&diag);
-	return status;
+	return cli_matrix_command(argc, argv, "topics", topics_help, CLI_TF | CLI_WEIGHT | CLI_TOPICS, topics_outputs, topics_stage);
 }
