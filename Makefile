@@ -5,6 +5,8 @@
 #   make run        the default analysis of data/seeds into output/
 #   make bench      benchmarks on the fetched State of the Union corpus
 #   make deps       install (as root) or name the missing Debian packages
+#   make fuzz       libFuzzer targets of tests/fuzz/ (clang), FUZZ_SECONDS each
+#   make limits     the README's limits at their edges (minutes)
 # CI=1 adds -Werror.
 
 CC ?= cc
@@ -47,7 +49,7 @@ EMBED := embedded_stopwords_en data/stopwords/en.txt embedded_boilerplate_en dat
 LIB := $(BUILD)/libtermdrift.a
 BIN := $(BUILD)/termdrift
 
-.PHONY: all test unit e2e oracle notebook run bench deps clean
+.PHONY: all test unit e2e oracle notebook fault limits run bench deps clean fuzz fuzz-build fuzz-corpus
 all: $(BIN)
 
 deps:
@@ -86,11 +88,19 @@ $(BUILD)/tests/%: tests/%.c $(LIB) | $(BUILD)/.deps-ok
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -Itests -MMD -MP $(LDFLAGS) -o $@ $< $(LIB) $(LIBS) -lcmocka
 
+# The fuzz targets' property checks, replayed on tests/fuzz/regressions/ and
+# tests/fuzz/seeds/ with $(CC): no clang needed for `make test`.
+FUZZ_SRC := $(wildcard tests/fuzz/*.c)
+FUZZ_HDR := $(wildcard tests/fuzz/*.h)
+$(BUILD)/tests/test_fuzz_regressions: tests/test_fuzz_regressions.c $(FUZZ_SRC) $(FUZZ_HDR) $(LIB) | $(BUILD)/.deps-ok
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -Itests -DFUZZ_NO_MAIN $(LDFLAGS) -o $@ $< $(FUZZ_SRC) $(LIB) $(LIBS) -lcmocka
+
 $(BUILD)/bench/%: tests/bench/%.c $(LIB) | $(BUILD)/.deps-ok
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -MMD -MP $(LDFLAGS) -o $@ $< $(LIB) $(LIBS)
 
-test: unit e2e oracle notebook
+test: unit e2e oracle notebook fault
 
 unit: $(TEST_BIN)
 	@failed=0; for t in $(TEST_BIN); do \
@@ -106,6 +116,15 @@ oracle: $(BIN)
 notebook: $(BIN)
 	@TERMDRIFT=$(BIN) tests/notebook/run.sh
 
+# Writes, reads and allocations that fail, one at a time (tests/fault/).
+fault: $(BIN)
+	@TERMDRIFT=$(BIN) tests/fault/run.sh
+
+# The edges of what README.md promises (a 100 MB document, 10 million terms,
+# a million documents); minutes, not part of make test.
+limits: $(BIN)
+	TERMDRIFT=$(BIN) tests/limits/run.sh
+
 # The default analysis of the embedded corpus (issue 4 turns this into
 # `termdrift run analyses/seeds.ini`).
 run: $(BIN)
@@ -114,7 +133,55 @@ run: $(BIN)
 bench: $(BIN) $(BENCH_BIN)
 	TERMDRIFT=$(BIN) BENCH_DIR=$(BUILD)/bench scripts/bench.sh
 
+# Fuzzing: `make fuzz [FUZZ_SECONDS=60] [FUZZ_TARGETS="date csv"]` builds
+# every target of tests/fuzz/ with clang, libFuzzer, ASan and UBSan into
+# build/fuzz/ (the library compiled again there, apart from the gcc build)
+# and runs each for FUZZ_SECONDS seconds on build/fuzz/corpus/NAME (made
+# from the test data by tests/fuzz/seeds.sh); a crash or a violated property
+# fails, leaving the input in build/fuzz/crashes/NAME/.
+FUZZ_CC ?= clang
+FUZZ_SECONDS ?= 60
+FUZZ_DIR := build/fuzz
+FUZZ_TARGETS ?= $(patsubst tests/fuzz/%.c,%,$(FUZZ_SRC))
+FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
+FUZZ_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -O1 -g $(FUZZ_SAN) -Isrc $(PKG_CFLAGS)
+# The library's warnings are gcc's business (CI builds it with -Werror);
+# clang's extra ones (-Wformat-nonliteral in error.c) do not stop fuzzing.
+FUZZ_LIB_WARN := $(filter-out -Werror,$(WARN))
+FUZZ_LIB_OBJ := $(patsubst src/%.c,$(FUZZ_DIR)/obj/%.o,$(LIB_SRC)) $(FUZZ_DIR)/obj/embedded_data.o
+FUZZ_BIN := $(patsubst tests/fuzz/%.c,$(FUZZ_DIR)/%,$(FUZZ_SRC))
+
+$(FUZZ_DIR)/.clang-ok:
+	@command -v $(FUZZ_CC) >/dev/null || { echo "termdrift: make fuzz needs $(FUZZ_CC) (Debian: clang libclang-rt-14-dev; TD_TEST_DEPS=1 scripts/install-deps.sh)" >&2; exit 1; }
+	@mkdir -p $(@D) && touch $@
+
+$(FUZZ_DIR)/gen/embedded_data.c: scripts/embed.sh data/stopwords/en.txt data/boilerplate/en.txt
+	@mkdir -p $(@D)
+	scripts/embed.sh $(EMBED) > $@.tmp && mv $@.tmp $@
+
+$(FUZZ_DIR)/obj/embedded_data.o: $(FUZZ_DIR)/gen/embedded_data.c | $(FUZZ_DIR)/.clang-ok
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) $(FUZZ_LIB_WARN) -fsanitize=fuzzer-no-link -c -o $@ $<
+
+$(FUZZ_DIR)/obj/%.o: src/%.c | $(BUILD)/.deps-ok $(FUZZ_DIR)/.clang-ok
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) $(FUZZ_LIB_WARN) -fsanitize=fuzzer-no-link -MMD -MP -c -o $@ $<
+
+$(FUZZ_DIR)/%: tests/fuzz/%.c $(FUZZ_HDR) $(FUZZ_LIB_OBJ)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) $(WARN) -fsanitize=fuzzer -Itests -o $@ $< $(FUZZ_LIB_OBJ) $(LIBS)
+
+# Objects reached only through the pattern rule above are not intermediate.
+.SECONDARY: $(FUZZ_LIB_OBJ) $(FUZZ_DIR)/gen/embedded_data.c
+
+fuzz-build: $(FUZZ_BIN)
+
+fuzz-corpus:
+	@tests/fuzz/seeds.sh $(FUZZ_DIR)/corpus
+
+fuzz: fuzz-build fuzz-corpus
+	@FUZZ_DIR=$(FUZZ_DIR) FUZZ_SECONDS=$(FUZZ_SECONDS) tests/fuzz/run.sh $(FUZZ_TARGETS)
+
 clean:
 	rm -rf build
 
--include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(TEST_BIN:=.d) $(BENCH_BIN:=.d)
+-include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(TEST_BIN:=.d) $(BENCH_BIN:=.d) $(FUZZ_LIB_OBJ:.o=.d)

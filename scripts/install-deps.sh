@@ -4,14 +4,16 @@
 #   --check   only report: exit 0 when everything is there, 1 otherwise
 #   (none)    as root: apt-get install the missing ones; otherwise print the
 #             exact apt-get line to run and exit 1
-# Set TD_TEST_DEPS=1 to include the packages the oracle and notebook tests use.
+# Set TD_TEST_DEPS=1 to include the packages the oracle and notebook tests use,
+# strace for the fault-injection tests, and clang with its libFuzzer runtime
+# for `make fuzz` (CI runs it).
 set -eu
 
 packages="build-essential pkg-config libgsl-dev libutf8proc-dev libcsv-dev libcmocka-dev \
 libjansson-dev libinih-dev libstemmer-dev nettle-dev gnuplot-nox time"
 if [ "${TD_TEST_DEPS:-0}" = 1 ]; then
 	packages="$packages python3 python3-sklearn python3-pandas python3-matplotlib jupyter-nbconvert \
-python3-ipykernel python3-nbclient"
+python3-ipykernel python3-nbclient strace clang libclang-rt-14-dev"
 fi
 
 missing=""

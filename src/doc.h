@@ -32,7 +32,8 @@ struct doc {
 	char *title;          /* may be NULL */
 	char *text;           /* valid UTF-8 (repaired), NUL-terminated; never NULL after reader_next */
 	size_t text_len;
-	size_t n_bytes;       /* bytes of the record as read, before any change */
+	size_t n_bytes;       /* bytes of the record as read, before any change (a UTF-16
+				 JSONL or CSV record: its bytes once converted to UTF-8) */
 	size_t invalid_utf8;  /* sequences replaced by U+FFFD: invalid UTF-8, NUL, an unpaired
 				 UTF-16 surrogate, a Windows-1252 undefined byte (encoding.h) */
 	enum text_encoding encoding;  /* what the text was decoded from (ENC_NONE: binary) */

@@ -76,15 +76,31 @@ static void note_section(struct load *ld, const char *line)
 	spec->sections[spec->n_sections++] = (struct spec_section){ name, ld->line };
 }
 
-/* inih's line reader: fgets, counting lines and refusing long ones. */
+/* inih's line reader: counts lines and refuses long ones and NUL bytes.
+ * Bytes are read one at a time rather than with fgets, which gives no way to
+ * tell a NUL byte from the end of the line: "a = b\0c" was taken as
+ * "a = b" at the end of a file and as a line too long elsewhere. */
 static char *read_line(char *str, int num, void *stream)
 {
 	struct load *ld = stream;
-	if (ld->error || !fgets(str, num, ld->fp))
+	if (ld->error || num < 2)
 		return NULL;
+	size_t len = 0, max = (size_t)num - 1;
+	int c;
+	while (len < max && (c = getc(ld->fp)) != EOF) {
+		str[len++] = (char)c;
+		if (c == '\n')
+			break;
+	}
+	if (len == 0)
+		return NULL;
+	str[len] = '\0';
 	ld->line++;
-	size_t len = strlen(str);
-	if (len > 0 && str[len - 1] == '\n')
+	if (memchr(str, '\0', len)) {
+		load_error(ld, TD_EFORMAT, "NUL byte");
+		return NULL;
+	}
+	if (str[len - 1] == '\n')
 		len--;
 	else if (!feof(ld->fp)) {
 		load_error(ld, TD_EFORMAT, "line too long");

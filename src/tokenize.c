@@ -1237,6 +1237,10 @@ static int scan_url(struct scan *sc, size_t i, size_t prefix_len, size_t *next)
 			break;
 		j = k;
 	}
+	/* a prefix followed by nothing a URL holds ("https://“x”", "www.»") is
+	 * no URL: the word it starts with (found by the fuzzer) */
+	if (j == i + prefix_len)
+		return scan_word(sc, i, U_LETTER, next);
 	*next = j;
 	sc->barrier = j;
 	return emit(sc, i, put_lower(sc, i, j), TOKEN_URL);
