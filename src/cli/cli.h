@@ -238,16 +238,18 @@ int ranked_compare(const void *a, const void *b);
  * new array (NULL when out of memory). */
 uint32_t *terms_by_count(const uint64_t *count, size_t n_terms);
 
-/* A stage that works on a built matrix (drift_stage, topics_stage). */
-typedef int (*matrix_stage_fn)(const struct cli_opts *opts, const struct matrix *m, struct runinfo *ri,
+/* A stage that works on a built matrix (tfidf_stage, drift_stage,
+ * topics_stage; cooc's maps the matrix's token streams, hence not const). */
+typedef int (*matrix_stage_fn)(const struct cli_opts *opts, struct matrix *m, struct runinfo *ri,
 			       struct td_diag *diag);
 
-/* A whole subcommand of that kind: parses the options (groups), checks
- * --outputs against outputs (NULL-terminated), reads the corpus into a
- * matrix, runs stage and writes manifest.json; on failure removes what it
- * wrote.  Returns the exit code. */
+/* A whole subcommand of that kind: parses the options (groups), lets
+ * prepare (if not NULL) check and complete them (it prints an error and
+ * returns EXIT_USAGE, or 0), checks --outputs against outputs
+ * (NULL-terminated), reads the corpus into a matrix, runs stage and writes
+ * manifest.json; on failure removes what it wrote.  Returns the exit code. */
 int cli_matrix_command(int argc, char **argv, const char *name, const char *help, unsigned groups,
-		       const char *const *outputs, matrix_stage_fn stage);
+		       const char *const *outputs, int (*prepare)(struct cli_opts *opts), matrix_stage_fn stage);
 
 /* Looks up the comma-separated terms of `list` (case-folded as the tokenizer
  * does) in dtm's vocabulary: *ids (new; duplicates once) receives those found,
@@ -270,12 +272,12 @@ int cmd_topics(int argc, char **argv);
 /* What termdrift drift does with a built matrix: drift_by_day.csv,
  * term_trends.csv and term_trends_wide.csv into opts->out_dir, recorded in
  * ri.  Returns 0 or a negative code with a message. */
-int drift_stage(const struct cli_opts *opts, const struct matrix *m, struct runinfo *ri, struct td_diag *diag);
+int drift_stage(const struct cli_opts *opts, struct matrix *m, struct runinfo *ri, struct td_diag *diag);
 extern const char *const drift_outputs[];
 
 /* What termdrift topics does with a built matrix: the model, topics.csv,
  * topic_summary.csv, doc_topics.csv and the by-date topic tables. */
-int topics_stage(const struct cli_opts *opts, const struct matrix *m, struct runinfo *ri, struct td_diag *diag);
+int topics_stage(const struct cli_opts *opts, struct matrix *m, struct runinfo *ri, struct td_diag *diag);
 extern const char *const topics_outputs[];
 
 /* What termdrift cooc does with a matrix built with opts->tf.keep_streams:
@@ -287,14 +289,8 @@ int cooc_pipeline(const struct cli_opts *opts, struct matrix *m, struct runinfo 
 /* The files termdrift cooc can write, NULL-terminated (for --outputs). */
 extern const char *const cooc_outputs[];
 
-/* What termdrift tfidf does after parsing: reads the corpus, writes every
- * table opts asks for into opts->out_dir and records them and the
- * parameters in ri (manifest.json is the caller's).  Returns 0 or a
- * negative code with a message in diag. */
-int tfidf_pipeline(const struct cli_opts *opts, struct runinfo *ri, struct td_diag *diag);
-
 /* The same on a matrix already built (termdrift run shares it among stages). */
-int tfidf_stage(const struct cli_opts *opts, const struct matrix *m, struct runinfo *ri, struct td_diag *diag);
+int tfidf_stage(const struct cli_opts *opts, struct matrix *m, struct runinfo *ri, struct td_diag *diag);
 
 /* The files termdrift tfidf can write, NULL-terminated (for --outputs). */
 extern const char *const tfidf_outputs[];

@@ -520,40 +520,28 @@ const char *const cooc_outputs[] = {
 	"duplicates.csv", NULL
 };
 
+/* termdrift cooc's options: words only, --top is the neighbours per term,
+ * and the matrix keeps the token streams. */
+static int cooc_prepare(struct cli_opts *opts)
+{
+	if (opts->tf.ngram_min != 1) {
+		cli_errorf("cooc: co-occurrences are of words: --ngram must start at 1");
+		return EXIT_USAGE;
+	}
+	if (opts->top_given)
+		opts->cooc_top = opts->top;
+	opts->tf.keep_streams = true;
+	return 0;
+}
+
+static int cooc_stage(const struct cli_opts *opts, struct matrix *m, struct runinfo *ri, struct td_diag *diag)
+{
+	int rc = matrix_write_vocab(opts, m, NULL, ri, diag);
+	return rc ? rc : cooc_pipeline(opts, m, ri, diag);
+}
+
 int cmd_cooc(int argc, char **argv)
 {
-	struct cli_opts opts;
-	size_t n_outputs = 0;
-	while (cooc_outputs[n_outputs])
-		n_outputs++;
-	int rc = cli_parse(argc, argv, "cooc", cooc_help, CLI_TF | CLI_COOC, &opts);
-	if (rc == 0)
-		rc = cli_check_outputs(&opts, "cooc", cooc_outputs, n_outputs);
-	if (rc == 0 && opts.tf.ngram_min != 1) {
-		cli_errorf("cooc: co-occurrences are of words: --ngram must start at 1");
-		rc = EXIT_USAGE;
-	}
-	if (rc) {
-		cli_opts_free(&opts);
-		return rc < 0 ? EXIT_OK : rc;
-	}
-	if (opts.top_given)
-		opts.cooc_top = opts.top;
-	opts.tf.keep_streams = true;
-	struct td_diag diag = { .warn = cli_warn_cb, .ctx = &opts.quiet };
-	struct runinfo *ri = NULL;
-	struct matrix m = { 0 };
-	if ((rc = runinfo_new(&ri, "cooc", argc, argv)))
-		td_fail(&diag, rc, "out of memory");
-	else if ((rc = matrix_build(&opts, ri, &m, &diag)) == 0 && (rc = matrix_record_params(ri, &opts, &m, &diag)) == 0 &&
-		 (rc = matrix_write_vocab(&opts, &m, NULL, ri, &diag)) == 0 && (rc = cooc_pipeline(&opts, &m, ri, &diag)) == 0)
-		rc = runinfo_write(ri, opts.out_dir, &diag);
-	matrix_free(&m);
-	if (rc && ri)
-		runinfo_remove_outputs(ri, opts.out_dir);
-	runinfo_free(ri);
-	cli_opts_free(&opts);
-	int status = rc ? cli_fail(&diag, rc) : EXIT_OK;
-	td_diag_free(&diag);
-	return status;
+	return cli_matrix_command(argc, argv, "cooc", cooc_help, CLI_TF | CLI_COOC, cooc_outputs, cooc_prepare,
+				  cooc_stage);
 }

@@ -436,7 +436,7 @@ out:
 	return rc;
 }
 
-int drift_stage(const struct cli_opts *opts, const struct matrix *m, struct runinfo *ri, struct td_diag *diag)
+int drift_stage(const struct cli_opts *opts, struct matrix *m, struct runinfo *ri, struct td_diag *diag)
 {
 	size_t n_docs = m->dtm.n_docs;
 	int32_t *dates = calloc(n_docs ? n_docs : 1, sizeof *dates);
@@ -522,5 +522,5 @@ const char *const drift_outputs[] = {
 
 int cmd_drift(int argc, char **argv)
 {
-	return cli_matrix_command(argc, argv, "drift", drift_help, CLI_TF | CLI_WEIGHT | CLI_DRIFT, drift_outputs, drift_stage);
+	return cli_matrix_command(argc, argv, "drift", drift_help, CLI_TF | CLI_WEIGHT | CLI_DRIFT, drift_outputs, NULL, drift_stage);
 }

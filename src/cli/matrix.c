@@ -288,13 +288,15 @@ uint32_t *terms_by_count(const uint64_t *count, size_t n_terms)
 }
 
 int cli_matrix_command(int argc, char **argv, const char *name, const char *help, unsigned groups,
-		       const char *const *outputs, matrix_stage_fn stage)
+		       const char *const *outputs, int (*prepare)(struct cli_opts *opts), matrix_stage_fn stage)
 {
 	struct cli_opts opts;
 	size_t n_outputs = 0;
 	while (outputs[n_outputs])
 		n_outputs++;
 	int rc = cli_parse(argc, argv, name, help, groups, &opts);
+	if (rc == 0 && prepare)
+		rc = prepare(&opts);
 	if (rc == 0)
 		rc = cli_check_outputs(&opts, name, outputs, n_outputs);
 	if (rc) {

@@ -11,41 +11,21 @@ static const char tf_help[] =
 	"boilerplate.csv, duplicates.csv and manifest.json.\n"
 	"\n" CLI_CORPUS_HELP CLI_TF_HELP;
 
+/* vocab.csv, tf.csv and dtm.mtx. */
+static int tf_stage(const struct cli_opts *opts, struct matrix *m, struct runinfo *ri, struct td_diag *diag)
+{
+	double start = runinfo_now();
+	int rc = matrix_write_vocab(opts, m, NULL, ri, diag);
+	if (rc == 0)
+		rc = matrix_write_counts(opts, m, ri, diag);
+	if (rc == 0)
+		runinfo_stage_time(ri, "write", runinfo_now() - start);
+	return rc;
+}
+
 int cmd_tf(int argc, char **argv)
 {
-	struct cli_opts opts;
-	static const char *const outputs[] = { "vocab.csv", "tf.csv", "dtm.mtx", "boilerplate.csv", "duplicates.csv" };
-	int rc = cli_parse(argc, argv, "tf", tf_help, CLI_TF, &opts);
-	if (rc == 0)
-		rc = cli_check_outputs(&opts, "tf", outputs, sizeof outputs / sizeof *outputs);
-	if (rc) {
-		cli_opts_free(&opts);
-		return rc < 0 ? EXIT_OK : rc;
-	}
-	struct td_diag diag = { .warn = cli_warn_cb, .ctx = &opts.quiet };
-	struct runinfo *ri = NULL;
-	struct matrix m = { 0 };
-	if ((rc = runinfo_new(&ri, "tf", argc, argv))) {
-		td_fail(&diag, rc, "out of memory");
-		goto out;
-	}
-	if ((rc = matrix_build(&opts, ri, &m, &diag)))
-		goto out;
-	double start = runinfo_now();
-	if ((rc = matrix_write_vocab(&opts, &m, NULL, ri, &diag)) ||
-	    (rc = matrix_write_counts(&opts, &m, ri, &diag)))
-		goto out;
-	runinfo_stage_time(ri, "write", runinfo_now() - start);
-	if ((rc = matrix_record_params(ri, &opts, &m, &diag)))
-		goto out;
-	rc = runinfo_write(ri, opts.out_dir, &diag);
-out:
-	matrix_free(&m);
-	if (rc && ri)
-		runinfo_remove_outputs(ri, opts.out_dir);
-	runinfo_free(ri);
-	cli_opts_free(&opts);
-	int status = rc ? cli_fail(&diag, rc) : EXIT_OK;
-	td_diag_free(&diag);
-	return status;
+	static const char *const outputs[] = { "vocab.csv", "tf.csv", "dtm.mtx", "boilerplate.csv", "duplicates.csv",
+					       NULL };
+	return cli_matrix_command(argc, argv, "tf", tf_help, CLI_TF, outputs, NULL, tf_stage);
 }

@@ -314,17 +314,7 @@ out:
 	return rc;
 }
 
-int tfidf_pipeline(const struct cli_opts *opts, struct runinfo *ri, struct td_diag *diag)
-{
-	struct matrix m = { 0 };
-	int rc = matrix_build(opts, ri, &m, diag);
-	if (rc == 0)
-		rc = tfidf_stage(opts, &m, ri, diag);
-	matrix_free(&m);
-	return rc;
-}
-
-int tfidf_stage(const struct cli_opts *opts, const struct matrix *mp, struct runinfo *ri, struct td_diag *diag)
+int tfidf_stage(const struct cli_opts *opts, struct matrix *mp, struct runinfo *ri, struct td_diag *diag)
 {
 	const struct matrix m = *mp;  /* a view: the caller keeps and frees it */
 	double *idf = NULL, *tf = NULL, *w = NULL;
@@ -369,28 +359,5 @@ const char *const tfidf_outputs[] = {
 
 int cmd_tfidf(int argc, char **argv)
 {
-	struct cli_opts opts;
-	size_t n_outputs = 0;
-	while (tfidf_outputs[n_outputs])
-		n_outputs++;
-	int rc = cli_parse(argc, argv, "tfidf", tfidf_help, CLI_TF | CLI_WEIGHT, &opts);
-	if (rc == 0)
-		rc = cli_check_outputs(&opts, "tfidf", tfidf_outputs, n_outputs);
-	if (rc) {
-		cli_opts_free(&opts);
-		return rc < 0 ? EXIT_OK : rc;
-	}
-	struct td_diag diag = { .warn = cli_warn_cb, .ctx = &opts.quiet };
-	struct runinfo *ri = NULL;
-	if ((rc = runinfo_new(&ri, "tfidf", argc, argv)))
-		td_fail(&diag, rc, "out of memory");
-	else if ((rc = tfidf_pipeline(&opts, ri, &diag)) == 0)
-		rc = runinfo_write(ri, opts.out_dir, &diag);
-	if (rc && ri)
-		runinfo_remove_outputs(ri, opts.out_dir);
-	runinfo_free(ri);
-	cli_opts_free(&opts);
-	int status = rc ? cli_fail(&diag, rc) : EXIT_OK;
-	td_diag_free(&diag);
-	return status;
+	return cli_matrix_command(argc, argv, "tfidf", tfidf_help, CLI_TF | CLI_WEIGHT, tfidf_outputs, NULL, tfidf_stage);
 }

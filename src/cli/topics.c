@@ -717,7 +717,7 @@ out:
 	return rc;
 }
 
-int topics_stage(const struct cli_opts *opts, const struct matrix *m, struct runinfo *ri, struct td_diag *diag)
+int topics_stage(const struct cli_opts *opts, struct matrix *m, struct runinfo *ri, struct td_diag *diag)
 {
 	const struct dtm *dtm = &m->dtm;
 	size_t k = opts->topics.k, n_docs = dtm->n_docs, n_terms = dtm->n_terms;
@@ -816,5 +816,5 @@ const char *const topics_outputs[] = {
 
 int cmd_topics(int argc, char **argv)
 {
-	return cli_matrix_command(argc, argv, "topics", topics_help, CLI_TF | CLI_WEIGHT | CLI_TOPICS, topics_outputs, topics_stage);
+	return cli_matrix_command(argc, argv, "topics", topics_help, CLI_TF | CLI_WEIGHT | CLI_TOPICS, topics_outputs, NULL, topics_stage);
 }
