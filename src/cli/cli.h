@@ -226,6 +226,18 @@ int matrix_write_counts(const struct cli_opts *opts, const struct matrix *m, str
 			struct td_diag *diag);
 void matrix_free(struct matrix *m);
 
+/* Each document's date to bin by (corpus_doc_date) into new arrays *dates
+ * and *has_date (m->dtm.n_docs each).  Returns 0 or TD_ENOMEM (message). */
+int matrix_dates(const struct matrix *m, int32_t **dates, bool **has_date, struct td_diag *diag);
+
+struct drift_bins;
+
+/* The date bins (opts->bin) of the analysed documents into bins.  When no
+ * document has a date, warns "...; TABLES are empty" and returns 0 with no
+ * bins (bins->n_undated counts the documents).  Returns 0 or TD_ENOMEM. */
+int matrix_date_bins(const struct cli_opts *opts, const struct matrix *m, const char *tables,
+		     struct drift_bins *bins, struct td_diag *diag);
+
 /* A term and a score; ranked_compare orders by score, highest first, then
  * by term id (for qsort). */
 struct ranked {

@@ -438,35 +438,17 @@ out:
 
 int drift_stage(const struct cli_opts *opts, struct matrix *m, struct runinfo *ri, struct td_diag *diag)
 {
-	size_t n_docs = m->dtm.n_docs;
-	int32_t *dates = calloc(n_docs ? n_docs : 1, sizeof *dates);
-	bool *has_date = calloc(n_docs ? n_docs : 1, sizeof *has_date);
 	struct drift_bins bins = { 0 };
 	struct bin_sums sums = { 0 };
 	struct bin_drift *dr = NULL;
 	bool have_sums = false;
-	int rc = 0;
 	double start = runinfo_now();
-	if (!dates || !has_date) {
-		rc = td_fail(diag, TD_ENOMEM, "out of memory");
+	int rc = matrix_date_bins(opts, m, "the drift tables", &bins, diag);
+	if (rc)
 		goto out;
-	}
-	for (size_t d = 0; d < n_docs; d++)
-		has_date[d] = corpus_doc_date(m->corpus, d, &dates[d]);
-	struct td_diag quiet = { 0 };
-	rc = drift_bins_build(&bins, n_docs, m->included, dates, has_date, opts->bin, &quiet);
-	if (rc == TD_EEMPTY) {  /* every document undated: empty tables, and say so */
-		td_warn(diag, "%s; the drift tables are empty", quiet.error);
-	} else if (rc) {
-		td_fail(diag, rc, "%s", quiet.error ? quiet.error : td_strerror(rc));
-	}
-	td_diag_free(&quiet);
-	if (rc && rc != TD_EEMPTY)
-		goto out;
-	if (bins.n_undated && rc == 0)
+	if (bins.n_undated && bins.n_bins)
 		td_warn(diag, "%zu document%s without a date %s left out of the drift tables (no_date in manifest.json)",
 			bins.n_undated, bins.n_undated == 1 ? "" : "s", bins.n_undated == 1 ? "is" : "are");
-	rc = 0;
 	if (sum_bins(m, &bins, &sums)) {
 		rc = td_fail(diag, TD_ENOMEM, "out of memory");
 		goto out;
@@ -511,8 +493,6 @@ out:
 		bin_sums_free(&sums);
 	drift_bins_free(&bins);
 	free(dr);
-	free(dates);
-	free(has_date);
 	return rc;
 }
 

@@ -7,6 +7,7 @@
 #include <utf8proc.h>
 
 #include "cli.h"
+#include "drift.h"
 #include "hash.h"
 #include "mtx.h"
 
@@ -319,4 +320,43 @@ int cli_matrix_command(int argc, char **argv, const char *name, const char *help
 	int status = rc ? cli_fail(&diag, rc) : EXIT_OK;
 	td_diag_free(&diag);
 	return status;
+}
+
+int matrix_dates(const struct matrix *m, int32_t **dates, bool **has_date, struct td_diag *diag)
+{
+	size_t n_docs = m->dtm.n_docs;
+	*dates = calloc(n_docs ? n_docs : 1, sizeof **dates);
+	*has_date = calloc(n_docs ? n_docs : 1, sizeof **has_date);
+	if (!*dates || !*has_date) {
+		free(*dates);
+		free(*has_date);
+		*dates = NULL;
+		*has_date = NULL;
+		return td_fail(diag, TD_ENOMEM, "out of memory");
+	}
+	for (size_t d = 0; d < n_docs; d++)
+		(*has_date)[d] = corpus_doc_date(m->corpus, d, &(*dates)[d]);
+	return 0;
+}
+
+int matrix_date_bins(const struct cli_opts *opts, const struct matrix *m, const char *tables,
+		     struct drift_bins *bins, struct td_diag *diag)
+{
+	int32_t *dates;
+	bool *has_date;
+	int rc = matrix_dates(m, &dates, &has_date, diag);
+	if (rc)
+		return rc;
+	struct td_diag quiet = { 0 };
+	rc = drift_bins_build(bins, m->dtm.n_docs, m->included, dates, has_date, opts->bin, &quiet);
+	if (rc == TD_EEMPTY) {  /* every document undated: empty tables, and say so */
+		td_warn(diag, "%s; %s are empty", quiet.error, tables);
+		rc = 0;
+	} else if (rc) {
+		td_fail(diag, rc, "%s", quiet.error ? quiet.error : td_strerror(rc));
+	}
+	td_diag_free(&quiet);
+	free(dates);
+	free(has_date);
+	return rc;
 }

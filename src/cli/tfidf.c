@@ -191,19 +191,14 @@ static int write_by_day(const struct cli_opts *opts, const struct matrix *m, str
 {
 	if (!cli_wants(opts, "top_terms_by_day.csv") && !cli_wants(opts, "top_terms_by_day_wide.csv"))
 		return 0;
-	size_t n_docs = m->dtm.n_docs;
-	int32_t *dates = calloc(n_docs ? n_docs : 1, sizeof *dates), *bin_starts = NULL;
-	bool *has_date = calloc(n_docs ? n_docs : 1, sizeof *has_date);
+	int32_t *dates = NULL, *bin_starts = NULL;
+	bool *has_date = NULL;
 	double *idf = NULL, *tf = NULL, *w = NULL;
 	struct dtm bins;
 	bool have_bins = false;
-	int rc = 0;
-	if (!dates || !has_date) {
-		rc = td_fail(diag, TD_ENOMEM, "out of memory");
+	int rc = matrix_dates(m, &dates, &has_date, diag);
+	if (rc)
 		goto out;
-	}
-	for (size_t d = 0; d < n_docs; d++)
-		has_date[d] = corpus_doc_date(m->corpus, d, &dates[d]);
 	struct td_diag quiet = { 0 };
 	rc = weight_bin_rows(&m->dtm, m->included, dates, has_date, opts->bin, &bins, &bin_starts, &quiet);
 	if (rc == TD_EEMPTY)  /* no dated document: empty tables, and say so */

@@ -85,6 +85,16 @@ static bool asked(const struct cli_opts *opts, const char *name)
 	return opts->outputs && cli_wants(opts, name);
 }
 
+/* An NMF factor as name (Matrix Market array), when --outputs asks for it. */
+static int write_factor(const struct cli_opts *opts, const gsl_matrix *f, const char *name, const char *comment,
+			const char *description, struct runinfo *ri, struct td_diag *diag)
+{
+	if (!asked(opts, name))
+		return 0;
+	int rc = mtx_write_dense(opts->out_dir, name, f->data, f->size1, f->size2, f->tda, 17, comment, diag);
+	return rc ? rc : runinfo_record_file(ri, opts->out_dir, name, f->size1 * f->size2, description, diag);
+}
+
 static int fit_nmf(const struct cli_opts *opts, const struct matrix *m, struct model *md, struct runinfo *ri,
 		   struct td_diag *diag)
 {
@@ -124,17 +134,10 @@ static int fit_nmf(const struct cli_opts *opts, const struct matrix *m, struct m
 	if (!res.converged && no.max_iter > 0)
 		td_warn(diag, "NMF stopped at --max-iter %u before converging (last ratio %.3g, --tol %g)", no.max_iter,
 			res.final_ratio, no.tol);
-	if (asked(opts, "nmf_w.mtx") &&
-	    ((rc = mtx_write_dense(opts->out_dir, "nmf_w.mtx", res.w->data, res.w->size1, res.w->size2, res.w->tda,
-				   17, "termdrift NMF W: rows = docs.csv order, columns = topics", diag)) ||
-	     (rc = runinfo_record_file(ri, opts->out_dir, "nmf_w.mtx", res.w->size1 * res.w->size2,
-				       "NMF factor W (documents x topics), Matrix Market array", diag))))
-		goto out;
-	if (asked(opts, "nmf_h.mtx") &&
-	    ((rc = mtx_write_dense(opts->out_dir, "nmf_h.mtx", res.h->data, res.h->size1, res.h->size2, res.h->tda,
-				   17, "termdrift NMF H: rows = topics, columns = vocab.csv term_id + 1", diag)) ||
-	     (rc = runinfo_record_file(ri, opts->out_dir, "nmf_h.mtx", res.h->size1 * res.h->size2,
-				       "NMF factor H (topics x terms), Matrix Market array", diag))))
+	if ((rc = write_factor(opts, res.w, "nmf_w.mtx", "termdrift NMF W: rows = docs.csv order, columns = topics",
+			       "NMF factor W (documents x topics), Matrix Market array", ri, diag)) ||
+	    (rc = write_factor(opts, res.h, "nmf_h.mtx", "termdrift NMF H: rows = topics, columns = vocab.csv term_id + 1",
+			       "NMF factor H (topics x terms), Matrix Market array", ri, diag)))
 		goto out;
 	if (runinfo_param_real(ri, "reconstruction_error", res.error) ||
 	    runinfo_param_str(ri, "solver", opts->topics.solver_mu ? "mu" : "cd") ||
@@ -579,9 +582,7 @@ static int commit_by_day(struct by_day *t, struct runinfo *ri, struct td_diag *d
 static int write_by_day(const struct cli_opts *opts, const struct matrix *m, const struct model *md,
 			char *const *labels, struct runinfo *ri, struct td_diag *diag)
 {
-	size_t n_docs = md->n_docs, k = md->k, n_top = opts->top;
-	int32_t *dates = calloc(n_docs ? n_docs : 1, sizeof *dates);
-	bool *has_date = calloc(n_docs ? n_docs : 1, sizeof *has_date);
+	size_t k = md->k, n_top = opts->top;
 	int32_t *pos = malloc((md->n_terms ? md->n_terms : 1) * sizeof *pos);
 	double *resp = malloc(k * sizeof *resp), *prevalence = calloc(k, sizeof *prevalence);
 	double *last_prevalence = calloc(k, sizeof *last_prevalence);
@@ -594,24 +595,14 @@ static int write_by_day(const struct cli_opts *opts, const struct matrix *m, con
 	int rc = 0;
 	cur.mass = calloc(k, sizeof *cur.mass);
 	last.mass = calloc(k, sizeof *last.mass);
-	if (!dates || !has_date || !pos || !resp || !prevalence || !last_prevalence || !cur.mass || !last.mass) {
+	if (!pos || !resp || !prevalence || !last_prevalence || !cur.mass || !last.mass) {
 		rc = td_fail(diag, TD_ENOMEM, "out of memory");
 		goto out;
 	}
-	for (size_t d = 0; d < n_docs; d++)
-		has_date[d] = corpus_doc_date(m->corpus, d, &dates[d]);
 	for (size_t w = 0; w < md->n_terms; w++)
 		pos[w] = -1;
-	struct td_diag quiet = { 0 };
-	rc = drift_bins_build(&bins, n_docs, m->included, dates, has_date, opts->bin, &quiet);
-	if (rc == TD_EEMPTY)
-		td_warn(diag, "%s; the topic tables by date are empty", quiet.error);
-	else if (rc)
-		td_fail(diag, rc, "%s", quiet.error ? quiet.error : td_strerror(rc));
-	td_diag_free(&quiet);
-	if (rc && rc != TD_EEMPTY)
+	if ((rc = matrix_date_bins(opts, m, "the topic tables by date", &bins, diag)))
 		goto out;
-	rc = 0;
 	if ((rc = open_by_day(opts, &t, labels, k, diag)))
 		goto fail;
 	for (size_t b = 0; b < bins.n_bins; b++) {
@@ -701,8 +692,6 @@ fail:
 	abort_by_day(&t);
 out:
 	drift_bins_free(&bins);
-	free(dates);
-	free(has_date);
 	free(pos);
 	free(resp);
 	free(prevalence);
