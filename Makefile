@@ -10,7 +10,7 @@
 # CI=1 adds -Werror.
 
 CC ?= cc
-PKGS := gsl libutf8proc jansson inih nettle
+PKGS := gsl libutf8proc jansson inih nettle libxxhash
 
 ifeq ($(SAN),1)
 BUILD := build/san

@@ -195,8 +195,9 @@ static int prepare_slot(struct batch *b, struct worker *w, struct slot *s)
 		len = s->clean_len;
 	}
 	struct token_list *list = b->keep_tokens ? &s->tokens : &w->tokens;
+	bool hook_types = b->hooks->work && b->hooks->work_counts_types;
 	int rc = tokenizer_run(w->tok, text, len, list);
-	if (rc || (rc = count_types(w, list, &s->n_types)))
+	if (rc || (!hook_types && (rc = count_types(w, list, &s->n_types))))
 		return rc;
 	for (size_t i = 0; i < list->n; i++)
 		s->n_tokens += !(list->items[i].flags & TOKEN_STOP);
@@ -208,7 +209,8 @@ static int prepare_slot(struct batch *b, struct worker *w, struct slot *s)
 		struct corpus_doc cd = {
 			.doc = doc, .index = s->index, .text = text, .text_len = len, .tokens = list,
 			.boilerplate_lines = s->boilerplate_lines, .n_tokens = s->n_tokens,
-			.n_sentences = s->n_sentences, .n_types = s->n_types
+			.n_sentences = s->n_sentences, .n_types = s->n_types,
+			.n_types_out = hook_types ? &s->n_types : NULL
 		};
 		rc = b->hooks->work(w->work_ctx, &cd);
 	}

@@ -56,6 +56,8 @@ struct corpus_doc {
 	size_t n_tokens;               /* tokens that are not stopwords */
 	size_t n_sentences;            /* sentences that hold a token */
 	size_t n_types;                /* their distinct forms */
+	size_t *n_types_out;           /* work, when hooks.work_counts_types: where the hook
+					  stores n_types (it counts them anyway) */
 };
 
 /* Called once per document; a non-zero return stops the run and is returned. */
@@ -77,6 +79,8 @@ struct corpus_hooks {
 					  until it is emitted (otherwise a worker reuses one list) */
 	corpus_doc_fn work;
 	void **work_ctx;
+	bool work_counts_types;        /* work stores each document's n_types through
+					  cd->n_types_out, so the workers do not count them */
 };
 
 /* What the run leaves for the reports: boilerplate lines, duplicate pairs,

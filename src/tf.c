@@ -18,6 +18,7 @@ struct tf_part {
 	uint32_t *slot;              /* per term: its position in that document's row */
 	size_t cap_terms;
 	uint32_t cur_stamp;
+	size_t last_types;           /* distinct unigrams of the row added last */
 	size_t *doc;                 /* per row: the document index */
 	uint64_t *row_ptr;           /* n_rows + 1 offsets */
 	size_t n_rows, cap_rows;
@@ -142,9 +143,10 @@ static int grow_entries(uint32_t **col, uint32_t **count, size_t *cap, size_t ne
 	return 0;
 }
 
-/* Counts one occurrence of a term in the current row. */
-static int count_term(struct tf_part *p, const char *term, size_t len, uint64_t hash, uint64_t row_start,
-		      uint32_t *term_id)
+/* Counts one occurrence of a term in the current row; *term_id gets its id
+ * and *first whether the row had not held it. */
+static inline int count_term(struct tf_part *p, const char *term, size_t len, uint64_t hash, uint64_t row_start,
+		      uint32_t *term_id, bool *first)
 {
 	uint32_t id;
 	int rc = vocab_intern(&p->vocab, term, len, hash, &id);
@@ -166,8 +168,10 @@ static int count_term(struct tf_part *p, const char *term, size_t len, uint64_t 
 	}
 	if (p->stamp[id] == p->cur_stamp) {
 		p->count[row_start + p->slot[id]]++;
+		*first = false;
 		return 0;
 	}
+	*first = true;
 	if (grow_entries(&p->col, &p->count, &p->cap_nnz, p->nnz + 1))
 		return TD_ENOMEM;
 	p->stamp[id] = p->cur_stamp;
@@ -203,7 +207,8 @@ static int count_ngram(struct tf_part *p, const struct token_list *tokens, const
 		at += tokens->items[idx[k]].len;
 	}
 	uint32_t id;
-	return count_term(p, p->gram, len, hash, row_start, &id);  /* hash == hash_term(gram) */
+	bool first;
+	return count_term(p, p->gram, len, hash, row_start, &id, &first);  /* hash == hash_term(gram) */
 }
 
 /* Entries of a part read before their pages are given back (8 MB). */
@@ -256,6 +261,7 @@ int tf_part_add(struct tf_part *p, size_t doc_index, const struct token_list *to
 	size_t idx[3];          /* the last nmax kept tokens, oldest first */
 	size_t have = 0;        /* how many of them are in idx */
 	uint32_t sentence = 0;
+	size_t types = 0;
 	int rc = 0;
 	for (size_t i = 0; i < tokens->n && rc == 0; i++) {
 		const struct token *t = &tokens->items[i];
@@ -266,8 +272,9 @@ int tf_part_add(struct tf_part *p, size_t doc_index, const struct token_list *to
 		if (t->sentence != sentence && !p->opts.ngram_across_sentences)
 			have = 0;
 		sentence = t->sentence;
-		if (have == nmax) {
-			memmove(idx, idx + 1, (nmax - 1) * sizeof *idx);
+		if (have == nmax) {  /* drop the oldest (a loop: nmax <= 3) */
+			for (unsigned k = 1; k < nmax; k++)
+				idx[k - 1] = idx[k];
 			have--;
 		}
 		idx[have++] = i;
@@ -276,7 +283,9 @@ int tf_part_add(struct tf_part *p, size_t doc_index, const struct token_list *to
 				break;
 			if (n == 1) {
 				uint32_t id;
-				rc = count_term(p, token_str(tokens, i), t->len, t->hash, row_start, &id);
+				bool first = false;
+				rc = count_term(p, token_str(tokens, i), t->len, t->hash, row_start, &id, &first);
+				types += first;
 				if (streams && rc == 0) {
 					if (p->stream_len > stream_start && t->sentence != stream_sentence)
 						p->stream[p->stream_len++] = TF_STREAM_BREAK;
@@ -294,9 +303,15 @@ int tf_part_add(struct tf_part *p, size_t doc_index, const struct token_list *to
 	}
 	p->doc[p->n_rows++] = doc_index;
 	p->row_ptr[p->n_rows] = p->nnz;
+	p->last_types = types;
 	if (streams)
 		p->stream_ptr[p->n_rows] = p->stream_len;
 	return 0;
+}
+
+size_t tf_part_last_types(const struct tf_part *p)
+{
+	return p->last_types;
 }
 
 size_t tf_part_rows(const struct tf_part *p)

@@ -64,6 +64,11 @@ int tf_part_new(struct tf_part **out, const struct tf_opts *opts);
  * Returns 0, TD_ENOMEM or TD_EINVAL (too many distinct terms). */
 int tf_part_add(struct tf_part *part, size_t doc_index, const struct token_list *tokens);
 
+/* The number of distinct unigrams (non-stopword token forms) of the document
+ * added last, when opts.ngram_min is 1 (0 otherwise): the corpus's n_types,
+ * which the counting finds anyway. */
+size_t tf_part_last_types(const struct tf_part *part);
+
 void tf_part_free(struct tf_part *part);
 
 /* A document's stream (opts.keep_streams): the term id of each token that is

@@ -32,6 +32,10 @@
 #include <libstemmer.h>
 #include <utf8proc.h>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include "embedded.h"
 #include "hash.h"
 
@@ -1381,6 +1385,39 @@ static int scan_default(struct scan *sc)
 	return err;
 }
 
+#if defined(__SSE2__)
+/* The ASCII word run at s (16 readable bytes) in sklearn mode: its length
+ * (bytes of [A-Za-z0-9_] from the start, 16 if all are), and in *digits
+ * whether they are all digits.  Sixteen bytes are classified at once, so a
+ * word's end costs no mispredicted branch per byte; *run_end gets the byte
+ * after the run (valid when the length is below 16). */
+static inline unsigned ascii_run_sklearn(const uint8_t *s, bool *digits)
+{
+	__m128i v = _mm_loadu_si128((const __m128i *)s);
+	/* signed comparisons: bytes >= 0x80 are negative and match no range */
+	__m128i folded = _mm_or_si128(v, _mm_set1_epi8(0x20));
+	__m128i letter = _mm_and_si128(_mm_cmpgt_epi8(folded, _mm_set1_epi8('a' - 1)),
+				       _mm_cmplt_epi8(folded, _mm_set1_epi8('z' + 1)));
+	__m128i digit = _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8('0' - 1)),
+				      _mm_cmplt_epi8(v, _mm_set1_epi8('9' + 1)));
+	__m128i under = _mm_cmpeq_epi8(v, _mm_set1_epi8('_'));
+	unsigned word = (unsigned)_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(letter, digit), under));
+	unsigned run = (unsigned)__builtin_ctz(~word);  /* bit 16 of ~word is set: run <= 16 */
+	unsigned in_run = (1u << run) - 1;
+	*digits = ((unsigned)_mm_movemask_epi8(digit) & in_run) == in_run;
+	return run;
+}
+
+/* Writes the 16 bytes at s lower-cased (ASCII A-Z) at out. */
+static inline void lower16(char *out, const uint8_t *s)
+{
+	__m128i v = _mm_loadu_si128((const __m128i *)s);
+	__m128i upper = _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8('A' - 1)),
+				      _mm_cmplt_epi8(v, _mm_set1_epi8('Z' + 1)));
+	_mm_storeu_si128((__m128i *)out, _mm_add_epi8(v, _mm_and_si128(upper, _mm_set1_epi8(0x20))));
+}
+#endif
+
 /* sklearn mode: maximal runs of \w characters, kept when two or more long
  * (the pattern \b\w\w+\b), over the lowered text. */
 static int scan_sklearn(struct scan *sc)
@@ -1393,6 +1430,24 @@ static int scan_sklearn(struct scan *sc)
 		size_t len;
 		unsigned cls = unit_at(tok, s, n, i, &len);
 		if (cls == U_LETTER) {
+#if defined(__SSE2__)
+			/* A word of fewer than 16 ASCII characters that ends at an
+			 * ASCII byte (nearly every word): found and lowered 16 bytes
+			 * at a time.  token_list.buf has room: a token takes no more
+			 * than twice its text, and 16 spare bytes follow. */
+			if (n - i >= 16) {
+				bool digits;
+				unsigned run = ascii_run_sklearn(s + i, &digits);
+				if (run < 16 && s[i + run] < 0x80) {
+					if (run >= 2) {
+						lower16(sc->list->buf + sc->list->buf_len, s + i);
+						err = emit(sc, i, run, digits ? TOKEN_NUMBER : TOKEN_WORD);
+					}
+					i += run;
+					continue;
+				}
+			}
+#endif
 			size_t start = i, out_len = 0, n_chars = 0;
 			char *out = sc->list->buf + sc->list->buf_len;
 			bool digits = true;

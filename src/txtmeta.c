@@ -420,7 +420,12 @@ static size_t copy_text(char *out, const char *s, const char *e)
 	return n;
 }
 
-/* The first non-empty line of the output text, as the fallback title. */
+/* The most of a first line copied as the fallback title: the reader keeps
+ * 200 bytes of a title anyway, and a speech on one line is 100 KB. */
+#define FALLBACK_TITLE_MAX 1024
+
+/* The first non-empty line of the output text, as the fallback title (its
+ * first FALLBACK_TITLE_MAX bytes at most, cut at a character boundary). */
 static int title_from_text(struct txtmeta *meta)
 {
 	const char *p = meta->text, *end = meta->text + meta->text_len;
@@ -428,6 +433,11 @@ static int title_from_text(struct txtmeta *meta)
 	while (next_line(p, end, &ln)) {
 		const char *s = ln.start, *e = ln.end;
 		trim_span(&s, &e);
+		if (e - s > FALLBACK_TITLE_MAX) {
+			e = s + FALLBACK_TITLE_MAX;
+			while (e > s && ((unsigned char)*e & 0xC0) == 0x80)
+				e--;
+		}
 		if (s < e)
 			return copy_value(s, e, &meta->title);
 		p = ln.next;

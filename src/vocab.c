@@ -13,30 +13,49 @@ void vocab_init(struct vocab *v)
 	memset(v, 0, sizeof *v);
 }
 
-static inline uint64_t slot_entry(uint64_t hash, uint32_t id)
+/* Fills the slot for the term of an id (its string is in the arena). */
+static void slot_fill(const struct vocab *v, struct vocab_slot *s, uint32_t id)
 {
-	return (hash & UINT64_C(0xffffffff00000000)) | ((uint64_t)id + 1);
+	size_t len = v->len[id];
+	const char *term = v->arena + v->offset[id];
+	memset(s, 0, sizeof *s);
+	s->hash = v->hash[id];
+	s->id1 = id + 1;
+	s->len = (uint32_t)len;
+	if (len <= VOCAB_INLINE) {
+		memcpy(s->key.bytes, term, len);
+	} else {
+		memcpy(s->key.big.head, term, 8);
+		s->key.big.offset = v->offset[id];
+	}
 }
 
-/* Whether a slot's tag agrees with the high half of hash. */
-static inline bool tag_matches(uint64_t entry, uint64_t hash)
+/* Whether a table of n_slots may hold n terms: at most three quarters full. */
+static inline bool fits(size_t n, size_t n_slots)
 {
-	return (entry ^ hash) >> 32 == 0;
+	return n <= n_slots / 4 * 3;
 }
 
 /* Rebuilds the table at twice the size; ids and strings do not move. */
 static int vocab_rehash(struct vocab *v)
 {
 	size_t n_slots = v->n_slots ? 2 * v->n_slots : 1024;
-	uint64_t *slots = calloc(n_slots, sizeof *slots);
+	if (n_slots > SIZE_MAX / sizeof(struct vocab_slot))
+		return TD_ENOMEM;
+	size_t bytes = n_slots * sizeof(struct vocab_slot);
+	struct vocab_slot *slots = aligned_alloc(64, bytes);
 	if (!slots)
 		return TD_ENOMEM;
+	memset(slots, 0, bytes);
 	size_t mask = n_slots - 1;
-	for (size_t id = 0; id < v->n_terms; id++) {
-		size_t slot = v->hash[id] & mask;
-		while (slots[slot])
+	for (size_t k = 0; k < v->n_slots; k++) {
+		const struct vocab_slot *old = &v->slots[k];
+		if (!old->id1)
+			continue;
+		size_t slot = old->hash & mask;
+		while (slots[slot].id1)
 			slot = (slot + 1) & mask;
-		slots[slot] = slot_entry(v->hash[id], (uint32_t)id);
+		slots[slot] = *old;
 	}
 	free(v->slots);
 	v->slots = slots;
@@ -82,44 +101,29 @@ uint32_t vocab_find(const struct vocab *v, const char *term, size_t len, uint64_
 		return VOCAB_NONE;
 	size_t mask = v->n_slots - 1;
 	for (size_t slot = hash & mask;; slot = (slot + 1) & mask) {
-		uint64_t entry = v->slots[slot];
-		if (!entry)
+		const struct vocab_slot *s = &v->slots[slot];
+		if (!s->id1)
 			return VOCAB_NONE;
-		if (!tag_matches(entry, hash))
-			continue;
-		uint32_t id = (uint32_t)entry - 1;
-		if (v->len[id] == len && memcmp(v->arena + v->offset[id], term, len) == 0)
-			return id;
+		if (vocab_slot_holds(v, s, term, len, hash))
+			return s->id1 - 1;
 	}
 }
 
-int vocab_intern(struct vocab *v, const char *term, size_t len, uint64_t hash, uint32_t *id)
+int vocab_add(struct vocab *v, const char *term, size_t len, uint64_t hash, size_t slot, uint32_t *id)
 {
-	if (v->n_slots) {
-		size_t mask = v->n_slots - 1;
-		size_t slot = hash & mask;
-		for (;; slot = (slot + 1) & mask) {
-			uint64_t entry = v->slots[slot];
-			if (!entry)
-				break;
-			if (!tag_matches(entry, hash))
-				continue;
-			uint32_t known = (uint32_t)entry - 1;
-			if (v->len[known] == len && memcmp(v->arena + v->offset[known], term, len) == 0) {
-				*id = known;
-				return 0;
-			}
-		}
-	}
-	if (v->n_terms >= UINT32_MAX - 1)
+	if (v->n_terms >= UINT32_MAX - 1 || len > UINT32_MAX - 1)
 		return TD_EINVAL;
 	/* A new term: make room first, so that a failure changes nothing. */
 	if (v->n_terms == v->cap_terms && grow_terms(v))
 		return TD_ENOMEM;
 	if (v->arena_len + len + 1 > v->arena_cap && grow_arena(v, v->arena_len + len + 1))
 		return TD_ENOMEM;
-	if (2 * (v->n_terms + 1) > v->n_slots && vocab_rehash(v))
-		return TD_ENOMEM;
+	bool rehashed = false;
+	if (!v->n_slots || !fits(v->n_terms + 1, v->n_slots)) {
+		if (vocab_rehash(v))
+			return TD_ENOMEM;
+		rehashed = true;
+	}
 	uint32_t new_id = (uint32_t)v->n_terms++;
 	v->offset[new_id] = v->arena_len;
 	v->len[new_id] = (uint32_t)len;
@@ -128,10 +132,12 @@ int vocab_intern(struct vocab *v, const char *term, size_t len, uint64_t hash, u
 	v->arena[v->arena_len + len] = '\0';
 	v->arena_len += len + 1;
 	size_t mask = v->n_slots - 1;
-	size_t slot = hash & mask;
-	while (v->slots[slot])
-		slot = (slot + 1) & mask;
-	v->slots[slot] = slot_entry(hash, new_id);
+	if (rehashed) {  /* the probe ran in the old table */
+		slot = hash & mask;
+		while (v->slots[slot].id1)
+			slot = (slot + 1) & mask;
+	}
+	slot_fill(v, &v->slots[slot], new_id);
 	*id = new_id;
 	return 0;
 }

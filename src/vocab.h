@@ -1,18 +1,42 @@
 /* vocab.h - terms interned once.
  *
  * An open-addressing hash table (linear probing, power-of-two size, at most
- * half full) over an arena of NUL-terminated strings: interning a term that is
- * already known allocates nothing, and a new term costs one copy into the
- * arena.  Ids are dense, in order of first interning.  Strings are reached by
- * offset, so the arena can grow.
+ * three quarters full) over an arena of NUL-terminated strings: interning a
+ * term that is already known allocates nothing, and a new term costs one copy
+ * into the arena.  Ids are dense, in order of first interning.  Strings are
+ * reached by offset, so the arena can grow.
+ *
+ * A slot holds the term's full hash, its id and length, and the term itself
+ * when it has at most VOCAB_INLINE bytes (most words and bigrams): a lookup
+ * of such a term reads one 32-byte slot and nothing else.  The table of a
+ * large vocabulary does not fit in the cache, and before the strings were
+ * inline a lookup missed it four times (slot, length, offset, string).
  */
 #ifndef TD_VOCAB_H
 #define TD_VOCAB_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #define VOCAB_NONE UINT32_MAX  /* "no such term" */
+
+/* Terms of up to this many bytes are held in their slot. */
+#define VOCAB_INLINE 16
+
+struct vocab_slot {
+	uint64_t hash;         /* hash_term() of the term */
+	uint32_t id1;          /* id + 1; 0: the slot is empty */
+	uint32_t len;          /* the term's length in bytes */
+	union {
+		unsigned char bytes[VOCAB_INLINE];  /* len <= VOCAB_INLINE: the term, zero-padded */
+		struct {
+			unsigned char head[8];      /* longer: its first 8 bytes */
+			uint64_t offset;            /* and its offset in the arena */
+		} big;
+	} key;
+};
 
 struct vocab {
 	char *arena;           /* the strings, each followed by a NUL */
@@ -21,20 +45,86 @@ struct vocab {
 	uint32_t *len;         /* per id: length in bytes */
 	uint64_t *hash;        /* per id: hash_term(string, len) (hash.h) */
 	size_t n_terms, cap_terms;
-	uint64_t *slots;       /* (high 32 bits of the hash) << 32 | (id + 1), or 0 for an
-				  empty slot: a probe compares the tag before touching the
-				  term's arrays, one cache miss per slot */
+	struct vocab_slot *slots;  /* n_slots, 64-byte aligned */
 	size_t n_slots;
 };
 
 /* Prepares an empty vocabulary (nothing allocated until the first term). */
 void vocab_init(struct vocab *v);
 
+/* Loads n = 1..8 bytes at p (n known small) as an integer for comparisons:
+ * two overlapping loads cover them without reading past p + n. */
+static inline uint64_t vocab_load_upto8(const unsigned char *p, size_t n)
+{
+	if (n >= 4) {
+		uint32_t a, b;
+		memcpy(&a, p, 4);
+		memcpy(&b, p + n - 4, 4);
+		return (uint64_t)a << 32 | b;
+	}
+	return (uint64_t)p[0] << 16 | (uint64_t)p[n / 2] << 8 | p[n - 1];
+}
+
+/* Whether the len bytes at term equal the first len bytes of key (len <= 16):
+ * the bytes [0, 8) and [len - 8, len) cover [0, len) when 8 <= len <= 16. */
+static inline bool vocab_equal_upto16(const unsigned char *key, const char *term, size_t len)
+{
+	const unsigned char *t = (const unsigned char *)term;
+	if (len >= 8) {
+		uint64_t a, b, c, d;
+		memcpy(&a, key, 8);
+		memcpy(&b, t, 8);
+		memcpy(&c, key + len - 8, 8);
+		memcpy(&d, t + len - 8, 8);
+		return ((a ^ b) | (c ^ d)) == 0;
+	}
+	return len == 0 || vocab_load_upto8(key, len) == vocab_load_upto8(t, len);
+}
+
+/* Whether the slot holds this term (the hashes are compared first). */
+static inline bool vocab_slot_holds(const struct vocab *v, const struct vocab_slot *s, const char *term, size_t len,
+				    uint64_t hash)
+{
+	if (s->hash != hash || s->len != len)
+		return false;
+	if (len <= VOCAB_INLINE)
+		return vocab_equal_upto16(s->key.bytes, term, len);
+	return memcmp(s->key.big.head, term, 8) == 0 &&
+	       memcmp(v->arena + s->key.big.offset + 8, term + 8, len - 8) == 0;
+}
+
+/* Adds a term that a probe did not find, at the empty slot where the probe
+ * stopped (vocab_intern's slow path). */
+int vocab_add(struct vocab *v, const char *term, size_t len, uint64_t hash, size_t slot, uint32_t *id);
+
 /* Returns the id of the term (len bytes, any bytes but NUL), adding it if new.
  * hash must be hash_term(term, len) (hash.h; callers that have it pass it on).
  * Returns 0 and sets *id, or TD_ENOMEM (the vocabulary is unchanged), or
- * TD_EINVAL when the vocabulary already holds UINT32_MAX - 1 terms. */
-int vocab_intern(struct vocab *v, const char *term, size_t len, uint64_t hash, uint32_t *id);
+ * TD_EINVAL when the vocabulary already holds UINT32_MAX - 1 terms.  Inline:
+ * a known term, the common case, costs no call. */
+#if defined(__GNUC__)
+#define VOCAB_HOT_INLINE inline __attribute__((always_inline))
+#else
+#define VOCAB_HOT_INLINE inline
+#endif
+
+static VOCAB_HOT_INLINE int vocab_intern(struct vocab *v, const char *term, size_t len, uint64_t hash, uint32_t *id)
+{
+	size_t slot = 0;
+	if (v->n_slots) {
+		size_t mask = v->n_slots - 1;
+		for (slot = hash & mask;; slot = (slot + 1) & mask) {
+			const struct vocab_slot *s = &v->slots[slot];
+			if (!s->id1)
+				break;
+			if (vocab_slot_holds(v, s, term, len, hash)) {
+				*id = s->id1 - 1;
+				return 0;
+			}
+		}
+	}
+	return vocab_add(v, term, len, hash, slot, id);
+}
 
 /* The id of a term, or VOCAB_NONE. */
 uint32_t vocab_find(const struct vocab *v, const char *term, size_t len, uint64_t hash);

@@ -22,7 +22,10 @@ struct matrix_ctx {
 
 static int count_doc(void *ctx, const struct corpus_doc *cd)
 {
-	return tf_part_add(ctx, cd->index, cd->tokens);
+	int rc = tf_part_add(ctx, cd->index, cd->tokens);
+	if (rc == 0 && cd->n_types_out)
+		*cd->n_types_out = tf_part_last_types(ctx);
+	return rc;
 }
 
 static int emit_doc(void *ctx, const struct corpus_doc *cd)
@@ -66,7 +69,8 @@ int matrix_build(const struct cli_opts *opts, struct runinfo *ri, struct matrix 
 		goto out;
 	progress_init(&mc.progress, opts);
 	struct corpus_hooks hooks = {
-		.emit = emit_doc, .emit_ctx = &mc, .work = count_doc, .work_ctx = (void **)parts
+		.emit = emit_doc, .emit_ctx = &mc, .work = count_doc, .work_ctx = (void **)parts,
+		.work_counts_types = opts->tf.ngram_min == 1
 	};
 	double start = runinfo_now();
 	rc = corpus_run(&m->corpus, &opts->corpus, &hooks, diag);
