@@ -1389,8 +1389,7 @@ static int scan_default(struct scan *sc)
 /* The ASCII word run at s (16 readable bytes) in sklearn mode: its length
  * (bytes of [A-Za-z0-9_] from the start, 16 if all are), and in *digits
  * whether they are all digits.  Sixteen bytes are classified at once, so a
- * word's end costs no mispredicted branch per byte; *run_end gets the byte
- * after the run (valid when the length is below 16). */
+ * word's end costs no mispredicted branch per byte. */
 static inline unsigned ascii_run_sklearn(const uint8_t *s, bool *digits)
 {
 	__m128i v = _mm_loadu_si128((const __m128i *)s);

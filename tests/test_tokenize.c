@@ -571,6 +571,97 @@ static void test_tokenize__sklearn_matches_python(void **state)
 	rmdir(dir);
 }
 
+/* The Python side of the word-run test: scikit-learn's tokens of a file. */
+static const char findall_py[] =
+	"import re, sys\n"
+	"text = open(sys.argv[1], encoding='utf-8', newline='').read()\n"
+	"tokens = re.findall(r'(?u)\\b\\w\\w+\\b', text.lower())\n"
+	"open(sys.argv[2], 'w', encoding='utf-8', newline='').write(''.join(t + '\\n' for t in tokens))\n";
+
+/* sklearn mode finds most words 16 bytes at a time: words of every length
+ * from 1 to 40 of [A-Za-z0-9_], with every ASCII separator and with
+ * non-ASCII letters and marks just before, inside and after them, at every
+ * distance from the end of the text, against Python's re.  Numbers (all
+ * digits) must be TOKEN_NUMBER, other words TOKEN_WORD.  Skipped without
+ * Python. */
+static void test_tokenize__sklearn_word_runs_match_python(void **state)
+{
+	struct fixture *fx = *state;
+	if (access("/usr/bin/python3", X_OK) != 0)
+		skip();
+	static const char word_chars[] = "abcxyzABCXYZ0123456789_";
+	static const char *const joins[] = { " ", ".", ",", "-", "'", "\n", "!?", "(", "\"", "/", "\t",
+					     "\xc3\xa9", "\xcc\x81", "\xe2\x80\x99", "\xce\x91", "  " };
+	size_t cap = 1 << 20, len = 0;
+	char *text = malloc(cap);
+	assert_non_null(text);
+	uint64_t x = 88172645463325252u;
+	while (len + 64 < cap) {
+		x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+		size_t word_len = 1 + x % 40;
+		bool digits_only = (x >> 8) % 4 == 0;
+		for (size_t k = 0; k < word_len; k++) {
+			x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+			text[len++] = digits_only ? (char)('0' + x % 10) : word_chars[x % (sizeof word_chars - 1)];
+		}
+		const char *join = joins[(x >> 16) % (sizeof joins / sizeof *joins)];
+		memcpy(text + len, join, strlen(join));
+		len += strlen(join);
+	}
+	char dir[] = "/tmp/test_tokenize_runsXXXXXX";
+	assert_non_null(mkdtemp(dir));
+	char script[64], text_path[64], tokens_path[64], cmd[256];
+	snprintf(script, sizeof script, "%s/findall.py", dir);
+	snprintf(text_path, sizeof text_path, "%s/text", dir);
+	snprintf(tokens_path, sizeof tokens_path, "%s/tokens", dir);
+	FILE *f = fopen(script, "w");
+	assert_non_null(f);
+	fputs(findall_py, f);
+	assert_int_equal(fclose(f), 0);
+	struct tokenizer *tok = make_tokenizer(fx, F_SKLEARN);
+	/* the whole text, then its tail from every offset in the last 40 bytes
+	 * (the word runs then meet the end of the text at every distance) */
+	for (size_t cut = 0; cut <= 40; cut++) {
+		size_t start = cut == 0 ? 0 : len - 40 - cut;
+		while (start < len && ((unsigned char)text[start] & 0xC0) == 0x80)
+			start++;  /* start on a character */
+		f = fopen(text_path, "wb");
+		assert_non_null(f);
+		assert_int_equal(fwrite(text + start, 1, len - start, f), len - start);
+		assert_int_equal(fclose(f), 0);
+		snprintf(cmd, sizeof cmd, "/usr/bin/python3 %s %s %s", script, text_path, tokens_path);
+		assert_int_equal(system(cmd), 0);
+		size_t tokens_len;
+		char *expected = slurp(tokens_path, &tokens_len);
+		assert_non_null(expected);
+		assert_int_equal(tokenizer_run(tok, text + start, len - start, &fx->list), 0);
+		size_t pos = 0;
+		for (size_t i = 0; i < fx->list.n; i++) {
+			assert_true(pos < tokens_len);
+			const char *want = expected + pos;
+			const char *nl = strchr(want, '\n');
+			assert_non_null(nl);
+			size_t want_len = (size_t)(nl - want);
+			const struct token *t = &fx->list.items[i];
+			if (want_len != t->len || memcmp(want, token_str(&fx->list, i), want_len) != 0)
+				fail_msg("cut %zu, token %zu: got '%s', Python '%.*s'", cut, i, token_str(&fx->list, i),
+					 (int)want_len, want);
+			bool number = strspn(want, "0123456789") == want_len;
+			assert_int_equal(t->kind, number ? TOKEN_NUMBER : TOKEN_WORD);
+			assert_int_equal(t->hash, hash_bytes(want, want_len, 0));
+			pos += want_len + 1;
+		}
+		assert_int_equal(pos, tokens_len);
+		free(expected);
+	}
+	tokenizer_free(tok);
+	free(text);
+	unlink(script);
+	unlink(text_path);
+	unlink(tokens_path);
+	rmdir(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -589,6 +680,7 @@ int main(void)
 		cmocka_unit_test(test_tokenize__stopword_lists),
 		cmocka_unit_test(test_tokenize__unknown_stemmer),
 		cmocka_unit_test(test_tokenize__sklearn_matches_python),
+		cmocka_unit_test(test_tokenize__sklearn_word_runs_match_python),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
