@@ -3,10 +3,15 @@
  * The tables and matrices termdrift writes hold millions of doubles, and
  * glibc's printf spent more time on them than the counting did.  fmtnum_g
  * gives the same bytes as snprintf(buf, size, "%.*g", precision, v) for
- * every double and precision: it scales v by a power of ten in long double
- * (one rounding, whose error it bounds), and when the digits could round
- * either way within that bound, or the platform's long double is no wider
- * than double, it asks snprintf.
+ * every double and precision.  It scales v by the power of ten 10^s that
+ * leaves `precision` digits before the point: for 0 <= s <= 22 (10^s is an
+ * exact double: v from 10^(precision - 23) up to 10^precision, tf-idf
+ * weights and counts at the default precision 10) it computes the
+ * product's rounding error too, exactly, so that it rounds the digits
+ * exactly, ties half to even as printf does; other scales go through long
+ * double (one rounding, whose error it bounds), and to snprintf when the
+ * digits could round either way within that bound, as do zeros, denormals,
+ * infinities and NaNs.
  */
 #ifndef TD_FMTNUM_H
 #define TD_FMTNUM_H
@@ -19,8 +24,9 @@
 
 /* Writes v as snprintf(buf, FMTNUM_MAX, "%.*g", precision, v) would, at buf
  * (FMTNUM_MAX bytes of room), followed by a NUL; returns the length without
- * the NUL.  A precision outside 1..17 is taken as the nearest of 1 and 17
- * (17 digits already tell every double apart), so the text always fits. */
+ * the NUL.  The bytes after the NUL, within those FMTNUM_MAX, may change.
+ * A precision outside 1..17 is taken as the nearest of 1 and 17 (17 digits
+ * already tell every double apart), so the text always fits. */
 size_t fmtnum_g(char *buf, double v, int precision);
 
 /* The fast path alone: the length, or 0 when it cannot be sure and

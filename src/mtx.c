@@ -3,7 +3,10 @@
 
 #include <errno.h>
 #include <inttypes.h>
+#include <pthread.h>
+#include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "fmtnum.h"
@@ -23,53 +26,191 @@ static size_t put_uint(char *buf, uint64_t v)
 	return n;
 }
 
-int mtx_write(const char *dir, const char *name, const struct dtm *dtm, const double *values,
-	      int precision, const char *comment, uint64_t *rows, struct td_diag *diag)
+/* Nonzeros per block: a block's lines are built in one buffer (at most
+ * LINE_MAX_BYTES each) and go to the stream with one fwrite. */
+enum { BLOCK_ENTRIES = 16384, LINE_MAX_BYTES = 96 };
+
+/* What the blocks are made from. */
+struct mtx_src {
+	const struct dtm *dtm;
+	const double *values;
+	int precision;
+	uint64_t nnz;
+	size_t n_blocks;
+};
+
+/* Writes the lines of block b (its BLOCK_ENTRIES nonzeros, the last one
+ * fewer) at buf; returns their bytes.  The integers by hand, the real value
+ * by fmtnum_g (%.*g's bytes). */
+static size_t format_block(const struct mtx_src *src, size_t b, char *buf)
 {
-	struct outfile of;
-	int rc = outfile_open(&of, dir, name, diag);
-	if (rc)
-		return rc;
-	uint64_t nnz = dtm->row_ptr[dtm->n_docs];
-	FILE *fp = of.fp;
-	fprintf(fp, "%%%%MatrixMarket matrix coordinate %s general\n", values ? "real" : "integer");
-	if (comment)
-		fprintf(fp, "%% %s\n", comment);
-	fprintf(fp, "%zu %zu %" PRIu64 "\n", dtm->n_docs, dtm->n_terms, nnz);
-	/* One line per nonzero, built in a block of lines that goes to the
-	 * stream whole (one fwrite per 64 KB, not per line): the integers by
-	 * hand, the real value by fmtnum_g (%.*g's bytes). */
-	enum { LINE_MAX_BYTES = 96, BLOCK = 1 << 16 };
-	char block[BLOCK];
+	const struct dtm *dtm = src->dtm;
+	uint64_t k = (uint64_t)b * BLOCK_ENTRIES, end = k + BLOCK_ENTRIES;
+	if (end > src->nnz)
+		end = src->nnz;
+	/* the row of nonzero k: the last d with row_ptr[d] <= k */
+	size_t lo = 0, hi = dtm->n_docs;
+	while (hi - lo > 1) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (dtm->row_ptr[mid] <= k)
+			lo = mid;
+		else
+			hi = mid;
+	}
 	size_t used = 0;
-	for (size_t d = 0; d < dtm->n_docs; d++) {
+	for (size_t d = lo; k < end; d++) {
 		char row[24];
 		size_t row_len = put_uint(row, d + 1);
 		row[row_len++] = ' ';
-		for (uint64_t k = dtm->row_ptr[d]; k < dtm->row_ptr[d + 1]; k++) {
-			if (used > BLOCK - LINE_MAX_BYTES) {
-				fwrite(block, 1, used, fp);
-				used = 0;
-			}
-			char *line = block + used;
+		uint64_t row_end = dtm->row_ptr[d + 1] < end ? dtm->row_ptr[d + 1] : end;
+		for (; k < row_end; k++) {
+			char *line = buf + used;
 			memcpy(line, row, row_len);
 			size_t at = row_len + put_uint(line + row_len, (uint64_t)dtm->col[k] + 1);
 			line[at++] = ' ';
-			if (values)
-				at += fmtnum_g(line + at, values[k], precision);
+			if (src->values)
+				at += fmtnum_g(line + at, src->values[k], src->precision);
 			else
 				at += put_uint(line + at, dtm->count[k]);
 			line[at++] = '\n';
 			used += at;
 		}
 	}
-	fwrite(block, 1, used, fp);
-	if (ferror(fp)) {
+	return used;
+}
+
+/* With more than one thread, workers format blocks into a ring of buffers
+ * and the calling thread writes them in order: formatting the numbers is
+ * most of the cost, and it runs on every core while the file is written. */
+struct mtx_ring {
+	const struct mtx_src *src;
+	size_t n_slots;
+	char **buf;
+	size_t *len;
+	size_t *block;          /* the block a slot holds, SIZE_MAX: none yet */
+	size_t next;            /* the next block to format */
+	size_t written;         /* blocks written: slot b % n_slots is free for b < written + n_slots */
+	bool stop;
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+};
+
+static void *format_worker(void *arg)
+{
+	struct mtx_ring *r = arg;
+	pthread_mutex_lock(&r->lock);
+	for (;;) {
+		while (!r->stop && r->next < r->src->n_blocks && r->next >= r->written + r->n_slots)
+			pthread_cond_wait(&r->cond, &r->lock);
+		if (r->stop || r->next >= r->src->n_blocks)
+			break;
+		size_t b = r->next++, slot = b % r->n_slots;
+		pthread_mutex_unlock(&r->lock);
+		size_t len = format_block(r->src, b, r->buf[slot]);
+		pthread_mutex_lock(&r->lock);
+		r->len[slot] = len;
+		r->block[slot] = b;
+		pthread_cond_broadcast(&r->cond);
+	}
+	pthread_mutex_unlock(&r->lock);
+	return NULL;
+}
+
+/* Writes every block to fp, formatted by n_threads workers; returns 0,
+ * TD_ENOMEM (nothing written) or TD_EIO (fp has the error). */
+static int write_blocks_parallel(const struct mtx_src *src, FILE *fp, unsigned n_threads)
+{
+	struct mtx_ring r = { .src = src, .n_slots = 2 * (size_t)n_threads + 2 };
+	pthread_t threads[64];
+	unsigned started = 0;
+	int rc = 0;
+	r.buf = calloc(r.n_slots, sizeof *r.buf);
+	r.len = calloc(r.n_slots, sizeof *r.len);
+	r.block = malloc(r.n_slots * sizeof *r.block);
+	if (!r.buf || !r.len || !r.block) {
+		rc = TD_ENOMEM;
+		goto out;
+	}
+	for (size_t i = 0; i < r.n_slots; i++) {
+		r.block[i] = SIZE_MAX;
+		if (!(r.buf[i] = malloc((size_t)BLOCK_ENTRIES * LINE_MAX_BYTES))) {
+			rc = TD_ENOMEM;
+			goto out;
+		}
+	}
+	pthread_mutex_init(&r.lock, NULL);
+	pthread_cond_init(&r.cond, NULL);
+	for (unsigned i = 0; i < n_threads && i < 64; i++) {
+		if (pthread_create(&threads[i], NULL, format_worker, &r) != 0)
+			break;
+		started++;
+	}
+	for (size_t b = 0; b < src->n_blocks && rc == 0; b++) {
+		size_t slot = b % r.n_slots;
+		pthread_mutex_lock(&r.lock);
+		while (r.block[slot] != b && started > 0)
+			pthread_cond_wait(&r.cond, &r.lock);
+		pthread_mutex_unlock(&r.lock);
+		if (started == 0)  /* no thread could start: format here */
+			r.len[slot] = format_block(src, b, r.buf[slot]);
+		if (fwrite(r.buf[slot], 1, r.len[slot], fp) != r.len[slot])
+			rc = TD_EIO;
+		pthread_mutex_lock(&r.lock);
+		r.written = b + 1;
+		if (rc)
+			r.stop = true;
+		pthread_cond_broadcast(&r.cond);
+		pthread_mutex_unlock(&r.lock);
+	}
+	for (unsigned i = 0; i < started; i++)
+		pthread_join(threads[i], NULL);
+	pthread_mutex_destroy(&r.lock);
+	pthread_cond_destroy(&r.cond);
+out:
+	for (size_t i = 0; r.buf && i < r.n_slots; i++)
+		free(r.buf[i]);
+	free(r.buf);
+	free(r.len);
+	free(r.block);
+	return rc;
+}
+
+int mtx_write(const char *dir, const char *name, const struct dtm *dtm, const double *values,
+	      int precision, const char *comment, unsigned n_threads, uint64_t *rows, struct td_diag *diag)
+{
+	struct outfile of;
+	int rc = outfile_open(&of, dir, name, diag);
+	if (rc)
+		return rc;
+	struct mtx_src src = { .dtm = dtm, .values = values, .precision = precision,
+			       .nnz = dtm->row_ptr[dtm->n_docs] };
+	src.n_blocks = (size_t)((src.nnz + BLOCK_ENTRIES - 1) / BLOCK_ENTRIES);
+	FILE *fp = of.fp;
+	fprintf(fp, "%%%%MatrixMarket matrix coordinate %s general\n", values ? "real" : "integer");
+	if (comment)
+		fprintf(fp, "%% %s\n", comment);
+	fprintf(fp, "%zu %zu %" PRIu64 "\n", dtm->n_docs, dtm->n_terms, src.nnz);
+	if (n_threads > 1 && src.n_blocks > 1) {
+		rc = write_blocks_parallel(&src, fp, n_threads);
+	} else {
+		char *block = malloc((size_t)BLOCK_ENTRIES * LINE_MAX_BYTES);
+		rc = block ? 0 : TD_ENOMEM;
+		for (size_t b = 0; b < src.n_blocks && rc == 0 && !ferror(fp); b++) {
+			size_t len = format_block(&src, b, block);
+			fwrite(block, 1, len, fp);
+		}
+		free(block);
+	}
+	if (rc == TD_ENOMEM) {
+		outfile_abort(&of);
+		return td_fail(diag, rc, "out of memory");
+	}
+	if (rc || ferror(fp)) {
 		rc = td_fail(diag, TD_EIO, "cannot write '%s': %s", of.final_path, strerror(errno));
 		outfile_abort(&of);
 		return rc;
 	}
-	*rows = nnz;
+	*rows = src.nnz;
 	return outfile_commit(&of, diag);
 }
 

@@ -9,10 +9,12 @@
 
 /* Writes dtm's counts ("integer general") as dir/name, or, when values is not
  * NULL, those values ("real general", %.*g with precision digits) for the
- * same nonzeros.  Complete or absent (outfile.h).  Returns 0 or a negative
- * code with a message; *rows receives the number of nonzeros written. */
+ * same nonzeros.  n_threads > 1 format the lines in parallel (the bytes are
+ * the same for any number).  Complete or absent (outfile.h).  Returns 0 or a
+ * negative code with a message; *rows receives the number of nonzeros
+ * written. */
 int mtx_write(const char *dir, const char *name, const struct dtm *dtm, const double *values,
-	      int precision, const char *comment, uint64_t *rows, struct td_diag *diag);
+	      int precision, const char *comment, unsigned n_threads, uint64_t *rows, struct td_diag *diag);
 
 /* Writes the dense n_rows x n_cols matrix at values (row-major, row stride
  * `stride` doubles) as dir/name in the "array real general" format (values

@@ -7,6 +7,13 @@
  * libcsv one physical line (or a chunk's worth of a long line) at a time, so
  * that each record knows the line it starts on and only the current record
  * is held, whatever the line ends (LF, CRLF, or CR alone).
+ *
+ * Each input file's size and SHA-256 (reader_files, for manifest.json) are
+ * taken from the bytes read, as they are read, where they come from the file:
+ * the whole buffer of a .txt file, each line of a JSONL file and each chunk
+ * of a CSV file, the byte order mark read by open_input, and for a UTF-16
+ * file the raw bytes its decoder reads.  No file is read twice for it, and a
+ * file that changes after it was read does not change its entry.
  */
 #define _GNU_SOURCE  /* fopencookie: UTF-16 files are read through a decoder */
 #include "reader.h"
@@ -16,6 +23,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <jansson.h>
+#include <nettle/sha2.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -56,6 +64,13 @@ struct file_entry {
 	int manifest;           /* index in reader->manifests, or -1 */
 };
 
+/* The SHA-256 and size of the file being read, taken from its raw bytes. */
+struct raw_hash {
+	bool on;                /* hashing: the file is read for the first time */
+	struct sha256_ctx ctx;
+	uint64_t bytes;
+};
+
 /* A parsed CSV record waiting to be yielded. */
 struct csv_record {
 	char **fields;
@@ -80,6 +95,7 @@ struct reader {
 	struct file_entry *cur;       /* the file being read (JSONL, CSV) */
 	FILE *fp;
 	enum text_encoding declared;  /* its byte order mark: ENC_NONE, ENC_UTF8 or ENC_UTF16* */
+	struct raw_hash hash;         /* of the file being read (any format) */
 	char *line;                   /* JSONL: the current line */
 	size_t line_cap;
 	uint64_t line_no;             /* JSONL: lines read; CSV: the line being fed */
@@ -213,6 +229,17 @@ int utf8_repair(const char *in, size_t len, char **out, size_t *out_len, size_t 
 	return 0;
 }
 
+/* ---- hashing the bytes read ------------------------------------------------ */
+
+/* Adds n raw bytes of the file to its hash (h may be NULL: not an input). */
+static void raw_hash_update(struct raw_hash *h, const void *bytes, size_t n)
+{
+	if (!h || !h->on || n == 0)
+		return;
+	sha256_update(&h->ctx, n, bytes);
+	h->bytes += n;
+}
+
 /* ---- byte order marks and UTF-16 streams --------------------------------- */
 
 #define UTF16_RAW 16384
@@ -223,6 +250,7 @@ int utf8_repair(const char *in, size_t len, char **out, size_t *out_len, size_t 
  * record where it lies. */
 struct utf16_stream {
 	FILE *raw;
+	struct raw_hash *hash;  /* the raw bytes read are hashed here, or NULL */
 	struct utf16_decoder dec;
 	bool eof;
 	size_t out_pos, out_len;
@@ -242,6 +270,7 @@ static ssize_t utf16_stream_read(void *cookie, char *buf, size_t size)
 				return -1;
 			s->eof = true;
 		}
+		raw_hash_update(s->hash, s->in, got);
 		s->out_len = utf16_decode(&s->dec, s->in, got, s->eof, s->out);
 		s->out_pos = 0;
 	}
@@ -261,9 +290,12 @@ static int utf16_stream_close(void *cookie)
 
 /* Opens path for reading past its byte order mark, if any; a UTF-16 file is
  * read through a decoder, as UTF-8.  *declared receives what the mark says:
- * ENC_NONE (no mark), ENC_UTF8, ENC_UTF16LE or ENC_UTF16BE.  Returns NULL
- * with errno set when the file cannot be opened or read. */
-static FILE *open_input(const char *path, enum text_encoding *declared)
+ * ENC_NONE (no mark), ENC_UTF8, ENC_UTF16LE or ENC_UTF16BE.  With hash (may
+ * be NULL) the mark is hashed here, and so are the raw bytes the decoder of a
+ * UTF-16 file reads; the caller hashes the bytes it reads from any other
+ * file (hash_read).  Returns NULL with errno set when the file cannot be
+ * opened or read. */
+static FILE *open_input(const char *path, enum text_encoding *declared, struct raw_hash *hash)
 {
 	*declared = ENC_NONE;
 	FILE *fp = fopen(path, "rb");
@@ -278,12 +310,14 @@ static FILE *open_input(const char *path, enum text_encoding *declared)
 		errno = saved;
 		return NULL;
 	}
+	raw_hash_update(hash, head, bom);  /* the rest is read from offset bom on */
 	if (*declared != ENC_UTF16LE && *declared != ENC_UTF16BE)
 		return fp;
 	struct utf16_stream *s = calloc(1, sizeof *s);
 	FILE *decoded = NULL;
 	if (s) {
 		s->raw = fp;
+		s->hash = hash;
 		s->dec.big_endian = *declared == ENC_UTF16BE;
 		s->dec.mark_invalid = true;
 		cookie_io_functions_t io = { .read = utf16_stream_read, .close = utf16_stream_close };
@@ -569,7 +603,7 @@ static char *manifest_value(const struct reader_opts *opts, const char *raw)
 static int load_manifest(struct reader *r, const char *path, int *index, struct td_diag *diag)
 {
 	enum text_encoding declared;
-	FILE *fp = open_input(path, &declared);
+	FILE *fp = open_input(path, &declared, NULL);
 	if (!fp)
 		return td_fail(diag, TD_ENOENT, "cannot open '%s': %s", path, strerror(errno));
 	struct table t = { .line = 1, .start_line = 1 };
@@ -803,7 +837,8 @@ int reader_open(struct reader **out, const struct reader_opts *opts, struct td_d
 		goto fail;
 	}
 	for (size_t i = 0; i < r->n_files; i++)
-		r->listing[i] = (struct input_file){ r->files[i].path, r->files[i].format, r->files[i].size };
+		r->listing[i] = (struct input_file){ .path = r->files[i].path, .format = r->files[i].format,
+						     .size = r->files[i].size };
 	*out = r;
 	return 0;
 fail:
@@ -827,11 +862,50 @@ static void csv_record_free(struct csv_record *rec)
 	free(rec->lens);
 }
 
+/* Starts the hash of f, unless an earlier pass read f to its end: its entry
+ * is kept, so that a rewind hashes nothing twice. */
+static void hash_start(struct reader *r, const struct file_entry *f)
+{
+	r->hash.on = !r->listing[f - r->files].hashed;
+	if (r->hash.on) {
+		sha256_init(&r->hash.ctx);
+		r->hash.bytes = 0;
+	}
+}
+
+/* Hashes n bytes read from r->fp: the file's own bytes, unless a UTF-16
+ * decoder stands between (it hashes the raw bytes it reads, open_input). */
+static void hash_read(struct reader *r, const void *bytes, size_t n)
+{
+	if (r->declared != ENC_UTF16LE && r->declared != ENC_UTF16BE)
+		raw_hash_update(&r->hash, bytes, n);
+}
+
+/* f has been read to its end: its size and SHA-256 go into its entry. */
+static void hash_finish(struct reader *r, const struct file_entry *f)
+{
+	if (!r->hash.on)
+		return;
+	struct input_file *entry = &r->listing[f - r->files];
+	unsigned char digest[SHA256_DIGEST_SIZE];
+	sha256_digest(&r->hash.ctx, sizeof digest, digest);
+	static const char hex[] = "0123456789abcdef";
+	for (size_t i = 0; i < sizeof digest; i++) {
+		entry->sha256[2 * i] = hex[digest[i] >> 4];
+		entry->sha256[2 * i + 1] = hex[digest[i] & 0xF];
+	}
+	entry->sha256[2 * sizeof digest] = '\0';
+	entry->bytes = r->hash.bytes;
+	entry->hashed = true;
+	r->hash.on = false;
+}
+
 static void close_current(struct reader *r)
 {
 	if (r->fp)
 		fclose(r->fp);
 	r->fp = NULL;
+	r->hash.on = false;  /* a file left before its end has no hash (yet) */
 	if (r->csv_open)
 		csv_free(&r->csv);
 	r->csv_open = false;
@@ -1003,6 +1077,9 @@ static int read_txt(struct reader *r, struct file_entry *f, struct doc *doc, str
 		return td_fail(diag, rc, "out of memory");
 	if ((rc = read_whole(f->path, &raw, &len, diag)))
 		return rc;
+	/* the whole file, a binary one too (looks_binary sees it all) */
+	raw_hash_update(&r->hash, raw, len);
+	hash_finish(r, f);
 	doc->n_bytes = len;
 	doc->id = txt_id(f->rel);
 	if (!doc->id) {
@@ -1089,8 +1166,11 @@ static int read_jsonl(struct reader *r, struct file_entry *f, struct doc *doc, s
 		if (n < 0) {
 			if (ferror(r->fp))
 				return td_fail(diag, TD_EIO, "cannot read '%s': %s", f->path, strerror(errno));
+			if (feof(r->fp))
+				hash_finish(r, f);
 			return 0;
 		}
+		hash_read(r, r->line, (size_t)n);
 		r->line_no++;
 		size_t i = 0;
 		while (i < (size_t)n && (r->line[i] == ' ' || r->line[i] == '\t' || r->line[i] == '\r' ||
@@ -1248,10 +1328,12 @@ static int csv_read_chunk(struct reader *r, const struct file_entry *f, struct t
 	size_t want = CSV_CHUNK - keep;
 	size_t got = fread(r->chunk + keep, 1, want, r->fp);
 	r->chunk_len = keep + got;
+	hash_read(r, r->chunk + keep, got);
 	if (got < want) {
 		if (ferror(r->fp))
 			return td_fail(diag, TD_EIO, "cannot read '%s': %s", f->path, strerror(errno));
 		r->chunk_eof = true;  /* a short read of a regular file: its end */
+		hash_finish(r, f);
 	}
 	return 0;
 }
@@ -1486,9 +1568,10 @@ int reader_next(struct reader *r, struct doc *doc, struct td_diag *diag)
 			return 0;
 		}
 		struct file_entry *f = &r->files[r->next_file++];
+		hash_start(r, f);
 		if (f->format == FORMAT_TXT)
 			return read_txt(r, f, doc, diag);
-		r->fp = open_input(f->path, &r->declared);
+		r->fp = open_input(f->path, &r->declared, &r->hash);
 		if (!r->fp)
 			return td_fail(diag, errno == ENOMEM ? TD_ENOMEM : TD_EIO, "cannot open '%s': %s", f->path,
 				       strerror(errno));

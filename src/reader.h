@@ -55,11 +55,22 @@ struct reader_opts {
 	bool strip_html;            /* remove tags and decode entities (html.h) in texts and titles */
 };
 
-/* One input file, as listed in manifest.json. */
+/* The length of a SHA-256 in hex, without the NUL. */
+#define READER_SHA256_HEX 64
+
+/* One input file, as listed in manifest.json.  bytes and sha256 describe the
+ * bytes the reader read from the file, as they were on disk (a byte order
+ * mark included, before any decoding): they are taken as the file is read,
+ * the first time it is read to its end, and kept across reader_rewind (a
+ * second pass does not hash again).  Until then hashed is false: a file not
+ * reached yet, or left before its end (an error, or a rewind part way). */
 struct input_file {
 	char *path;
 	enum input_format format;
-	uint64_t size;
+	uint64_t size;              /* from stat() when the inputs were listed */
+	bool hashed;                /* bytes and sha256 are set */
+	uint64_t bytes;             /* bytes read from the file */
+	char sha256[READER_SHA256_HEX + 1];  /* their SHA-256, lowercase hex */
 };
 
 struct reader;
@@ -89,7 +100,8 @@ int reader_next(struct reader *reader, struct doc *doc, struct td_diag *diag);
  * negative code. */
 int reader_rewind(struct reader *reader, struct td_diag *diag);
 
-/* The input files found by reader_open, in reading order. */
+/* The input files found by reader_open, in reading order, with the size and
+ * SHA-256 of each file read to its end so far (see struct input_file). */
 const struct input_file *reader_files(const struct reader *reader, size_t *n_files);
 
 void reader_free(struct reader *reader);

@@ -111,7 +111,8 @@ int runinfo_param_bool(struct runinfo *ri, const char *key, bool value)
 	return set_new(ri->params, key, json_boolean(value));
 }
 
-/* Hex SHA-256 of a file into hex (65 bytes); returns 0 or TD_EIO. */
+/* Hex SHA-256 of a file into hex (65 bytes); returns 0 or TD_EIO.  Only for
+ * an input the reader did not hash (runinfo_add_input). */
 static int sha256_file(const char *path, char hex[2 * SHA256_DIGEST_SIZE + 1], uint64_t *size)
 {
 	FILE *fp = fopen(path, "rb");
@@ -137,14 +138,19 @@ static int sha256_file(const char *path, char hex[2 * SHA256_DIGEST_SIZE + 1], u
 	return 0;
 }
 
-int runinfo_add_input(struct runinfo *ri, const char *path, const char *format, struct td_diag *diag)
+int runinfo_add_input(struct runinfo *ri, const char *path, const char *format, uint64_t bytes,
+		      const char *sha256, struct td_diag *diag)
 {
 	char hex[2 * SHA256_DIGEST_SIZE + 1];
-	uint64_t size;
-	if (sha256_file(path, hex, &size) != 0)
-		return td_fail(diag, TD_EIO, "cannot read '%s': %s", path, strerror(errno));
+	if (!sha256) {
+		/* not hashed as it was read: the file is read once more, as
+		 * before the reader hashed its inputs */
+		if (sha256_file(path, hex, &bytes) != 0)
+			return td_fail(diag, TD_EIO, "cannot read '%s': %s", path, strerror(errno));
+		sha256 = hex;
+	}
 	json_t *entry = json_pack("{s:s, s:s, s:I, s:s}", "path", path, "format", format, "bytes",
-				  (json_int_t)size, "sha256", hex);
+				  (json_int_t)bytes, "sha256", sha256);
 	if (!entry || json_array_append_new(ri->inputs, entry) != 0)
 		return td_fail(diag, TD_ENOMEM, "out of memory");
 	return 0;

@@ -582,7 +582,9 @@ int tf_build(struct dtm *out, struct tf_part *const *parts, size_t n_parts, cons
 	for (size_t d = 0; d < n_docs; d++)
 		m.where[d].part = UINT32_MAX;
 	for (size_t pi = 0; pi < n_parts; pi++) {
-		const struct tf_part *p = parts[pi];
+		struct tf_part *p = parts[pi];
+		/* the parts are read by id from now on: their tables go */
+		vocab_drop_index(&p->vocab);
 		m.to_all[pi] = malloc((p->vocab.n_terms ? p->vocab.n_terms : 1) * sizeof **m.to_all);
 		if (!m.to_all[pi])
 			goto nomem;
@@ -596,6 +598,8 @@ int tf_build(struct dtm *out, struct tf_part *const *parts, size_t n_parts, cons
 				m.where[p->doc[r]].row = r;
 			}
 	}
+
+	vocab_drop_index(&m.all);  /* read by id from now on */
 
 	/* 2. df and cf over the included documents. */
 	size_t n_all = m.all.n_terms;

@@ -36,10 +36,13 @@ static inline bool fits(size_t n, size_t n_slots)
 	return n <= n_slots / 4 * 3;
 }
 
-/* Rebuilds the table at twice the size; ids and strings do not move. */
+/* Rebuilds the table at twice the size (or at the size the terms need, when
+ * the index was dropped) from the per-id arrays; ids and strings do not move. */
 static int vocab_rehash(struct vocab *v)
 {
 	size_t n_slots = v->n_slots ? 2 * v->n_slots : 1024;
+	while (!fits(v->n_terms + 1, n_slots))
+		n_slots *= 2;
 	if (n_slots > SIZE_MAX / sizeof(struct vocab_slot))
 		return TD_ENOMEM;
 	size_t bytes = n_slots * sizeof(struct vocab_slot);
@@ -48,19 +51,23 @@ static int vocab_rehash(struct vocab *v)
 		return TD_ENOMEM;
 	memset(slots, 0, bytes);
 	size_t mask = n_slots - 1;
-	for (size_t k = 0; k < v->n_slots; k++) {
-		const struct vocab_slot *old = &v->slots[k];
-		if (!old->id1)
-			continue;
-		size_t slot = old->hash & mask;
+	for (size_t id = 0; id < v->n_terms; id++) {
+		size_t slot = v->hash[id] & mask;
 		while (slots[slot].id1)
 			slot = (slot + 1) & mask;
-		slots[slot] = *old;
+		slot_fill(v, &slots[slot], (uint32_t)id);
 	}
 	free(v->slots);
 	v->slots = slots;
 	v->n_slots = n_slots;
 	return 0;
+}
+
+void vocab_drop_index(struct vocab *v)
+{
+	free(v->slots);
+	v->slots = NULL;
+	v->n_slots = 0;
 }
 
 static int grow_terms(struct vocab *v)

@@ -144,6 +144,11 @@ static inline void vocab_prefetch(const struct vocab *v, uint64_t hash)
 #endif
 }
 
+/* Frees the hash table but keeps the terms: for a vocabulary that will only
+ * be read by id (vocab_term and the arrays) from now on.  vocab_find then
+ * finds nothing; the next vocab_intern rebuilds the table. */
+void vocab_drop_index(struct vocab *v);
+
 /* The NUL-terminated string of an id (valid until the next vocab_intern). */
 static inline const char *vocab_term(const struct vocab *v, uint32_t id)
 {

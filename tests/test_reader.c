@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <nettle/sha2.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -909,6 +910,210 @@ static void test_reader__cp1252_fallback_and_strip_html(void **state)
 	assert_string_equal(out, "j|utf-8-repaired|2|-|<b>D\xEF\xBF\xBDj\xEF\xBF\xBD</b> &amp; vu\n");
 }
 
+/* ---- each input file's size and SHA-256, taken as it is read ---------- */
+
+/* Asserts that f was hashed and that its size and SHA-256 are those of the
+ * len bytes at data, as nettle computes them. */
+static void assert_hash_of(const struct input_file *f, const void *data, size_t len)
+{
+	struct sha256_ctx ctx;
+	unsigned char digest[SHA256_DIGEST_SIZE];
+	char hex[2 * SHA256_DIGEST_SIZE + 1];
+	sha256_init(&ctx);
+	sha256_update(&ctx, len, data);
+	sha256_digest(&ctx, sizeof digest, digest);
+	for (size_t i = 0; i < sizeof digest; i++)
+		snprintf(hex + 2 * i, 3, "%02x", digest[i]);
+	if (!f->hashed)
+		fail_msg("'%s' was not hashed", f->path);
+	assert_int_equal(f->bytes, len);
+	assert_string_equal(f->sha256, hex);
+}
+
+/* Reads documents until the end (max < 0) or max of them; returns how many. */
+static int read_docs(struct reader *r, int max)
+{
+	struct doc doc = { 0 };
+	int n = 0;
+	while ((max < 0 || n < max) && reader_next(r, &doc, NULL) == 1)
+		n++;
+	doc_clear(&doc);
+	return n;
+}
+
+/* A buffer of n bytes: lines of text cycling through ASCII and UTF-8. */
+static char *make_lines(size_t n, const char *prefix, const char *suffix)
+{
+	char *buf = malloc(n + 1);
+	assert_non_null(buf);
+	size_t at = 0;
+	for (unsigned i = 0; at < n; i++)
+		at += (size_t)snprintf(buf + at, n + 1 - at, "%s%u caf\xC3\xA9 word word%s", prefix, i, suffix);
+	return buf;
+}
+
+/* ASCII text as UTF-16 (little- or big-endian) after a byte order mark;
+ * returns the number of bytes. */
+static size_t to_utf16(const char *ascii, bool big_endian, char *out)
+{
+	size_t n = 0;
+	out[n++] = big_endian ? '\xFE' : '\xFF';
+	out[n++] = big_endian ? '\xFF' : '\xFE';
+	for (const char *p = ascii; *p; p++) {
+		out[n++] = big_endian ? '\0' : *p;
+		out[n++] = big_endian ? *p : '\0';
+	}
+	return n;
+}
+
+static void test_reader__folder_files_are_hashed_as_read(void **state)
+{
+	(void)state;
+	static const char a[] = "date 2025-02-18 First\nBody of a.\n";
+	static const char bom[] = "\xEF\xBB\xBFSecond\nBody\r\n";
+	static const char png[] = "\x89PNG\r\n\x1a\n\0\0\0\rIHDR rest of a binary file";
+	static const char empty[] = "";
+	char le[64];
+	size_t le_len = to_utf16("Title\n\nUTF-16 body.\n", false, le);
+	size_t big_len = 3 * 65536 + 17;
+	char *big = make_lines(big_len, "", "\n");
+	put("hf/a.txt", a, sizeof a - 1);
+	put("hf/sub/b.txt", bom, sizeof bom - 1);
+	put("hf/c.png.txt", png, sizeof png - 1);
+	put("hf/d.txt", le, le_len);
+	put("hf/e.txt", empty, 0);
+	put("hf/f.txt", big, big_len);
+	puts_file("hf/manifest.csv", "file,title\na.txt,A\n");
+	char dir[128];
+	snprintf(dir, sizeof dir, "%s/hf", tmpdir);
+	const char *inputs[] = { dir };
+	struct reader_opts opts = { .inputs = inputs, .n_inputs = 1 };
+	struct reader *r;
+	assert_int_equal(reader_open(&r, &opts, NULL), 0);
+	size_t n;
+	const struct input_file *files = reader_files(r, &n);
+	assert_int_equal(n, 6);  /* the manifest is no input */
+	for (size_t i = 0; i < n; i++)
+		assert_false(files[i].hashed);  /* nothing read yet */
+	assert_int_equal(read_docs(r, -1), 6);
+	files = reader_files(r, &n);
+	assert_hash_of(&files[0], a, sizeof a - 1);
+	assert_hash_of(&files[1], png, sizeof png - 1);  /* binary: hashed whole all the same */
+	assert_hash_of(&files[2], le, le_len);          /* the raw UTF-16, mark included */
+	assert_hash_of(&files[3], empty, 0);
+	assert_hash_of(&files[4], big, big_len);
+	assert_hash_of(&files[5], bom, sizeof bom - 1);   /* sub/b.txt, its UTF-8 mark included */
+	reader_free(r);
+	free(big);
+}
+
+static void test_reader__jsonl_and_csv_files_are_hashed_as_read(void **state)
+{
+	(void)state;
+	/* JSONL: a byte order mark, blank lines, a malformed line, no final newline */
+	static const char jl[] = "\xEF\xBB\xBF{\"id\": \"j1\", \"text\": \"one\"}\n\n   \n"
+				 "not json\n{\"id\": \"j2\", \"text\": \"two\"}";
+	/* JSONL and CSV over several chunks (CSV_CHUNK is 64 KiB; getline grows) */
+	size_t big_len = 5 * 65536 + 123;
+	char *big_jl = make_lines(big_len, "{\"text\": \"", "\"}\n");
+	big_jl[big_len - 1] = '\n';
+	char *big_csv = make_lines(big_len, "x,\"multi\r\nline ", "\"\r\n");
+	memcpy(big_csv, "id,text\r\n", 9);
+	/* CSV with CR line ends and an open quote at the end */
+	static const char csv[] = "id,text\rc1,plain\rc2,\"open\r";
+	/* UTF-16: more raw bytes than the decoder reads at a time (16 KiB) */
+	size_t text_len = 40000;
+	char *text = make_lines(text_len, "{\"text\": \"", "\"}\n");
+	text[text_len - 1] = '\n';
+	for (size_t i = 0; i < text_len; i++)
+		if ((unsigned char)text[i] >= 0x80)
+			text[i] = 'e';  /* to_utf16 takes ASCII */
+	char *jl16 = malloc(2 * text_len + 2);
+	assert_non_null(jl16);
+	size_t jl16_len = to_utf16(text, true, jl16);
+	char csv16[128];
+	size_t csv16_len = to_utf16("id,text\r\nu1,\"sixteen\nbits\"\r\n", false, csv16);
+	char paths[6][256];
+	snprintf(paths[0], sizeof paths[0], "%s", put("h/a.jsonl", jl, sizeof jl - 1));
+	snprintf(paths[1], sizeof paths[1], "%s", put("h/b.jsonl", big_jl, big_len));
+	snprintf(paths[2], sizeof paths[2], "%s", put("h/c.csv", big_csv, big_len));
+	snprintf(paths[3], sizeof paths[3], "%s", put("h/d.csv", csv, sizeof csv - 1));
+	snprintf(paths[4], sizeof paths[4], "%s", put("h/e.jsonl", jl16, jl16_len));
+	snprintf(paths[5], sizeof paths[5], "%s", put("h/f.csv", csv16, csv16_len));
+	const char *inputs[6];
+	for (int i = 0; i < 6; i++)
+		inputs[i] = paths[i];
+	struct reader_opts opts = { .inputs = inputs, .n_inputs = 6 };
+	struct reader *r;
+	assert_int_equal(reader_open(&r, &opts, NULL), 0);
+	assert_true(read_docs(r, -1) > 2000);
+	size_t n;
+	const struct input_file *files = reader_files(r, &n);
+	assert_int_equal(n, 6);
+	assert_hash_of(&files[0], jl, sizeof jl - 1);
+	assert_hash_of(&files[1], big_jl, big_len);
+	assert_hash_of(&files[2], big_csv, big_len);
+	assert_hash_of(&files[3], csv, sizeof csv - 1);
+	assert_hash_of(&files[4], jl16, jl16_len);
+	assert_hash_of(&files[5], csv16, csv16_len);
+	reader_free(r);
+	free(big_jl);
+	free(big_csv);
+	free(text);
+	free(jl16);
+}
+
+static void test_reader__hashes_are_taken_once_across_rewinds(void **state)
+{
+	(void)state;
+	static const char txt[] = "Title\nSome text.\n";
+	static const char jl[] = "{\"text\": \"one\"}\n{\"text\": \"two\"}\n{\"text\": \"three\"}\n";
+	size_t csv_len = 3 * 65536 + 5;
+	char *csv = make_lines(csv_len, "r,\"", "\"\n");
+	memcpy(csv, "id,text\n", 8);
+	char paths[3][256];
+	snprintf(paths[0], sizeof paths[0], "%s", put("rw/a.txt", txt, sizeof txt - 1));
+	snprintf(paths[1], sizeof paths[1], "%s", put("rw/b.jsonl", jl, sizeof jl - 1));
+	snprintf(paths[2], sizeof paths[2], "%s", put("rw/c.csv", csv, csv_len));
+	const char *inputs[] = { paths[0], paths[1], paths[2] };
+	struct reader_opts opts = { .inputs = inputs, .n_inputs = 3 };
+	struct reader *r;
+	assert_int_equal(reader_open(&r, &opts, NULL), 0);
+	size_t n;
+	const struct input_file *files = reader_files(r, &n);
+	/* a pass that stops in the middle of the JSONL file: a.txt is hashed,
+	 * b.jsonl (left part way) and c.csv (not reached) are not */
+	assert_int_equal(read_docs(r, 2), 2);
+	assert_hash_of(&files[0], txt, sizeof txt - 1);
+	assert_false(files[1].hashed);
+	assert_false(files[2].hashed);
+	assert_int_equal(reader_rewind(r, NULL), 0);
+	/* then a first whole pass (as corpus.c counts boilerplate), stopped
+	 * part way into the CSV once: the CSV is hashed whole on the next pass */
+	assert_int_equal(read_docs(r, 10), 10);
+	assert_false(files[2].hashed);
+	assert_int_equal(reader_rewind(r, NULL), 0);
+	assert_true(read_docs(r, -1) > 10);
+	assert_hash_of(&files[0], txt, sizeof txt - 1);
+	assert_hash_of(&files[1], jl, sizeof jl - 1);
+	assert_hash_of(&files[2], csv, csv_len);
+	/* the files change before the second pass: the hashes of the first
+	 * whole reading are kept, not taken again */
+	puts_file("rw/a.txt", "Changed.\n");
+	puts_file("rw/b.jsonl", "{\"text\": \"changed\"}\n");
+	char kept = csv[20];
+	csv[20] = 'X';
+	put("rw/c.csv", csv, csv_len);
+	csv[20] = kept;
+	assert_int_equal(reader_rewind(r, NULL), 0);
+	assert_true(read_docs(r, -1) > 1);
+	assert_hash_of(&files[0], txt, sizeof txt - 1);
+	assert_hash_of(&files[1], jl, sizeof jl - 1);
+	assert_hash_of(&files[2], csv, csv_len);
+	reader_free(r);
+	free(csv);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -943,6 +1148,9 @@ int main(void)
 		cmocka_unit_test(test_reader__utf8_repair),
 		cmocka_unit_test_setup_teardown(test_reader__utf16_files_are_decoded, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reader__cp1252_fallback_and_strip_html, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_reader__folder_files_are_hashed_as_read, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_reader__jsonl_and_csv_files_are_hashed_as_read, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_reader__hashes_are_taken_once_across_rewinds, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

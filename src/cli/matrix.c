@@ -205,7 +205,7 @@ mtx:
 	uint64_t rows;
 	rc = mtx_write(opts->out_dir, "dtm.mtx", dtm, NULL, opts->precision,
 		       "termdrift document-term counts: rows = docs.csv order, columns = vocab.csv term_id + 1",
-		       &rows, diag);
+		       opts->corpus.n_threads, &rows, diag);
 	if (rc == 0)
 		rc = runinfo_record_file(ri, opts->out_dir, "dtm.mtx", rows,
 					 "document-term counts, Matrix Market coordinate (rows docs.csv, columns vocab.csv)", diag);

@@ -194,8 +194,11 @@ int cli_record_params(struct runinfo *ri, const struct cli_opts *opts, const str
 		return td_fail(diag, TD_ENOMEM, "out of memory");
 	size_t n_files;
 	const struct input_file *files = corpus_files(corpus, &n_files);
+	/* sizes and hashes taken by the reader as it read each file; a file it
+	 * did not read to its end (none after a complete run) is read again */
 	for (size_t i = 0; i < n_files; i++)
-		if ((rc = runinfo_add_input(ri, files[i].path, reader_format_name(files[i].format), diag)))
+		if ((rc = runinfo_add_input(ri, files[i].path, reader_format_name(files[i].format), files[i].bytes,
+					    files[i].hashed ? files[i].sha256 : NULL, diag)))
 			return rc;
 	return runinfo_count(ri, "documents", corpus_n_docs(corpus)) ? td_fail(diag, TD_ENOMEM, "out of memory") : 0;
 }

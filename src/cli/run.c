@@ -474,7 +474,8 @@ int cmd_run(int argc, char **argv)
 	stage.out_dir = od.tmp_path;
 	struct matrix m = { 0 };
 	/* the corpus is read once: every stage works on the same matrix */
-	if ((rc = matrix_build(&stage, ri, &m, &diag)) || (rc = tfidf_stage(&stage, &m, ri, &diag)) ||
+	if ((rc = matrix_build(&stage, ri, &m, &diag)) || (rc = matrix_record_params(ri, &stage, &m, &diag)) ||
+	    (rc = tfidf_stage(&stage, &m, ri, &diag)) ||
 	    (with_cooc && (rc = cooc_pipeline(&stage, &m, ri, &diag))) ||
 	    (with_drift && (rc = drift_stage(&stage, &m, ri, &diag))) ||
 	    (with_topics && (rc = topics_stage(&stage, &m, ri, &diag))) ||

@@ -72,7 +72,8 @@ mtx:
 		return 0;
 	uint64_t rows;
 	rc = mtx_write(opts->out_dir, "tfidf.mtx", dtm, w, opts->precision,
-		       "termdrift tf-idf: rows = docs.csv order, columns = vocab.csv term_id + 1", &rows, diag);
+		       "termdrift tf-idf: rows = docs.csv order, columns = vocab.csv term_id + 1",
+		       opts->corpus.n_threads, &rows, diag);
 	if (rc == 0)
 		rc = runinfo_record_file(ri, opts->out_dir, "tfidf.mtx", rows,
 					 "tf-idf, Matrix Market coordinate (rows docs.csv, columns vocab.csv)", diag);
@@ -331,8 +332,6 @@ int tfidf_stage(const struct cli_opts *opts, struct matrix *mp, struct runinfo *
 	    (rc = write_docs_by_day(opts, &m, ri, diag)))
 		goto out;
 	runinfo_stage_time(ri, "write", runinfo_now() - start);
-	if ((rc = matrix_record_params(ri, opts, &m, diag)))
-		goto out;
 	if (runinfo_param_str(ri, "tf", weight_tf_name(opts->weight.tf)) ||
 	    runinfo_param_str(ri, "idf", weight_idf_name(opts->weight.idf)) ||
 	    runinfo_param_str(ri, "norm", weight_norm_name(opts->weight.norm)) ||

@@ -119,7 +119,7 @@ static int fit_nmf(const struct cli_opts *opts, const struct matrix *m, struct m
 		uint64_t rows;
 		if ((rc = mtx_write(opts->out_dir, "tfidf.mtx", dtm, w, 17,
 				    "termdrift tf-idf the topics were fitted on: rows = docs.csv order, columns = vocab.csv term_id + 1",
-				    &rows, diag)) ||
+				    opts->corpus.n_threads, &rows, diag)) ||
 		    (rc = runinfo_record_file(ri, opts->out_dir, "tfidf.mtx", rows,
 					      "tf-idf matrix factorised (Matrix Market coordinate)", diag)))
 			goto out;

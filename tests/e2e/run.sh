@@ -59,6 +59,26 @@ run_ok() {
 	pass
 }
 
+# same_inputs NAME: every input in $TMP/NAME/manifest.json has the size and
+# SHA-256 of the file on disk (the reader hashes the bytes as it reads them),
+# and each is listed once.
+same_inputs() {
+	[ -x /usr/bin/python3 ] || return 0
+	/usr/bin/python3 - "$TMP/$1/manifest.json" <<'PY' && pass || fail "$1: manifest.json inputs are not the files"
+import hashlib, json, sys
+inputs = json.load(open(sys.argv[1]))["inputs"]
+bad = []
+for i in inputs:
+    data = open(i["path"], "rb").read()
+    if i["bytes"] != len(data) or i["sha256"] != hashlib.sha256(data).hexdigest():
+        bad.append(i["path"])
+paths = [i["path"] for i in inputs]
+bad += ["%s (listed %d times)" % (p, paths.count(p)) for p in sorted(set(paths)) if paths.count(p) > 1]
+print("\n".join("  " + b for b in bad)) if bad else None
+sys.exit(1 if bad or not inputs else 0)
+PY
+}
+
 # --- the seeds corpus -----------------------------------------------------
 if run_ok seeds ingest -i data/seeds --today 2026-01-01; then
 	for f in docs.csv boilerplate.csv duplicates.csv; do
@@ -67,6 +87,7 @@ if run_ok seeds ingest -i data/seeds --today 2026-01-01; then
 	for key in '"command": "ingest"' '"sha256"' '"docs.csv"' '"utf8proc"'; do
 		grep -q "$key" "$TMP/seeds/manifest.json" && pass || fail "seeds: manifest.json lacks $key"
 	done
+	same_inputs seeds
 	ls -A "$TMP/seeds" | grep -q '\.tmp\.' && fail "seeds: temporary files left" || pass
 fi
 
@@ -81,6 +102,7 @@ fi
 # --- a mixed folder: text, binary, manifest ------------------------------------
 if run_ok mixed ingest -i tests/e2e/data/mixed --today 2026-01-01 -q; then
 	same_file "$EXP/mixed/docs.csv" "$TMP/mixed/docs.csv"
+	same_inputs mixed
 fi
 
 # --- absurd dates are kept and flagged, unparsable ones warned -------------------
@@ -98,6 +120,7 @@ if run_ok tfidf1 tfidf -i data/seeds --today 2026-01-01 --ngram 1:2 --threads 1 
 		top_terms_by_day.csv top_terms_by_day_wide.csv; do
 		same_file "$TMP/tfidf1/$f" "$TMP/tfidf3/$f"
 	done
+	same_inputs tfidf1
 	same_file "$EXP/seeds/top_terms_by_day.csv" "$TMP/tfidf1/top_terms_by_day.csv"
 	same_file "$EXP/seeds/top_terms_by_day_wide.csv" "$TMP/tfidf1/top_terms_by_day_wide.csv"
 fi
@@ -508,6 +531,8 @@ for p in problems:
 sys.exit(1 if problems else 0)
 PY
 			pass || fail "messy corpus: docs.csv or the tables are not as expected (above)"
+		same_inputs messy_plain
+		same_inputs messy_cp1252
 	fi
 	# shellcheck disable=SC2086
 	expect_error messy_strict 1 "termdrift: '$TMP/messy/q_ragged.csv' line 3: 3 fields where the header has 4" -- \
