@@ -9,6 +9,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -662,6 +663,106 @@ static void test_tokenize__sklearn_word_runs_match_python(void **state)
 	rmdir(dir);
 }
 
+/* The default mode's word rule for text made of ASCII letters (no 'w', so
+ * no "www." URL), digits, 'é' and the separators and joiners below: a run of
+ * letters and digits, joined by ' - _ before another letter or digit and by
+ * . , between digits; a number when it starts with a digit and holds no
+ * letter and no ' - _.  Returns the end of the word at i. */
+static size_t reference_word(const char *s, size_t n, size_t i, bool *number)
+{
+	bool letter = false, joined = false, first_digit = s[i] >= '0' && s[i] <= '9';
+	size_t j = i;
+#define REF_ALNUM(k) ((k) < n && (isalnum((unsigned char)s[k]) || (unsigned char)s[k] == 0xC3))
+	for (;;) {
+		while (REF_ALNUM(j)) {
+			if ((unsigned char)s[j] == 0xC3) {
+				letter = true;
+				j += 2;
+			} else {
+				letter |= isalpha((unsigned char)s[j]) != 0;
+				j++;
+			}
+		}
+		if (j + 1 < n && (s[j] == '\'' || s[j] == '-' || s[j] == '_') && REF_ALNUM(j + 1)) {
+			joined = true;
+			j++;
+			continue;
+		}
+		if (j + 1 < n && (s[j] == '.' || s[j] == ',') && isdigit((unsigned char)s[j - 1]) &&
+		    isdigit((unsigned char)s[j + 1])) {
+			j++;
+			continue;
+		}
+		break;
+	}
+#undef REF_ALNUM
+	*number = first_digit && !letter && !joined;
+	return j;
+}
+
+/* The default mode finds most words 16 bytes at a time: words of every
+ * length from 1 to 40 with every joiner and separator after them, and 'é'
+ * inside and around them, at every distance from the end of the text,
+ * against the rule above (possessives kept, no stopwords, no stemming). */
+static void test_tokenize__default_word_runs_match_the_rule(void **state)
+{
+	struct fixture *fx = *state;
+	static const char word_chars[] = "abcxyzABCXYZ0123456789";
+	static const char *const joins[] = { " ", ".", ",", "-", "'", "_", "\n", "! ", "(", "\"", "/", "\t",
+					     "\xc3\xa9", "  ", ". ", ", ", "--", "''" };
+	size_t cap = 1 << 18, len = 0;
+	char *text = malloc(cap);
+	assert_non_null(text);
+	uint64_t x = 88172645463325252u;
+	while (len + 64 < cap) {
+		x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+		size_t word_len = 1 + x % 40;
+		bool digits_only = (x >> 8) % 3 == 0;
+		for (size_t k = 0; k < word_len; k++) {
+			x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+			text[len++] = digits_only ? (char)('0' + x % 10) : word_chars[x % (sizeof word_chars - 1)];
+		}
+		const char *join = joins[(x >> 16) % (sizeof joins / sizeof *joins)];
+		memcpy(text + len, join, strlen(join));
+		len += strlen(join);
+	}
+	struct tokenizer *tok = make_tokenizer(fx, 0);
+	char want[256];
+	for (size_t cut = 0; cut <= 40; cut++) {
+		size_t start = cut == 0 ? 0 : len - 40 - cut;
+		while (start < len && ((unsigned char)text[start] & 0xC0) == 0x80)
+			start++;
+		const char *s = text + start;
+		size_t n = len - start;
+		assert_int_equal(tokenizer_run(tok, s, n, &fx->list), 0);
+		size_t i = 0, got = 0;
+		while (i < n) {
+			if (!(isalnum((unsigned char)s[i]) || (unsigned char)s[i] == 0xC3)) {
+				i++;
+				continue;
+			}
+			bool number;
+			size_t end = reference_word(s, n, i, &number);
+			size_t want_len = 0;
+			for (size_t k = i; k < end; k++)
+				want[want_len++] = (char)tolower((unsigned char)s[k]);
+			assert_true(got < fx->list.n);
+			const struct token *t = &fx->list.items[got];
+			if (want_len != t->len || memcmp(want, token_str(&fx->list, got), want_len) != 0)
+				fail_msg("cut %zu, token %zu: got '%s', want '%.*s'", cut, got, token_str(&fx->list, got),
+					 (int)want_len, want);
+			assert_int_equal(t->kind, number ? TOKEN_NUMBER : TOKEN_WORD);
+			assert_int_equal(t->byte_offset, i);
+			assert_int_equal(t->hash, hash_bytes(want, want_len, 0));
+			got++;
+			i = end;
+		}
+		assert_int_equal(got, fx->list.n);
+	}
+	tokenizer_free(tok);
+	free(text);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -681,6 +782,7 @@ int main(void)
 		cmocka_unit_test(test_tokenize__unknown_stemmer),
 		cmocka_unit_test(test_tokenize__sklearn_matches_python),
 		cmocka_unit_test(test_tokenize__sklearn_word_runs_match_python),
+		cmocka_unit_test(test_tokenize__default_word_runs_match_the_rule),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
