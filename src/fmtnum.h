@@ -18,6 +18,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 /* Room fmtnum_g needs: "-d.dddddddddddddddde-308" and some. */
 #define FMTNUM_MAX 32
@@ -28,6 +29,21 @@
  * A precision outside 1..17 is taken as the nearest of 1 and 17 (17 digits
  * already tell every double apart), so the text always fits. */
 size_t fmtnum_g(char *buf, double v, int precision);
+
+/* Writes the decimal digits of v at buf (no NUL); returns their number (at
+ * most 20). */
+static inline size_t fmtnum_uint(char *buf, uint64_t v)
+{
+	char tmp[20];
+	size_t n = 0;
+	do {
+		tmp[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	for (size_t i = 0; i < n; i++)
+		buf[i] = tmp[n - 1 - i];
+	return n;
+}
 
 /* The fast path alone: the length, or 0 when it cannot be sure and
  * fmtnum_g would ask snprintf (for tests: the fast path must be taken). */

@@ -12,19 +12,6 @@
 #include "fmtnum.h"
 #include "outfile.h"
 
-/* Writes the decimal digits of v at buf; returns their number (<= 20). */
-static size_t put_uint(char *buf, uint64_t v)
-{
-	char tmp[20];
-	size_t n = 0;
-	do {
-		tmp[n++] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
-	for (size_t i = 0; i < n; i++)
-		buf[i] = tmp[n - 1 - i];
-	return n;
-}
 
 /* Nonzeros per block: a block's lines are built in one buffer (at most
  * LINE_MAX_BYTES each) and go to the stream with one fwrite. */
@@ -60,18 +47,18 @@ static size_t format_block(const struct mtx_src *src, size_t b, char *buf)
 	size_t used = 0;
 	for (size_t d = lo; k < end; d++) {
 		char row[24];
-		size_t row_len = put_uint(row, d + 1);
+		size_t row_len = fmtnum_uint(row, d + 1);
 		row[row_len++] = ' ';
 		uint64_t row_end = dtm->row_ptr[d + 1] < end ? dtm->row_ptr[d + 1] : end;
 		for (; k < row_end; k++) {
 			char *line = buf + used;
 			memcpy(line, row, row_len);
-			size_t at = row_len + put_uint(line + row_len, (uint64_t)dtm->col[k] + 1);
+			size_t at = row_len + fmtnum_uint(line + row_len, (uint64_t)dtm->col[k] + 1);
 			line[at++] = ' ';
 			if (src->values)
 				at += fmtnum_g(line + at, src->values[k], src->precision);
 			else
-				at += put_uint(line + at, dtm->count[k]);
+				at += fmtnum_uint(line + at, dtm->count[k]);
 			line[at++] = '\n';
 			used += at;
 		}

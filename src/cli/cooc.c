@@ -137,9 +137,12 @@ struct writer {
 	bool csv_on;
 	struct outfile mtx;
 	bool mtx_on;
+	char *mtx_block;           /* lines go to the file a block at a time */
+	size_t mtx_used;
 	uint64_t mtx_entries;
 	long mtx_size_at;          /* where the size line starts */
 	const struct focus *focus;
+	bool neighbors_on;         /* neighbors.csv is written: keep each focus term's best */
 	size_t k;
 	struct neighbor *by_npmi, *by_llr;   /* k per focus term */
 	size_t *n_npmi, *n_llr;
@@ -162,14 +165,31 @@ static void keep_neighbor(struct writer *w, uint32_t a, uint32_t b, const struct
 	offer(w->by_llr + (size_t)f * w->k, &w->n_llr[f], w->k, b, as->llr, count);
 }
 
+/* The bytes of cooc.mtx gathered before one fwrite. */
+#define MTX_BLOCK (1u << 16)
+
+static int mtx_flush(struct writer *w)
+{
+	if (w->mtx_used && fwrite(w->mtx_block, 1, w->mtx_used, w->mtx.fp) != w->mtx_used)
+		return td_fail(w->diag, TD_EIO, "cannot write cooc.mtx: %s", strerror(errno));
+	w->mtx_used = 0;
+	return 0;
+}
+
 static int write_pair(void *ctx, const struct cooc_pair *p)
 {
 	struct writer *w = ctx;
 	if (!listed(w, p))
 		return 0;
-	double n_ab = w->use_weighted ? p->weighted : (double)p->count;
+	bool sym = w->opts->cooc.direction == COOC_SYMMETRIC || w->opts->cooc.scope != COOC_WINDOW;
+	/* the measures only where a table uses them: cooc.csv, or a pair of a
+	 * focus term for neighbors.csv (most pairs have none) */
+	bool near_focus = w->neighbors_on && (w->focus->index[p->a] >= 0 || (sym && w->focus->index[p->b] >= 0));
 	struct cooc_assoc as;
-	cooc_measures(n_ab, w->row[p->a], w->col ? w->col[p->b] : w->row[p->b], w->total, &as);
+	if (w->csv_on || near_focus) {
+		double n_ab = w->use_weighted ? p->weighted : (double)p->count;
+		cooc_measures(n_ab, w->row[p->a], w->col ? w->col[p->b] : w->row[p->b], w->total, &as);
+	}
 	if (w->csv_on) {
 		struct csv_out *csv = &w->csv;
 		csv_out_strn(csv, vocab_term(&w->dtm->terms, p->a), w->dtm->terms.len[p->a]);
@@ -184,20 +204,29 @@ static int write_pair(void *ctx, const struct cooc_pair *p)
 			return td_fail(w->diag, TD_EIO, "cannot write cooc.csv: %s", strerror(csv->sys_errno));
 	}
 	if (w->mtx_on) {
-		char line[96];
+		/* a line is at most 2 * 10 digits, two spaces, FMTNUM_MAX and a newline */
+		if (w->mtx_used > MTX_BLOCK - 96) {
+			int rc = mtx_flush(w);
+			if (rc)
+				return rc;
+		}
+		char *line = w->mtx_block + w->mtx_used;
 		/* symmetric Matrix Market keeps the lower triangle: row >= column */
-		bool sym = w->opts->cooc.direction == COOC_SYMMETRIC || w->opts->cooc.scope != COOC_WINDOW;
 		uint32_t r = sym ? p->b : p->a, c = sym ? p->a : p->b;
-		int n = snprintf(line, sizeof line, "%" PRIu32 " %" PRIu32 " ", r + 1, c + 1);
-		size_t len = (size_t)n + fmtnum_g(line + n, p->weighted, w->opts->precision);
+		size_t len = fmtnum_uint(line, (uint64_t)r + 1);
+		line[len++] = ' ';
+		len += fmtnum_uint(line + len, (uint64_t)c + 1);
+		line[len++] = ' ';
+		len += fmtnum_g(line + len, p->weighted, w->opts->precision);
 		line[len++] = '\n';
-		if (fwrite(line, 1, len, w->mtx.fp) != len)
-			return td_fail(w->diag, TD_EIO, "cannot write cooc.mtx: %s", strerror(errno));
+		w->mtx_used += len;
 		w->mtx_entries++;
 	}
-	keep_neighbor(w, p->a, p->b, &as, p->count);
-	if (w->opts->cooc.direction == COOC_SYMMETRIC || w->opts->cooc.scope != COOC_WINDOW)
-		keep_neighbor(w, p->b, p->a, &as, p->count);
+	if (near_focus) {
+		keep_neighbor(w, p->a, p->b, &as, p->count);
+		if (sym)
+			keep_neighbor(w, p->b, p->a, &as, p->count);
+	}
 	return 0;
 }
 
@@ -207,6 +236,8 @@ static int write_pair(void *ctx, const struct cooc_pair *p)
 
 static int mtx_begin(struct writer *w, size_t n_terms, struct td_diag *diag)
 {
+	if (!(w->mtx_block = malloc(MTX_BLOCK)))
+		return td_fail(diag, TD_ENOMEM, "out of memory");
 	int rc = outfile_open(&w->mtx, w->opts->out_dir, "cooc.mtx", diag);
 	if (rc)
 		return rc;
@@ -221,11 +252,16 @@ static int mtx_begin(struct writer *w, size_t n_terms, struct td_diag *diag)
 
 static int mtx_end(struct writer *w, size_t n_terms, struct td_diag *diag)
 {
+	int rc = mtx_flush(w);
+	if (rc) {
+		outfile_abort(&w->mtx);
+		return rc;
+	}
 	/* the size line, written again in place with the number of entries */
 	FILE *fp = w->mtx.fp;
 	if (w->mtx_size_at < 0 || fseek(fp, w->mtx_size_at, SEEK_SET) != 0 ||
 	    fprintf(fp, "%zu %zu %-*" PRIu64, n_terms, n_terms, MTX_SIZE_WIDTH, w->mtx_entries) < 0) {
-		int rc = td_fail(diag, TD_EIO, "cannot write '%s': %s", w->mtx.final_path, strerror(errno));
+		rc = td_fail(diag, TD_EIO, "cannot write '%s': %s", w->mtx.final_path, strerror(errno));
 		outfile_abort(&w->mtx);
 		return rc;
 	}
@@ -430,6 +466,7 @@ int cooc_pipeline(const struct cli_opts *opts, struct matrix *m, struct runinfo 
 	if ((rc = choose_focus(opts, &m->dtm, &focus, ri, diag)))
 		goto out;
 	w.focus = &focus;
+	w.neighbors_on = cli_wants(opts, "neighbors.csv");
 	w.by_npmi = calloc(focus.n * w.k + 1, sizeof *w.by_npmi);
 	w.by_llr = calloc(focus.n * w.k + 1, sizeof *w.by_llr);
 	w.n_npmi = calloc(focus.n + 1, sizeof *w.n_npmi);
@@ -504,6 +541,7 @@ out:
 	}
 	if (w.mtx_on)
 		outfile_abort(&w.mtx);
+	free(w.mtx_block);
 	free(w.by_npmi);
 	free(w.by_llr);
 	free(w.n_npmi);
