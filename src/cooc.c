@@ -404,10 +404,15 @@ static int cmp_u32(const void *x, const void *y)
 static int count_window(struct worker *w, const uint32_t *seg, size_t n)
 {
 	const struct cooc_opts *o = w->sh->opts;
+	/* the weight of each distance, divided once (a division per pair was a
+	 * good part of the counting) */
+	uint64_t weight[COOC_MAX_WINDOW + 1];
+	for (size_t d = 1; d <= o->window; d++)
+		weight[d] = o->harmonic ? w->unit / d : 1;
 	for (size_t i = 0; i < n; i++) {
 		for (size_t d = 1; d <= o->window && i + d < n; d++) {
 			uint32_t ti = seg[i], tj = seg[i + d];
-			uint64_t wt = o->harmonic ? w->unit / d : 1;
+			uint64_t wt = weight[d];
 			int rc;
 			if (o->direction == COOC_LEFT)
 				rc = pair_add(w, tj, ti, 1, wt);
