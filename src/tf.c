@@ -258,6 +258,29 @@ int tf_part_add(struct tf_part *p, size_t doc_index, const struct token_list *to
 	}
 	size_t stream_start = p->stream_len;
 	uint32_t stream_sentence = 0;
+	if (nmin == 1 && nmax == 1 && !streams) {
+		/* unigrams alone, the common case: no window of earlier tokens */
+		size_t types = 0;
+		for (size_t i = 0; i < tokens->n; i++) {
+			const struct token *t = &tokens->items[i];
+			if (i + PREFETCH_AHEAD < tokens->n)
+				vocab_prefetch(&p->vocab, tokens->items[i + PREFETCH_AHEAD].hash);
+			if (t->flags & TOKEN_STOP)
+				continue;
+			uint32_t id;
+			bool first = false;
+			int rc = count_term(p, token_str(tokens, i), t->len, t->hash, row_start, &id, &first);
+			if (rc) {
+				p->nnz = row_start;
+				return rc;
+			}
+			types += first;
+		}
+		p->doc[p->n_rows++] = doc_index;
+		p->row_ptr[p->n_rows] = p->nnz;
+		p->last_types = types;
+		return 0;
+	}
 	size_t idx[3];          /* the last nmax kept tokens, oldest first */
 	size_t have = 0;        /* how many of them are in idx */
 	uint32_t sentence = 0;
