@@ -164,21 +164,25 @@ static inline int count_term(struct tf_part *p, const char *term, size_t len, ui
 			return TD_ENOMEM;
 		p->slot = slot;
 		memset(p->stamp + p->cap_terms, 0, (cap - p->cap_terms) * sizeof *stamp);
+		memset(p->slot + p->cap_terms, 0, (cap - p->cap_terms) * sizeof *slot);
 		p->cap_terms = cap;
 	}
-	if (p->stamp[id] == p->cur_stamp) {
-		p->count[row_start + p->slot[id]]++;
-		*first = false;
-		return 0;
-	}
-	*first = true;
-	if (grow_entries(&p->col, &p->count, &p->cap_nnz, p->nnz + 1))
+	if (p->nnz == p->cap_nnz && grow_entries(&p->col, &p->count, &p->cap_nnz, p->nnz + 1))
 		return TD_ENOMEM;
-	p->stamp[id] = p->cur_stamp;
-	p->slot[id] = (uint32_t)(p->nnz - row_start);
+	/* Without a branch on whether the row holds the term yet (a quarter of
+	 * the tokens are a first occurrence, at random: the branch was
+	 * mispredicted on each): a new term gets the entry at nnz, which is
+	 * first made a zero count of it; a known one adds to its entry, and the
+	 * writes at nnz are left beyond the row's end. */
+	bool fresh = p->stamp[id] != p->cur_stamp;
+	uint64_t pos = fresh ? p->nnz : row_start + p->slot[id];
 	p->col[p->nnz] = id;
-	p->count[p->nnz] = 1;
-	p->nnz++;
+	p->count[p->nnz] = 0;
+	p->count[pos]++;
+	p->stamp[id] = p->cur_stamp;
+	p->slot[id] = (uint32_t)(pos - row_start);
+	p->nnz += fresh;
+	*first = fresh;
 	return 0;
 }
 
