@@ -2,6 +2,7 @@
 #include "weight.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -81,20 +82,11 @@ int weight_idf(const struct dtm *dtm, enum idf_scheme scheme, double **idf_out)
 	return 0;
 }
 
-int weight_apply(const struct dtm *dtm, const double *idf, const struct weight_opts *opts,
-		 double **tf_out, double **tfidf_out)
+/* Weights rows [first, last) of dtm into tf (may be NULL) and w. */
+static void weight_rows(const struct dtm *dtm, const double *idf, const struct weight_opts *opts, size_t first,
+			size_t last, double *tf, double *w)
 {
-	uint64_t nnz = dtm->row_ptr[dtm->n_docs];
-	double *tf = tf_out ? malloc((nnz ? nnz : 1) * sizeof *tf) : NULL;
-	double *w = malloc((nnz ? nnz : 1) * sizeof *w);
-	if ((tf_out && !tf) || !w) {
-		free(tf);
-		free(w);
-		return TD_ENOMEM;
-	}
-	array_hint_huge(tf, nnz * sizeof *tf);
-	array_hint_huge(w, nnz * sizeof *w);
-	for (size_t d = 0; d < dtm->n_docs; d++) {
+	for (size_t d = first; d < last; d++) {
 		uint64_t start = dtm->row_ptr[d], end = dtm->row_ptr[d + 1];
 		double total = 0, max = 0;
 		for (uint64_t k = start; k < end; k++) {
@@ -128,6 +120,66 @@ int weight_apply(const struct dtm *dtm, const double *idf, const struct weight_o
 			for (uint64_t k = start; k < end; k++)
 				w[k] /= norm;
 	}
+}
+
+struct weight_job {
+	const struct dtm *dtm;
+	const double *idf;
+	const struct weight_opts *opts;
+	size_t first, last;
+	double *tf, *w;
+};
+
+static void *weight_worker(void *arg)
+{
+	struct weight_job *j = arg;
+	weight_rows(j->dtm, j->idf, j->opts, j->first, j->last, j->tf, j->w);
+	return NULL;
+}
+
+int weight_apply(const struct dtm *dtm, const double *idf, const struct weight_opts *opts, unsigned n_threads,
+		 double **tf_out, double **tfidf_out)
+{
+	uint64_t nnz = dtm->row_ptr[dtm->n_docs];
+	double *tf = tf_out ? malloc((nnz ? nnz : 1) * sizeof *tf) : NULL;
+	double *w = malloc((nnz ? nnz : 1) * sizeof *w);
+	if ((tf_out && !tf) || !w) {
+		free(tf);
+		free(w);
+		return TD_ENOMEM;
+	}
+	array_hint_huge(tf, nnz * sizeof *tf);
+	array_hint_huge(w, nnz * sizeof *w);
+	/* Rows are independent: n_threads take a share of the nonzeros each
+	 * (whole rows), and the values are the same for any number. */
+	enum { MAX_THREADS = 64, MIN_SHARE = 1 << 16 };
+	unsigned n = n_threads < 1 ? 1 : n_threads > MAX_THREADS ? MAX_THREADS : n_threads;
+	if (nnz / n < MIN_SHARE)
+		n = nnz / MIN_SHARE > 1 ? (unsigned)(nnz / MIN_SHARE) : 1;
+	struct weight_job jobs[MAX_THREADS];
+	pthread_t threads[MAX_THREADS];
+	size_t d = 0;
+	for (unsigned i = 0; i < n; i++) {
+		uint64_t goal = nnz / n * (i + 1);
+		size_t first = d;
+		if (i + 1 == n)
+			d = dtm->n_docs;
+		else
+			while (d < dtm->n_docs && dtm->row_ptr[d + 1] <= goal)
+				d++;
+		jobs[i] = (struct weight_job){ dtm, idf, opts, first, d, tf, w };
+	}
+	unsigned started = 0;
+	for (unsigned i = 1; i < n; i++) {
+		if (pthread_create(&threads[i], NULL, weight_worker, &jobs[i]) != 0)
+			break;
+		started = i;
+	}
+	weight_worker(&jobs[0]);
+	for (unsigned i = started + 1; i < n; i++)  /* threads that could not start */
+		weight_worker(&jobs[i]);
+	for (unsigned i = 1; i <= started; i++)
+		pthread_join(threads[i], NULL);
 	if (tf_out)
 		*tf_out = tf;
 	*tfidf_out = w;

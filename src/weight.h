@@ -43,9 +43,9 @@ int weight_idf(const struct dtm *dtm, enum idf_scheme scheme, double **idf);
 
 /* The weighted values of every nonzero of dtm (same order as dtm->col) into
  * new arrays: *tf the tf weights (not kept when tf is NULL), *tfidf the final
- * values.
+ * values; rows are shared among n_threads (the values do not depend on it).
  * Returns 0 or TD_ENOMEM. */
-int weight_apply(const struct dtm *dtm, const double *idf, const struct weight_opts *opts,
+int weight_apply(const struct dtm *dtm, const double *idf, const struct weight_opts *opts, unsigned n_threads,
 		 double **tf, double **tfidf);
 
 /* Sums the rows of dtm by date bin into a new matrix whose rows are the bins

@@ -45,7 +45,7 @@ static void check(enum tf_scheme tf_s, enum idf_scheme idf_s, enum norm_scheme n
 	struct weight_opts opts = { tf_s, idf_s, norm_s };
 	double *idf, *tf, *w;
 	assert_int_equal(weight_idf(&dtm, idf_s, &idf), 0);
-	assert_int_equal(weight_apply(&dtm, idf, &opts, &tf, &w), 0);
+	assert_int_equal(weight_apply(&dtm, idf, &opts, 1, &tf, &w), 0);
 	for (int k = 0; k < 4; k++)
 		assert_float_equal(w[k], expect[k], EXACT);
 	free(idf);
@@ -171,10 +171,60 @@ static void test_weight__bins_sum_documents_and_keep_gaps(void **state)
 	dtm_free(&dtm);
 }
 
+/* Rows are weighted on several threads: the same values, bit for bit, for
+ * 1 to 5 threads, on a matrix of 4,000 rows (some empty) and 400,000
+ * nonzeros, for every tf scheme and norm. */
+static void test_weight__any_threads_same_values(void **state)
+{
+	(void)state;
+	struct dtm dtm = { .n_docs = 4000, .n_terms = 3000 };
+	dtm.row_ptr = malloc((dtm.n_docs + 1) * sizeof *dtm.row_ptr);
+	dtm.col = malloc(400000 * sizeof *dtm.col);
+	dtm.count = malloc(400000 * sizeof *dtm.count);
+	double *idf = malloc(dtm.n_terms * sizeof *idf);
+	assert_true(dtm.row_ptr && dtm.col && dtm.count && idf);
+	uint64_t x = 2463534242u, k = 0;
+	for (size_t t = 0; t < dtm.n_terms; t++)
+		idf[t] = 1 + (double)t / 997;
+	for (size_t d = 0; d < dtm.n_docs; d++) {
+		dtm.row_ptr[d] = k;
+		x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+		size_t n = d % 9 == 0 ? 0 : 100 + x % 99;
+		for (size_t j = 0; j < n && k < 400000; j++) {
+			dtm.col[k] = (uint32_t)(j * 29 % dtm.n_terms);
+			dtm.count[k++] = 1 + (uint32_t)((x >> (j % 40)) % 50);
+		}
+	}
+	dtm.row_ptr[dtm.n_docs] = k;
+	static const enum tf_scheme tfs[] = { TFS_RAW, TFS_SUBLINEAR, TFS_BINARY, TFS_LOG, TFS_PROP, TFS_AUGMENTED };
+	static const enum norm_scheme norms[] = { NORM_L2, NORM_L1, NORM_NONE };
+	for (size_t a = 0; a < sizeof tfs / sizeof *tfs; a++)
+		for (size_t b = 0; b < sizeof norms / sizeof *norms; b++) {
+			struct weight_opts opts = { tfs[a], IDF_SMOOTH, norms[b] };
+			double *tf1, *w1;
+			assert_int_equal(weight_apply(&dtm, idf, &opts, 1, &tf1, &w1), 0);
+			for (unsigned threads = 2; threads <= 5; threads++) {
+				double *tf, *w;
+				assert_int_equal(weight_apply(&dtm, idf, &opts, threads, &tf, &w), 0);
+				assert_memory_equal(tf, tf1, k * sizeof *tf);
+				assert_memory_equal(w, w1, k * sizeof *w);
+				free(tf);
+				free(w);
+			}
+			free(tf1);
+			free(w1);
+		}
+	free(dtm.row_ptr);
+	free(dtm.col);
+	free(dtm.count);
+	free(idf);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_weight__sklearn_default_smooth_l2),
+		cmocka_unit_test(test_weight__any_threads_same_values),
 		cmocka_unit_test(test_weight__sklearn_sublinear),
 		cmocka_unit_test(test_weight__sklearn_plain_idf),
 		cmocka_unit_test(test_weight__sklearn_l1_and_none),

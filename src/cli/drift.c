@@ -182,7 +182,7 @@ static int measure_bins(const struct cli_opts *opts, const struct matrix *m, con
 	observed = malloc((n_bins ? n_bins : 1) * sizeof *observed);
 	p_values = malloc((n_bins ? n_bins : 1) * sizeof *p_values);
 	if (!vec[0] || !vec[1] || !touched[0] || !touched[1] || !pair_a || !pair_b || !observed || !p_values ||
-	    weight_idf(&m->dtm, opts->weight.idf, &idf) || weight_apply(&m->dtm, idf, &opts->weight, NULL, &w)) {
+	    weight_idf(&m->dtm, opts->weight.idf, &idf) || weight_apply(&m->dtm, idf, &opts->weight, opts->corpus.n_threads, NULL, &w)) {
 		rc = td_fail(diag, TD_ENOMEM, "out of memory");
 		goto out;
 	}

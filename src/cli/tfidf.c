@@ -223,7 +223,7 @@ static int write_by_day(const struct cli_opts *opts, const struct matrix *m, str
 			bins.n_docs, timeline_unit_name(opts->bin), first, last, bins.n_included);
 	}
 	if (have_bins && (weight_idf(&bins, opts->weight.idf, &idf) ||
-			  weight_apply(&bins, idf, &opts->weight, NULL, &w))) {
+			  weight_apply(&bins, idf, &opts->weight, opts->corpus.n_threads, NULL, &w))) {
 		rc = td_fail(diag, TD_ENOMEM, "out of memory");
 		goto out;
 	}
@@ -318,7 +318,7 @@ int tfidf_stage(const struct cli_opts *opts, struct matrix *mp, struct runinfo *
 	double start = runinfo_now();
 	/* the tf weights are kept only for tfidf.csv's tf column */
 	if (weight_idf(&m.dtm, opts->weight.idf, &idf) ||
-	    weight_apply(&m.dtm, idf, &opts->weight, cli_wants(opts, "tfidf.csv") ? &tf : NULL, &w)) {
+	    weight_apply(&m.dtm, idf, &opts->weight, opts->corpus.n_threads, cli_wants(opts, "tfidf.csv") ? &tf : NULL, &w)) {
 		rc = td_fail(diag, TD_ENOMEM, "out of memory");
 		goto out;
 	}

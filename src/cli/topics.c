@@ -102,7 +102,7 @@ static int fit_nmf(const struct cli_opts *opts, const struct matrix *m, struct m
 	double *idf = NULL, *w = NULL;
 	struct nmf_result res = { 0 };
 	int rc = 0;
-	if (weight_idf(dtm, opts->weight.idf, &idf) || weight_apply(dtm, idf, &opts->weight, NULL, &w)) {
+	if (weight_idf(dtm, opts->weight.idf, &idf) || weight_apply(dtm, idf, &opts->weight, opts->corpus.n_threads, NULL, &w)) {
 		rc = td_fail(diag, TD_ENOMEM, "out of memory");
 		goto out;
 	}
