@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -587,12 +588,177 @@ static void sort_entries(struct entry *e, struct entry *tmp, size_t n, unsigned 
 		memcpy(e, from, n * sizeof *e);
 }
 
+/* A share of the documents whose rows one thread builds. */
+struct build_job {
+	const struct merge *m;
+	struct tf_part *const *parts;
+	size_t n_parts;
+	const bool *included;
+	struct dtm *out;
+	size_t first, last;      /* documents [first, last) */
+	bool pruned;             /* some terms are not in the final vocabulary */
+	bool in_order;           /* every part's rows are in document order */
+	unsigned bits;           /* bits of the final ids */
+	int rc;
+};
+
+/* The entries of document d (its part row, or none). */
+static const struct tf_part *doc_row(const struct build_job *j, size_t d, size_t *r, uint32_t *pi)
+{
+	if (!j->included[d] || j->m->where[d].part == UINT32_MAX)
+		return NULL;
+	*pi = j->m->where[d].part;
+	*r = j->m->where[d].row;
+	return j->parts[*pi];
+}
+
+/* First pass: the length of each of the job's rows into out->row_ptr[d + 1]
+ * (the final ids drop pruned terms; without pruning the part's row length). */
+static void *row_lengths(void *arg)
+{
+	struct build_job *j = arg;
+	for (size_t d = j->first; d < j->last; d++) {
+		size_t r;
+		uint32_t pi;
+		const struct tf_part *p = doc_row(j, d, &r, &pi);
+		uint64_t n = 0;
+		if (p && !j->pruned)
+			n = p->row_ptr[r + 1] - p->row_ptr[r];
+		else if (p)
+			for (uint64_t k = p->row_ptr[r]; k < p->row_ptr[r + 1]; k++)
+				n += j->m->final[j->m->to_all[pi][p->col[k]]] != VOCAB_NONE;
+		j->out->row_ptr[d + 1] = n;
+	}
+	return NULL;
+}
+
+/* Second pass: the job's rows, in final ids, sorted by column, where the
+ * first pass put them.  A part's entries that the job has read are given
+ * back as it goes (only whole pages inside what it read: the pages it
+ * shares with the next job's share stay): a bigram matrix is otherwise held
+ * twice. */
+static void *fill_rows(void *arg)
+{
+	struct build_job *j = arg;
+	struct entry *row = NULL, *tmp = NULL;
+	size_t row_cap = 0, tmp_cap = 0;
+	uint64_t *released = malloc((j->n_parts ? j->n_parts : 1) * sizeof *released);
+	if (!released) {
+		j->rc = TD_ENOMEM;
+		return NULL;
+	}
+	for (size_t pi = 0; pi < j->n_parts; pi++)
+		released[pi] = UINT64_MAX;  /* nothing read yet */
+	for (size_t d = j->first; d < j->last; d++) {
+		size_t r;
+		uint32_t pi;
+		const struct tf_part *p = doc_row(j, d, &r, &pi);
+		if (!p)
+			continue;
+		uint64_t start = j->out->row_ptr[d], n = 0, len = p->row_ptr[r + 1] - p->row_ptr[r];
+		if (array_reserve((void **)&row, &row_cap, len, sizeof *row) ||
+		    array_reserve((void **)&tmp, &tmp_cap, len, sizeof *tmp)) {
+			j->rc = TD_ENOMEM;
+			break;
+		}
+		for (uint64_t k = p->row_ptr[r]; k < p->row_ptr[r + 1]; k++) {
+			uint32_t f = j->m->final[j->m->to_all[pi][p->col[k]]];
+			if (f != VOCAB_NONE)
+				row[n++] = (struct entry){ f, p->count[k] };
+		}
+		sort_entries(row, tmp, n, j->bits);
+		for (uint64_t k = 0; k < n; k++) {
+			j->out->col[start + k] = row[k].col;
+			j->out->count[start + k] = row[k].count;
+		}
+		if (!j->in_order)
+			continue;
+		if (released[pi] == UINT64_MAX)
+			released[pi] = p->row_ptr[r];
+		uint64_t done = p->row_ptr[r + 1];
+		if (done - released[pi] >= RELEASE_STEP) {
+			array_release(p->col, released[pi] * sizeof *p->col, done * sizeof *p->col);
+			array_release(p->count, released[pi] * sizeof *p->count, done * sizeof *p->count);
+			released[pi] = done;
+		}
+	}
+	free(row);
+	free(tmp);
+	free(released);
+	return NULL;
+}
+
+/* Runs fn on every job, job 0 on the calling thread. */
+static void run_jobs(struct build_job *jobs, size_t n, void *(*fn)(void *))
+{
+	pthread_t threads[64];
+	size_t started = 0;
+	for (size_t i = 1; i < n; i++) {
+		if (pthread_create(&threads[i], NULL, fn, &jobs[i]) != 0)
+			break;
+		started = i;
+	}
+	fn(&jobs[0]);
+	for (size_t i = started + 1; i < n; i++)  /* threads that could not start */
+		fn(&jobs[i]);
+	for (size_t i = 1; i <= started; i++)
+		pthread_join(threads[i], NULL);
+}
+
+/* Step 4 of tf_build: out->row_ptr, out->col and out->count (allocated)
+ * from the parts, on as many threads as there are parts; the same bytes for
+ * any number. */
+static int build_rows(const struct merge *m, struct tf_part *const *parts, size_t n_parts, const bool *included,
+		      struct dtm *out)
+{
+	size_t n_docs = out->n_docs, n_jobs = n_parts < 1 ? 1 : n_parts > 64 ? 64 : n_parts;
+	unsigned bits = 0;
+	while (bits < 32 && (out->n_terms >> bits) > 0)
+		bits += 8;
+	bool pruned = false, in_order = true;
+	for (size_t i = 0; i < m->all.n_terms && !pruned; i++)
+		pruned = m->final[i] == VOCAB_NONE;
+	for (size_t pi = 0; pi < n_parts && in_order; pi++)
+		for (size_t r = 1; r < parts[pi]->n_rows; r++)
+			if (parts[pi]->doc[r] <= parts[pi]->doc[r - 1]) {
+				in_order = false;
+				break;
+			}
+	uint64_t total = 0;
+	for (size_t pi = 0; pi < n_parts; pi++)
+		total += parts[pi]->nnz;
+	struct build_job jobs[64];
+	size_t d = 0;
+	uint64_t seen = 0;
+	for (size_t i = 0; i < n_jobs; i++) {
+		jobs[i] = (struct build_job){ m, parts, n_parts, included, out, d, d, pruned, in_order, bits, 0 };
+		uint64_t goal = total / n_jobs * (i + 1);
+		if (i + 1 == n_jobs)
+			d = n_docs;
+		for (; d < n_docs && (i + 1 == n_jobs || seen < goal); d++) {
+			size_t r;
+			uint32_t pi;
+			const struct tf_part *p = doc_row(&jobs[i], d, &r, &pi);
+			if (p)
+				seen += p->row_ptr[r + 1] - p->row_ptr[r];
+		}
+		jobs[i].last = d;
+	}
+	run_jobs(jobs, n_jobs, row_lengths);
+	out->row_ptr[0] = 0;
+	for (size_t k = 0; k < n_docs; k++)
+		out->row_ptr[k + 1] += out->row_ptr[k];
+	run_jobs(jobs, n_jobs, fill_rows);
+	for (size_t i = 0; i < n_jobs; i++)
+		if (jobs[i].rc)
+			return jobs[i].rc;
+	return 0;
+}
+
 int tf_build(struct dtm *out, struct tf_part *const *parts, size_t n_parts, const bool *included,
 	     size_t n_docs, const struct tf_opts *opts, struct td_diag *diag)
 {
 	struct merge m = { 0 };
-	struct entry *row = NULL;
-	size_t row_cap = 0;
 	int rc = 0;
 	memset(out, 0, sizeof *out);
 	vocab_init(&out->terms);
@@ -661,68 +827,18 @@ int tf_build(struct dtm *out, struct tf_part *const *parts, size_t n_parts, cons
 			out->cf[m.final[i]] = m.cf[i];
 		}
 
-	/* 4. The rows, in final ids, each sorted by column.  The parts bound the
-	 * number of entries: col and count are allocated once at that size (pages
-	 * never written cost nothing) and trimmed at the end. */
+	/* 4. The rows, in final ids, each sorted by column: one job per part
+	 * (the parts were counted by as many workers), each on a share of the
+	 * documents.  The parts bound the number of entries: col and count are
+	 * allocated once at that size (pages never written cost nothing) and
+	 * trimmed at the end. */
 	size_t nnz_cap = 0, nnz_bound = 0;
 	for (size_t pi = 0; pi < n_parts; pi++)
 		nnz_bound += parts[pi]->nnz;
 	if (grow_entries(&out->col, &out->count, &nnz_cap, nnz_bound ? nnz_bound : 1))
 		goto nomem;
-	unsigned bits = 0;
-	while (bits < 32 && (out->n_terms >> bits) > 0)
-		bits += 8;
-	struct entry *tmp = NULL;
-	size_t tmp_cap = 0;
-	/* released[pi]: entries of part pi given back, or UINT64_MAX when its
-	 * rows are not in document order (then nothing is given back early) */
-	uint64_t *released = calloc(n_parts ? n_parts : 1, sizeof *released);
-	if (!released)
-		goto nomem;
-	for (size_t pi = 0; pi < n_parts; pi++)
-		for (size_t r = 1; r < parts[pi]->n_rows; r++)
-			if (parts[pi]->doc[r] <= parts[pi]->doc[r - 1]) {
-				released[pi] = UINT64_MAX;
-				break;
-			}
-	out->row_ptr[0] = 0;
-	for (size_t d = 0; d < n_docs; d++) {
-		uint64_t start = out->row_ptr[d], n = 0;
-		if (included[d] && m.where[d].part != UINT32_MAX) {
-			uint32_t pi = m.where[d].part;
-			const struct tf_part *p = parts[pi];
-			size_t r = m.where[d].row;
-			uint64_t len = p->row_ptr[r + 1] - p->row_ptr[r];
-			if (array_reserve((void **)&row, &row_cap, len, sizeof *row) ||
-			    array_reserve((void **)&tmp, &tmp_cap, len, sizeof *tmp)) {
-				free(tmp);
-				free(released);
-				goto nomem;
-			}
-			for (uint64_t k = p->row_ptr[r]; k < p->row_ptr[r + 1]; k++) {
-				uint32_t f = m.final[m.to_all[pi][p->col[k]]];
-				if (f != VOCAB_NONE)
-					row[n++] = (struct entry){ f, p->count[k] };
-			}
-			sort_entries(row, tmp, n, bits);
-			for (uint64_t k = 0; k < n; k++) {
-				out->col[start + k] = row[k].col;
-				out->count[start + k] = row[k].count;
-			}
-			/* Each part's rows are in document order: what is read is
-			 * not read again, so its pages go back as the matrix grows
-			 * (a bigram matrix would otherwise be held twice). */
-			uint64_t done = p->row_ptr[r + 1];
-			if (released[pi] != UINT64_MAX && done - released[pi] >= RELEASE_STEP) {
-				array_release(p->col, released[pi] * sizeof *p->col, done * sizeof *p->col);
-				array_release(p->count, released[pi] * sizeof *p->count, done * sizeof *p->count);
-				released[pi] = done;
-			}
-		}
-		out->row_ptr[d + 1] = start + n;
-	}
-	free(tmp);
-	free(released);
+	if ((rc = build_rows(&m, parts, n_parts, included, out)))
+		goto fail;
 	uint64_t nnz = out->row_ptr[n_docs];
 	if (nnz < nnz_cap && nnz > 0) {  /* trim; a failed shrink keeps the larger block */
 		uint32_t *col = realloc(out->col, nnz * sizeof *col);
@@ -738,7 +854,6 @@ nomem:
 fail:
 	td_fail(diag, rc, rc == TD_ENOMEM ? "out of memory" : "too many distinct terms");
 out:
-	free(row);
 	merge_free(&m, n_parts);
 	if (rc)
 		dtm_free(out);
