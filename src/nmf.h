@@ -20,7 +20,8 @@
  *  - where scikit-learn would produce NaN (an NNDSVD component with a zero
  *    singular value or no positive and no negative part, a square root of a
  *    slightly negative error) the component is 0 and the error 0.
- * The result is the same, byte for byte, for any number of threads.
+ * The result is the same, byte for byte, for any number of threads and
+ * either set of kernels (AVX2 or baseline, see nmf_opts.portable).
  */
 #ifndef TD_NMF_H
 #define TD_NMF_H
@@ -52,10 +53,17 @@ struct nmf_opts {
 				      of X exceed 512; default 1 */
 	unsigned threads;          /* default 1 (0 is taken as 1); the result does not
 				      depend on it */
+	bool portable;             /* default false: AVX2 kernels where the processor
+				      has AVX2; true: the baseline ones.  The result
+				      does not depend on it (for tests, benchmarks) */
 };
 
 /* Sets the defaults named above. */
 void nmf_opts_default(struct nmf_opts *opts);
+
+/* The name of the kernels nmf_fit will use with opts on this processor,
+ * "avx2" or "baseline" (static storage; for the run's manifest). */
+const char *nmf_kernels(const struct nmf_opts *opts);
 
 struct nmf_result {
 	gsl_matrix *w;             /* n_rows x k */

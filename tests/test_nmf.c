@@ -1,8 +1,10 @@
 /* test_nmf.c - NNDSVD on a matrix whose SVD is known by hand, the solvers'
  * invariants (non-negative factors, an error that never rises under CD, an
  * exactly factorisable matrix recovered), the same bytes for any thread
- * count, the randomized SVD path's leading triplet, k out of range and zero
- * rows.  The agreement with scikit-learn itself is tests/oracle/nmf_reference.py. */
+ * count and for the AVX2 and the baseline kernels, CD against a plain
+ * transcription of scikit-learn's, the randomized SVD path's leading
+ * triplet, k out of range and zero rows.  The agreement with scikit-learn
+ * itself is tests/oracle/nmf_reference.py. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -261,6 +263,165 @@ static void test_nmf__threads_same_bytes(void **state)
 	}
 }
 
+/* The AVX2 kernels (where the processor has them) and the baseline ones give
+ * the same bytes: k below, at and above the kernels' register sizes (kp 4,
+ * 20, 32 and the generic 36), row counts that leave a part-filled group of
+ * lanes, a wide X (the W side's product scattered) and a tall one (the H
+ * side's), both solvers. */
+static void test_nmf__portable_kernels_same_bytes(void **state)
+{
+	(void)state;
+	const size_t shapes[][3] = { { 37, 90, 1 }, { 45, 130, 5 }, { 29, 150, 20 }, { 150, 43, 7 },
+				     { 61, 160, 33 }, { 80, 70, 30 } };
+	for (size_t s = 0; s < sizeof shapes / sizeof *shapes; s++) {
+		size_t n_rows = shapes[s][0], n_cols = shapes[s][1], k = shapes[s][2];
+		double *x = random_dense(n_rows, n_cols, 0.2, 41 + s);
+		struct csr c = csr_from_dense(x, n_rows, n_cols);
+		for (int solver = NMF_CD; solver <= NMF_MU; solver++) {
+			struct nmf_opts opts;
+			nmf_opts_default(&opts);
+			opts.k = k;
+			opts.max_iter = 12;
+			opts.tol = 0;
+			opts.solver = (enum nmf_solver)solver;
+			struct nmf_result fast, base;
+			struct td_diag diag = { 0 };
+			assert_int_equal(nmf_fit(&c.m, &opts, &fast, &diag), 0);
+			assert_true(strcmp(nmf_kernels(&opts), "avx2") == 0 ||
+				    strcmp(nmf_kernels(&opts), "baseline") == 0);
+			opts.portable = true;
+			assert_string_equal(nmf_kernels(&opts), "baseline");
+			assert_int_equal(nmf_fit(&c.m, &opts, &base, &diag), 0);
+			assert_same_bytes(fast.w, base.w);
+			assert_same_bytes(fast.h, base.h);
+			assert_memory_equal(&fast.error, &base.error, sizeof fast.error);
+			assert_memory_equal(&fast.final_ratio, &base.final_ratio, sizeof fast.final_ratio);
+			nmf_result_free(&fast);
+			nmf_result_free(&base);
+			td_diag_free(&diag);
+		}
+		free(x);
+		csr_free(&c);
+	}
+}
+
+/* One iteration of scikit-learn's _fit_coordinate_descent written plainly:
+ * w (n x k) swept coordinate by coordinate with the gradient recomputed as
+ * a dot product each time (_update_cdnmf_fast), given gram (k x k) and xht
+ * (n x k); returns the summed violation. */
+static double reference_cd_sweep(double *w, size_t n, size_t k, const double *gram, const double *xht)
+{
+	double violation = 0;
+	for (size_t t = 0; t < k; t++)
+		for (size_t i = 0; i < n; i++) {
+			double grad = -xht[i * k + t];
+			for (size_t r = 0; r < k; r++)
+				grad += gram[t * k + r] * w[i * k + r];
+			double pg = w[i * k + t] == 0 ? fmin(0, grad) : grad;
+			violation += fabs(pg);
+			double hess = gram[t * k + t];
+			if (hess != 0)
+				w[i * k + t] = fmax(w[i * k + t] - grad / hess, 0);
+		}
+	return violation;
+}
+
+/* a (p x k) = b^T c for b (n x p) and c (n x k), all row-major. */
+static void reference_tmul(const double *b, const double *c, size_t n, size_t p, size_t k, double *a)
+{
+	for (size_t i = 0; i < p * k; i++)
+		a[i] = 0;
+	for (size_t r = 0; r < n; r++)
+		for (size_t i = 0; i < p; i++)
+			for (size_t j = 0; j < k; j++)
+				a[i * k + j] += b[r * p + i] * c[r * k + j];
+}
+
+/* xht (n_rows x k) = X f for f (n_cols x k), or, with transposed, xtw
+ * (n_cols x k) = X^T f for f (n_rows x k). */
+static void reference_spmm(const struct nmf_matrix *x, const double *f, size_t k, bool transposed, double *out)
+{
+	for (size_t i = 0; i < (transposed ? x->n_cols : x->n_rows) * k; i++)
+		out[i] = 0;
+	for (size_t r = 0; r < x->n_rows; r++)
+		for (uint64_t p = x->row_ptr[r]; p < x->row_ptr[r + 1]; p++)
+			for (size_t t = 0; t < k; t++) {
+				if (transposed)
+					out[x->col[p] * k + t] += x->val[p] * f[r * k + t];
+				else
+					out[r * k + t] += x->val[p] * f[x->col[p] * k + t];
+			}
+}
+
+/* The largest |a - b| over the largest |b|. */
+static double relative_gap(const double *a, const gsl_matrix *b, bool transposed)
+{
+	double gap = 0, top = 0;
+	for (size_t i = 0; i < b->size1; i++)
+		for (size_t j = 0; j < b->size2; j++) {
+			double v = gsl_matrix_get(b, i, j);
+			double u = transposed ? a[j * b->size1 + i] : a[i * b->size2 + j];
+			gap = fmax(gap, fabs(u - v));
+			top = fmax(top, fabs(v));
+		}
+	return top > 0 ? gap / top : gap;
+}
+
+/* nmf_fit's CD (gradients kept up to date, rows swept side by side in
+ * vector lanes, the products gathered or scattered, Gram matrices in tiles)
+ * against the plain reference from the same NNDSVD start: the same iterates
+ * up to rounding, for a wide X, a tall one, one with no scattered product
+ * and k of the kernels' sizes and above. */
+static void test_nmf__cd_matches_reference(void **state)
+{
+	(void)state;
+	const size_t shapes[][3] = { { 23, 70, 3 }, { 60, 25, 6 }, { 31, 90, 20 }, { 40, 120, 33 },
+				     { 1700, 1750, 20 } };
+	const unsigned iters = 4;
+	for (size_t s = 0; s < sizeof shapes / sizeof *shapes; s++) {
+		size_t m = shapes[s][0], n = shapes[s][1], k = shapes[s][2];
+		double *x = random_dense(m, n, m > 1000 ? 0.004 : 0.25, 61 + s);
+		struct csr c = csr_from_dense(x, m, n);
+		gsl_matrix *w0, *h0;
+		struct td_diag diag = { 0 };
+		assert_int_equal(nmf_nndsvd(&c.m, k, 1, &w0, &h0, &diag), 0);
+		double *w = malloc(m * k * sizeof *w), *ht = malloc(n * k * sizeof *ht);
+		double *gram = malloc(k * k * sizeof *gram), *prod = malloc((m > n ? m : n) * k * sizeof *prod);
+		assert_non_null(w);
+		assert_non_null(ht);
+		assert_non_null(gram);
+		assert_non_null(prod);
+		for (size_t i = 0; i < m; i++)
+			for (size_t t = 0; t < k; t++)
+				w[i * k + t] = gsl_matrix_get(w0, i, t);
+		for (size_t j = 0; j < n; j++)
+			for (size_t t = 0; t < k; t++)
+				ht[j * k + t] = gsl_matrix_get(h0, t, j);
+		for (unsigned it = 0; it < iters; it++) {
+			reference_tmul(ht, ht, n, k, k, gram);    /* H H^T */
+			reference_spmm(&c.m, ht, k, false, prod); /* X H^T */
+			reference_cd_sweep(w, m, k, gram, prod);
+			reference_tmul(w, w, m, k, k, gram);      /* W^T W */
+			reference_spmm(&c.m, w, k, true, prod);   /* X^T W */
+			reference_cd_sweep(ht, n, k, gram, prod);
+		}
+		struct nmf_result res = fit(&c.m, k, iters, 0, NMF_CD, 2);
+		assert_true(relative_gap(w, res.w, false) < 1e-9);
+		assert_true(relative_gap(ht, res.h, true) < 1e-9);
+		assert_float_equal(res.error, dense_error(x, res.w, res.h), 1e-9 * res.error);
+		nmf_result_free(&res);
+		gsl_matrix_free(w0);
+		gsl_matrix_free(h0);
+		td_diag_free(&diag);
+		free(w);
+		free(ht);
+		free(gram);
+		free(prod);
+		free(x);
+		csr_free(&c);
+	}
+}
+
 /* With 600 x 700 the SVD is randomized subspace iteration; its leading
  * triplet must still be accurate: w0 = sqrt(s0) u0 and h0 = sqrt(s0) v0, so
  * X h0 = s0 w0 and X^T w0 = s0 h0 with s0 = ||w0||^2. */
@@ -388,6 +549,8 @@ int main(void)
 		cmocka_unit_test(test_nmf__mu_error_decreases),
 		cmocka_unit_test(test_nmf__exact_factorisation_recovered),
 		cmocka_unit_test(test_nmf__threads_same_bytes),
+		cmocka_unit_test(test_nmf__portable_kernels_same_bytes),
+		cmocka_unit_test(test_nmf__cd_matches_reference),
 		cmocka_unit_test(test_nmf__randomized_svd_leading_triplet),
 		cmocka_unit_test(test_nmf__k_out_of_range),
 		cmocka_unit_test(test_nmf__zero_rows_finite),

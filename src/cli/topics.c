@@ -126,6 +126,10 @@ static int fit_nmf(const struct cli_opts *opts, const struct matrix *m, struct m
 	}
 	if ((rc = nmf_fit(&x, &no, &res, diag)))
 		goto out;
+	if (runinfo_param_str(ri, "nmf_kernels", nmf_kernels(&no))) {
+		rc = td_fail(diag, TD_ENOMEM, "out of memory");
+		goto out;
+	}
 	md->n_iter = res.n_iter;
 	md->converged = res.converged;
 	md->score = res.error;
