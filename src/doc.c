@@ -10,7 +10,10 @@ void doc_clear(struct doc *doc)
 	free(doc->file);
 	free(doc->source);
 	free(doc->title);
-	free(doc->text);
+	if (doc->text_owner)
+		doc->text_release(doc->text_owner);
+	else
+		free(doc->text);
 	free(doc->problem);
 	memset(doc, 0, sizeof *doc);
 }

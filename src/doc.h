@@ -30,8 +30,13 @@ struct doc {
 	int32_t date;         /* day number (date.h) when has_date */
 	char *source;         /* may be NULL */
 	char *title;          /* may be NULL */
-	char *text;           /* valid UTF-8 (repaired), NUL-terminated; never NULL after reader_next */
+	char *text;           /* valid UTF-8 (repaired), NUL-terminated; never NULL after reader_next;
+				 read-only for all but the reader */
 	size_t text_len;
+	void *text_owner;     /* NULL: text is malloc'd, doc_clear frees it; else text lies
+				 inside text_owner (a JSON string), which doc_clear hands to
+				 text_release instead */
+	void (*text_release)(void *owner);
 	size_t n_bytes;       /* bytes of the record as read, before any change (a UTF-16
 				 JSONL or CSV record: its bytes once converted to UTF-8) */
 	size_t invalid_utf8;  /* sequences replaced by U+FFFD: invalid UTF-8, NUL, an unpaired
@@ -43,7 +48,8 @@ struct doc {
 	char *problem;        /* why malformed/binary, for warnings; may be NULL */
 };
 
-/* Frees every owned string and zeroes the struct (safe on a zeroed doc). */
+/* Frees every owned string (the text through text_release when it has an
+ * owner) and zeroes the struct (safe on a zeroed doc). */
 void doc_clear(struct doc *doc);
 
 /* The docs.csv name of a status ("ok", "binary", ...). */

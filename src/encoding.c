@@ -39,22 +39,74 @@ size_t encoding_sniff_bom(const void *p, size_t len, enum text_encoding *encodin
 	return 0;
 }
 
+/* The length of the longest valid UTF-8 prefix of p[0, len), NUL bytes
+ * included or not.  ASCII goes 16 bytes at a time: a 64-bit word holds only
+ * bytes 0x01-0x7F exactly when neither it nor (it - 0x01..01) has a high bit
+ * set (subtracting borrows into the high bit of the lowest zero byte, and
+ * from nowhere else while every byte below it is at least 1).  A block that
+ * fails is walked one character at a time, with the checks of
+ * utf8proc_iterate: a lead byte C2-F4, continuation bytes 80-BF, and the
+ * second byte's narrower range after E0 (no overlong form), ED (no
+ * surrogate), F0 (no overlong form) and F4 (nothing past U+10FFFF). */
+static inline size_t utf8_prefix(const unsigned char *p, size_t len, bool nul_ok)
+{
+	const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
+	size_t i = 0;
+	for (;;) {
+		while (len - i >= 16) {
+			uint64_t a, b;
+			memcpy(&a, p + i, 8);
+			memcpy(&b, p + i + 8, 8);
+			uint64_t bits = nul_ok ? a | b : a | (a - ones) | b | (b - ones);
+			if (bits & highs)
+				break;
+			i += 16;
+		}
+		if (i == len)
+			return len;
+		/* this block (or the tail) one character at a time */
+		size_t stop = len - i > 16 ? i + 16 : len;
+		while (i < stop) {
+			unsigned char lead = p[i];
+			if (lead < 0x80) {
+				if (lead == 0 && !nul_ok)
+					return i;
+				i++;
+				continue;
+			}
+			size_t left = len - i;
+			if (lead < 0xC2 || lead > 0xF4)
+				return i;
+			if (lead < 0xE0) {
+				if (left < 2 || (p[i + 1] & 0xC0) != 0x80)
+					return i;
+				i += 2;
+			} else if (lead < 0xF0) {
+				if (left < 3 || (p[i + 1] & 0xC0) != 0x80 || (p[i + 2] & 0xC0) != 0x80 ||
+				    (lead == 0xE0 && p[i + 1] < 0xA0) || (lead == 0xED && p[i + 1] > 0x9F))
+					return i;
+				i += 3;
+			} else {
+				if (left < 4 || (p[i + 1] & 0xC0) != 0x80 || (p[i + 2] & 0xC0) != 0x80 ||
+				    (p[i + 3] & 0xC0) != 0x80 || (lead == 0xF0 && p[i + 1] < 0x90) ||
+				    (lead == 0xF4 && p[i + 1] > 0x8F))
+					return i;
+				i += 4;
+			}
+		}
+		if (i == len)
+			return len;
+	}
+}
+
 bool encoding_utf8_valid(const char *text, size_t len)
 {
-	const unsigned char *p = (const unsigned char *)text;
-	size_t i = 0;
-	while (i < len) {
-		if (p[i] < 0x80) {
-			i++;
-			continue;
-		}
-		utf8proc_int32_t cp;
-		utf8proc_ssize_t n = utf8proc_iterate(p + i, (utf8proc_ssize_t)(len - i), &cp);
-		if (n <= 0)
-			return false;
-		i += (size_t)n;
-	}
-	return true;
+	return utf8_prefix((const unsigned char *)text, len, true) == len;
+}
+
+size_t encoding_utf8_clean_prefix(const char *p, size_t len)
+{
+	return utf8_prefix((const unsigned char *)p, len, false);
 }
 
 /* Writes what cannot be decoded: U+FFFD (counted) or the marker byte 0xFF. */

@@ -37,6 +37,13 @@ size_t encoding_sniff_bom(const void *p, size_t len, enum text_encoding *encodin
 /* Whether the len bytes at p are valid UTF-8 (NUL bytes are valid here). */
 bool encoding_utf8_valid(const char *p, size_t len);
 
+/* The length of the longest prefix of the len bytes at p that is valid UTF-8
+ * without a NUL byte: whole characters as utf8proc_iterate accepts them (no
+ * encoded surrogate, no overlong form, nothing past U+10FFFF).  It is len
+ * exactly when utf8_repair (reader.h) would copy the bytes unchanged, so a
+ * reader can keep them as they are.  ASCII is checked 16 bytes at a time. */
+size_t encoding_utf8_clean_prefix(const char *p, size_t len);
+
 /* Decodes len bytes of UTF-16 (no byte order mark; big_endian or little)
  * into a new NUL-terminated UTF-8 string.  Surrogate pairs become one code
  * point; an unpaired surrogate, a trailing odd byte and U+0000 become U+FFFD,

@@ -21,6 +21,7 @@
 #include <csv.h>
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <jansson.h>
 #include <nettle/sha2.h>
@@ -28,6 +29,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include <utf8proc.h>
 
 #include "date.h"
@@ -39,6 +41,10 @@
 
 #define SNIFF_BYTES 8192
 #define CSV_CHUNK (64 * 1024)
+/* The stdio buffer of a JSONL file: getline reads through it, and stdio's
+ * default (4 KB) would take a read() per 4 KB.  (A CSV file is read in
+ * CSV_CHUNK pieces, which stdio reads straight into the chunk.) */
+#define INPUT_BUF (256 * 1024)
 
 /* One row of a manifest. */
 struct manifest_row {
@@ -94,6 +100,7 @@ struct reader {
 	uint64_t record;              /* documents yielded so far */
 	struct file_entry *cur;       /* the file being read (JSONL, CSV) */
 	FILE *fp;
+	char *io_buf;                 /* INPUT_BUF bytes, fp's buffer (JSONL) */
 	enum text_encoding declared;  /* its byte order mark: ENC_NONE, ENC_UTF8 or ENC_UTF16* */
 	struct raw_hash hash;         /* of the file being read (any format) */
 	char *line;                   /* JSONL: the current line */
@@ -179,16 +186,21 @@ static size_t maximal_subpart(const unsigned char *p, size_t len)
 
 int utf8_repair(const char *in, size_t len, char **out, size_t *out_len, size_t *n_invalid)
 {
-	/* U+FFFD is 3 bytes; an invalid byte is 1: the output is at most 3x. */
+	/* U+FFFD is 3 bytes; an invalid byte is 1: the output is at most 3x,
+	 * and as long as the input when nothing is replaced. */
+	if (len == SIZE_MAX)
+		return TD_ENOMEM;
 	size_t cap = len + 1, at = 0, bad = 0;
 	char *buf = malloc(cap);
 	if (!buf)
 		return TD_ENOMEM;
 	const unsigned char *p = (const unsigned char *)in;
 	size_t i = 0;
-	while (i < len) {
-		if (at + 4 >= cap) {
-			size_t new_cap = cap * 2 + 8;
+	for (;;) {
+		/* what needs no repair is copied in one piece (encoding.h) */
+		size_t run = encoding_utf8_clean_prefix(in + i, len - i);
+		if (cap - at < run + 4) {  /* the run, a U+FFFD and the NUL */
+			size_t new_cap = cap * 2 + 8 > at + run + 4 ? cap * 2 + 8 : at + run + 4;
 			char *grown = realloc(buf, new_cap);
 			if (!grown) {
 				free(buf);
@@ -197,18 +209,14 @@ int utf8_repair(const char *in, size_t len, char **out, size_t *out_len, size_t 
 			buf = grown;
 			cap = new_cap;
 		}
-		if (p[i] != 0 && p[i] < 0x80) {  /* ASCII: copy the whole run */
-			size_t run = i;
-			while (run < len && p[run] != 0 && p[run] < 0x80 && at + (run - i) + 4 < cap)
-				run++;
-			memcpy(buf + at, p + i, run - i);
-			at += run - i;
-			i = run;
-			continue;
-		}
+		memcpy(buf + at, p + i, run);
+		at += run;
+		i += run;
+		if (i == len)
+			break;
 		utf8proc_int32_t cp;
 		utf8proc_ssize_t n = utf8proc_iterate(p + i, (utf8proc_ssize_t)(len - i), &cp);
-		if (n > 0 && cp != 0) {
+		if (n > 0 && cp != 0) {  /* not reached: the run stops only at NUL or invalid bytes */
 			memcpy(buf + at, p + i, (size_t)n);
 			at += (size_t)n;
 			i += (size_t)n;
@@ -293,14 +301,17 @@ static int utf16_stream_close(void *cookie)
  * ENC_NONE (no mark), ENC_UTF8, ENC_UTF16LE or ENC_UTF16BE.  With hash (may
  * be NULL) the mark is hashed here, and so are the raw bytes the decoder of a
  * UTF-16 file reads; the caller hashes the bytes it reads from any other
- * file (hash_read).  Returns NULL with errno set when the file cannot be
- * opened or read. */
-static FILE *open_input(const char *path, enum text_encoding *declared, struct raw_hash *hash)
+ * file (hash_read).  io_buf (INPUT_BUF bytes, or NULL: stdio's own) becomes
+ * the file's stdio buffer; it must outlive the stream.  Returns NULL with
+ * errno set when the file cannot be opened or read. */
+static FILE *open_input(const char *path, enum text_encoding *declared, struct raw_hash *hash, char *io_buf)
 {
 	*declared = ENC_NONE;
 	FILE *fp = fopen(path, "rb");
 	if (!fp)
 		return NULL;
+	if (io_buf)
+		setvbuf(fp, io_buf, _IOFBF, INPUT_BUF);
 	unsigned char head[3];
 	size_t n = fread(head, 1, sizeof head, fp);
 	size_t bom = encoding_sniff_bom(head, n, declared);
@@ -356,6 +367,19 @@ static int decode_bytes(const struct reader_opts *opts, enum text_encoding decla
 	}
 	doc->invalid_utf8 += bad;
 	return rc;
+}
+
+/* Whether decode_bytes would give back the len bytes at raw unchanged: not a
+ * Windows-1252 document, and valid UTF-8 without NUL (which no decoder
+ * changes).  When so, sets doc->encoding as decode_bytes would, and the
+ * caller keeps the bytes as they are instead of decoding a copy. */
+static bool decode_unchanged(enum text_encoding declared, const char *raw, size_t len, struct doc *doc)
+{
+	if (doc->encoding == ENC_CP1252 || encoding_utf8_clean_prefix(raw, len) != len)
+		return false;
+	if (doc->encoding == ENC_NONE)
+		doc->encoding = declared == ENC_UTF16LE || declared == ENC_UTF16BE ? declared : ENC_UTF8;
+	return true;
 }
 
 /* utf-8 or utf-8-repaired, once every string of the document is decoded. */
@@ -603,7 +627,7 @@ static char *manifest_value(const struct reader_opts *opts, const char *raw)
 static int load_manifest(struct reader *r, const char *path, int *index, struct td_diag *diag)
 {
 	enum text_encoding declared;
-	FILE *fp = open_input(path, &declared, NULL);
+	FILE *fp = open_input(path, &declared, NULL, NULL);
 	if (!fp)
 		return td_fail(diag, TD_ENOENT, "cannot open '%s': %s", path, strerror(errno));
 	struct table t = { .line = 1, .start_line = 1 };
@@ -998,17 +1022,21 @@ static bool looks_binary(const unsigned char *p, size_t len)
 	return memchr(p, 0, len < SNIFF_BYTES ? len : SNIFF_BYTES) != NULL;
 }
 
-/* Reads a whole file into a new buffer. */
-static int read_whole(const char *path, char **out, size_t *len, struct td_diag *diag)
+/* Reads a whole file into a new buffer, with room for one more byte after
+ * its *len bytes (a NUL: the buffer can become the document's text).  The
+ * buffer is sized from size, the file's size when it was listed, so that a
+ * file that has not changed is read in one read() straight into it (and one
+ * more that finds its end); it grows if the file did. */
+static int read_whole(const char *path, uint64_t size, char **out, size_t *len, struct td_diag *diag)
 {
-	FILE *fp = fopen(path, "rb");
-	if (!fp)
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
 		return td_fail(diag, TD_EIO, "cannot open '%s': %s", path, strerror(errno));
-	size_t cap = 1 << 16, n = 0;
+	size_t cap = size > 0 && size < SIZE_MAX / 4 ? (size_t)size + 1 : 1 << 16, n = 0;
 	char *buf = malloc(cap);
 	int rc = 0;
 	while (buf) {
-		if (n == cap) {
+		if (n == cap) {  /* the file is longer than it was, or not a regular file */
 			char *grown = realloc(buf, cap * 2);
 			if (!grown) {
 				free(buf);
@@ -1018,16 +1046,27 @@ static int read_whole(const char *path, char **out, size_t *len, struct td_diag 
 			buf = grown;
 			cap *= 2;
 		}
-		size_t got = fread(buf + n, 1, cap - n, fp);
-		n += got;
+		ssize_t got = read(fd, buf + n, cap - n);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0) {
+			rc = td_fail(diag, TD_EIO, "cannot read '%s': %s", path, strerror(errno));
+			break;
+		}
 		if (got == 0)
 			break;
+		n += (size_t)got;
 	}
 	if (!buf)
 		rc = td_fail(diag, TD_ENOMEM, "out of memory reading '%s'", path);
-	else if (ferror(fp))
-		rc = td_fail(diag, TD_EIO, "cannot read '%s': %s", path, strerror(errno));
-	fclose(fp);
+	else if (rc == 0 && n == cap) {  /* the file ended exactly at the end of the buffer */
+		char *grown = realloc(buf, cap + 1);
+		if (grown)
+			buf = grown;
+		else
+			rc = td_fail(diag, TD_ENOMEM, "out of memory reading '%s'", path);
+	}
+	close(fd);
 	if (rc) {
 		free(buf);
 		return rc;
@@ -1075,7 +1114,7 @@ static int read_txt(struct reader *r, struct file_entry *f, struct doc *doc, str
 	int rc = doc_begin(r, doc, f, 0);
 	if (rc)
 		return td_fail(diag, rc, "out of memory");
-	if ((rc = read_whole(f->path, &raw, &len, diag)))
+	if ((rc = read_whole(f->path, f->size, &raw, &len, diag)))
 		return rc;
 	/* the whole file, a binary one too (looks_binary sees it all) */
 	raw_hash_update(&r->hash, raw, len);
@@ -1105,19 +1144,27 @@ static int read_txt(struct reader *r, struct file_entry *f, struct doc *doc, str
 		doc->encoding = declared;
 		rc = encoding_utf16_to_utf8(raw + bom, len - bom, declared == ENC_UTF16BE, &text, &text_len,
 					    &doc->invalid_utf8);
+		free(raw);
+	} else if (decode_unchanged(declared, raw + bom, len - bom, doc)) {
+		/* the file is its own text: no copy (a UTF-8 mark is dropped) */
+		text_len = len - bom;
+		if (bom)
+			memmove(raw, raw + bom, text_len);
+		text = raw;
 	} else {
 		rc = decode_bytes(r->opts, declared, raw + bom, len - bom, doc, &text, &text_len);
+		free(raw);
 	}
-	free(raw);
 	if (rc == 0)
 		finish_encoding(doc);
 	if (rc == 0 && (rc = strip_html(r->opts, doc, &text, &text_len)))
 		free(text);
 	if (rc)
 		return td_fail(diag, rc, "out of memory");
+	/* every text above has room for text_len + 1 bytes: txtmeta writes the
+	 * body over it */
 	struct txtmeta meta;
-	rc = txtmeta_parse(text, text_len, &meta);
-	free(text);
+	rc = txtmeta_parse_owned(text, text_len, &meta);
 	if (rc)
 		return td_fail(diag, rc, "out of memory");
 	doc->text = meta.text;
@@ -1157,6 +1204,12 @@ static char *json_field(json_t *obj, const char *name, bool *present, bool *wron
 	return NULL;
 }
 
+/* A document's text_release (doc.h) for a text that is a JSON string. */
+static void release_json(void *owner)
+{
+	json_decref(owner);
+}
+
 static int read_jsonl(struct reader *r, struct file_entry *f, struct doc *doc, struct td_diag *diag)
 {
 	const struct reader_opts *o = r->opts;
@@ -1182,12 +1235,15 @@ static int read_jsonl(struct reader *r, struct file_entry *f, struct doc *doc, s
 		if (rc)
 			return td_fail(diag, rc, "out of memory");
 		doc->n_bytes = (size_t)n;
-		char *clean;
-		size_t clean_len;
-		if (decode_bytes(o, r->declared, r->line, (size_t)n, doc, &clean, &clean_len))
+		/* jansson parses the line itself when it needs no decoding (valid
+		 * UTF-8 without NUL), else a decoded copy */
+		char *clean = NULL;
+		size_t clean_len = (size_t)n;
+		if (!decode_unchanged(r->declared, r->line, (size_t)n, doc) &&
+		    decode_bytes(o, r->declared, r->line, (size_t)n, doc, &clean, &clean_len))
 			return td_fail(diag, TD_ENOMEM, "out of memory");
 		json_error_t err;
-		json_t *obj = json_loadb(clean, clean_len, JSON_ALLOW_NUL, &err);
+		json_t *obj = json_loadb(clean ? clean : r->line, clean_len, JSON_ALLOW_NUL, &err);
 		free(clean);
 		if (!obj) {
 			char why[256];
@@ -1215,11 +1271,20 @@ static int read_jsonl(struct reader *r, struct file_entry *f, struct doc *doc, s
 			goto done;
 		}
 		/* jansson hands back valid UTF-8 (the line was decoded before
-		 * parsing); only a \u0000 escape needs repairing (to U+FFFD). */
+		 * parsing); only a \u0000 escape needs repairing (to U+FFFD).
+		 * Otherwise the document keeps jansson's string as its text, no
+		 * copy: it holds a reference to it (doc.h), unless --strip-html
+		 * is to replace the text. */
 		const char *value = json_string_value(text);
 		size_t value_len = json_string_length(text);
 		if (memchr(value, 0, value_len)) {
 			rc = set_text(doc, value, value_len);
+		} else if (!o->strip_html) {
+			doc->text = (char *)value;  /* read-only from here on (doc.h) */
+			doc->text_len = value_len;
+			doc->text_owner = json_incref(text);
+			doc->text_release = release_json;
+			rc = 0;
 		} else {
 			doc->text = malloc(value_len + 1);
 			rc = doc->text ? 0 : TD_ENOMEM;
@@ -1518,9 +1583,19 @@ static int read_csv(struct reader *r, struct file_entry *f, struct doc *doc, str
 			if (!(doc->id = strdup(buf)))
 				rc = TD_ENOMEM;
 		}
-		if (rc == 0)
+		/* the text column, unless another field is read from it too */
+		bool text_alone = r->col_text != r->col_title && r->col_text != r->col_source &&
+				  r->col_text != r->col_date;
+		if (rc == 0 && text_alone &&
+		    decode_unchanged(r->declared, rec.fields[r->col_text], rec.lens[r->col_text], doc)) {
+			/* the field (csv_field_cb's NUL-terminated copy) becomes the text */
+			doc->text = rec.fields[r->col_text];
+			doc->text_len = rec.lens[r->col_text];
+			rec.fields[r->col_text] = NULL;
+		} else if (rc == 0) {
 			rc = decode_bytes(r->opts, r->declared, rec.fields[r->col_text], rec.lens[r->col_text], doc,
 					  &doc->text, &doc->text_len);
+		}
 		if (rc == 0)
 			rc = csv_decode_field(r, &rec, r->col_title, true, doc, &doc->title);
 		if (rc == 0)
@@ -1571,7 +1646,10 @@ int reader_next(struct reader *r, struct doc *doc, struct td_diag *diag)
 		hash_start(r, f);
 		if (f->format == FORMAT_TXT)
 			return read_txt(r, f, doc, diag);
-		r->fp = open_input(f->path, &r->declared, &r->hash);
+		bool jsonl = f->format == FORMAT_JSONL;
+		if (jsonl && !r->io_buf && !(r->io_buf = malloc(INPUT_BUF)))
+			return td_fail(diag, TD_ENOMEM, "out of memory");
+		r->fp = open_input(f->path, &r->declared, &r->hash, jsonl ? r->io_buf : NULL);
 		if (!r->fp)
 			return td_fail(diag, errno == ENOMEM ? TD_ENOMEM : TD_EIO, "cannot open '%s': %s", f->path,
 				       strerror(errno));
@@ -1625,6 +1703,7 @@ void reader_free(struct reader *r)
 		manifest_free(&r->manifests[i]);
 	free(r->manifests);
 	free(r->line);
+	free(r->io_buf);
 	free(r->chunk);
 	free(r->fields);
 	free(r->field_lens);

@@ -15,8 +15,8 @@
  *  - anything else: each of the first TXTMETA_MAX_LINES lines is looked at
  *    on its own, as listed in txtmeta.h.  A line whose date does not parse
  *    is ordinary text.
- * Everything that is not metadata is copied unchanged but for line ends,
- * which become LF.
+ * Everything that is not metadata is kept unchanged but for line ends,
+ * which become LF (txtmeta_parse_owned: in place).
  */
 #include "txtmeta.h"
 
@@ -401,14 +401,17 @@ static int classify_line(struct txtmeta *meta, const struct line *ln, struct lin
 	return 0;
 }
 
-/* Appends [s, e) to out, turning CRLF and lone CR into LF. */
+/* Writes [s, e) at out, turning CRLF and lone CR into LF; returns the bytes
+ * written.  out may be s itself or lie before it (the text is rewritten in
+ * place): each piece is written no further on than where it was read. */
 static size_t copy_text(char *out, const char *s, const char *e)
 {
 	size_t n = 0;
 	while (s < e) {
 		const char *cr = memchr(s, '\r', (size_t)(e - s));
 		const char *stop = cr ? cr : e;
-		memcpy(out + n, s, (size_t)(stop - s));
+		if (out + n != s)
+			memmove(out + n, s, (size_t)(stop - s));
 		n += (size_t)(stop - s);
 		if (!cr)
 			break;
@@ -461,10 +464,22 @@ int txtmeta_parse(const char *text, size_t len, struct txtmeta *meta)
 	memset(meta, 0, sizeof *meta);
 	if (len == SIZE_MAX)
 		return TD_ENOMEM;
-	/* The text only shrinks: line ends get no longer, metadata goes. */
-	meta->text = malloc(len + 1);
-	if (!meta->text)
+	char *copy = malloc(len + 1);
+	if (!copy)
 		return TD_ENOMEM;
+	if (len)
+		memcpy(copy, text, len);
+	return txtmeta_parse_owned(copy, len, meta);
+}
+
+/* The body is written over the input as it is read: every line is written
+ * at or before the place it was read from (metadata lines go, line ends get
+ * no longer), and a line is read (its metadata copied out) before anything
+ * is written over it. */
+int txtmeta_parse_owned(char *text, size_t len, struct txtmeta *meta)
+{
+	memset(meta, 0, sizeof *meta);
+	meta->text = text;
 	if (len == 0) {
 		meta->text[0] = '\0';
 		return 0;
@@ -490,7 +505,8 @@ int txtmeta_parse(const char *text, size_t len, struct txtmeta *meta)
 			if (rc < 0)
 				goto fail;
 			if (!lm.remove) {
-				memcpy(meta->text + n, lm.keep_from, (size_t)(ln.end - lm.keep_from));
+				if (meta->text + n != lm.keep_from)
+					memmove(meta->text + n, lm.keep_from, (size_t)(ln.end - lm.keep_from));
 				n += (size_t)(ln.end - lm.keep_from);
 				if (ln.terminated)
 					meta->text[n++] = '\n';

@@ -36,6 +36,14 @@ struct txtmeta {
  * The caller frees with txtmeta_free. */
 int txtmeta_parse(const char *text, size_t len, struct txtmeta *meta);
 
+/* txtmeta_parse without a copy: takes text (malloc'd, room for len + 1
+ * bytes, need not be NUL-terminated) and makes it meta->text, the body
+ * written over the input (it is never longer than what it was made from);
+ * a text without metadata lines, CR or byte order mark is not moved at all.
+ * The byte after the len bytes is not read, only written (the NUL).  text
+ * is freed on failure too.  Returns 0, or TD_ENOMEM. */
+int txtmeta_parse_owned(char *text, size_t len, struct txtmeta *meta);
+
 void txtmeta_free(struct txtmeta *meta);
 
 #endif

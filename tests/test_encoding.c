@@ -6,8 +6,11 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <utf8proc.h>
 
 #include "encoding.h"
 #include "html.h"
@@ -123,6 +126,176 @@ static void test_encoding__utf8_valid(void **state)
 	assert_false(encoding_utf8_valid("\xC3", 1));           /* cut short */
 }
 
+/* The valid prefix as utf8proc_iterate finds it, one character at a time:
+ * what encoding_utf8_clean_prefix (nul_ok false) and encoding_utf8_valid
+ * (nul_ok true, the whole input) must agree with. */
+static size_t reference_prefix(const unsigned char *p, size_t len, bool nul_ok)
+{
+	size_t i = 0;
+	while (i < len) {
+		utf8proc_int32_t cp;
+		utf8proc_ssize_t n = utf8proc_iterate(p + i, (utf8proc_ssize_t)(len - i), &cp);
+		if (n <= 0 || (cp == 0 && !nul_ok))
+			break;
+		i += (size_t)n;
+	}
+	return i;
+}
+
+/* Checks both validators on the len bytes at bytes, which the caller holds
+ * in a buffer of exactly len bytes (a read past len is caught by the
+ * sanitizer build). */
+static void check_exact(const unsigned char *bytes, size_t len)
+{
+	size_t expect = reference_prefix(bytes, len, false);
+	size_t got = encoding_utf8_clean_prefix((const char *)bytes, len);
+	if (got != expect) {
+		fprintf(stderr, "clean prefix of %zu bytes:", len);
+		for (size_t i = 0; i < len; i++)
+			fprintf(stderr, " %02X", bytes[i]);
+		fprintf(stderr, ": %zu, expected %zu\n", got, expect);
+	}
+	assert_int_equal(got, expect);
+	assert_int_equal(encoding_utf8_valid((const char *)bytes, len), reference_prefix(bytes, len, true) == len);
+}
+
+/* check_exact on an exact-size copy of the len bytes at bytes. */
+static void check_prefix(const unsigned char *bytes, size_t len)
+{
+	unsigned char *copy = malloc(len ? len : 1);
+	assert_non_null(copy);
+	if (len)
+		memcpy(copy, bytes, len);
+	check_exact(copy, len);
+	free(copy);
+}
+
+/* Every string of one, two and three bytes (three: after a lead byte that is
+ * not ASCII, and three ASCII ones), and four-byte strings over the bytes
+ * where ranges begin and end. */
+static void test_encoding__utf8_prefix_all_short_strings(void **state)
+{
+	(void)state;
+	unsigned char *b[5];  /* b[n]: exactly n bytes */
+	for (size_t n = 1; n <= 4; n++)
+		assert_non_null(b[n] = malloc(n));
+	for (unsigned i = 0; i < 256; i++) {
+		b[1][0] = b[2][0] = b[3][0] = (unsigned char)i;
+		check_exact(b[1], 1);
+		for (unsigned j = 0; j < 256; j++) {
+			b[2][1] = b[3][1] = (unsigned char)j;
+			check_exact(b[2], 2);
+			if (i < 0x80 && i != 0 && i != 'A' && i != 0x7F)
+				continue;
+			for (unsigned k = 0; k < 256; k++) {
+				b[3][2] = (unsigned char)k;
+				check_exact(b[3], 3);
+			}
+		}
+	}
+	static const unsigned char edges[] = { 0x00, 0x41, 0x7F, 0x80, 0x8F, 0x90, 0x9F, 0xA0,
+					       0xBF, 0xC0, 0xC2, 0xDF, 0xE0, 0xED, 0xF0, 0xF4, 0xF5, 0xFF };
+	size_t n = sizeof edges;
+	for (unsigned i = 0; i < 256; i++)
+		for (size_t j = 0; j < n; j++)
+			for (size_t k = 0; k < n; k++)
+				for (size_t l = 0; l < n; l++) {
+					b[4][0] = (unsigned char)i;
+					b[4][1] = edges[j];
+					b[4][2] = edges[k];
+					b[4][3] = edges[l];
+					check_exact(b[4], 4);
+				}
+	for (size_t k = 1; k <= 4; k++)
+		free(b[k]);
+}
+
+/* Byte sequences that end the 16-byte ASCII path: valid characters at the
+ * edges of their ranges, invalid and cut-short sequences, NUL. */
+struct piece {
+	const char *bytes;
+	size_t len;
+};
+#define PIECE(s) { s, sizeof s - 1 }
+static const struct piece pieces[] = {
+	PIECE("\xC2\x80"), PIECE("\xC3\xA9"), PIECE("\xDF\xBF"), PIECE("\xE0\xA0\x80"), PIECE("\xE2\x82\xAC"),
+	PIECE("\xED\x9F\xBF"), PIECE("\xEE\x80\x80"), PIECE("\xEF\xBF\xBD"), PIECE("\xEF\xBF\xBF"),
+	PIECE("\xF0\x90\x80\x80"), PIECE("\xF0\x9F\x98\x80"), PIECE("\xF4\x8F\xBF\xBF"),
+	PIECE("\xC0\xAF"), PIECE("\xC1\xBF"), PIECE("\xE0\x9F\xBF"), PIECE("\xED\xA0\x80"), PIECE("\xED\xBF\xBF"),
+	PIECE("\xF0\x8F\xBF\xBF"), PIECE("\xF4\x90\x80\x80"), PIECE("\xF5\x80\x80\x80"), PIECE("\xF8\x88\x80\x80\x80"),
+	PIECE("\xFF"), PIECE("\xFE"), PIECE("\x80"), PIECE("\xBF"), PIECE("\xC3"), PIECE("\xE2\x82"),
+	PIECE("\xF0\x9F\x98"), PIECE("\xC3(") , PIECE("\xE2(\xAC"), PIECE("\0"), PIECE("a\0b"), PIECE("\x7F"),
+};
+
+/* A fixed-seed generator (xorshift64*): a failure repeats. */
+static uint64_t rng_state = 0x9E3779B97F4A7C15u;
+static uint32_t rng(void)
+{
+	rng_state ^= rng_state >> 12;
+	rng_state ^= rng_state << 25;
+	rng_state ^= rng_state >> 27;
+	return (uint32_t)((rng_state * 0x2545F4914F6CDD1Du) >> 32);
+}
+
+/* Each piece after 0 to 40 ASCII bytes and before 0 to 20: it falls at every
+ * place of an 8- and a 16-byte block, and so does the end of the input. */
+static void test_encoding__utf8_prefix_at_every_block_offset(void **state)
+{
+	(void)state;
+	unsigned char buf[128];
+	for (size_t k = 0; k < sizeof pieces / sizeof pieces[0]; k++)
+		for (size_t before = 0; before <= 40; before++)
+			for (size_t after = 0; after <= 20; after++) {
+				memset(buf, 'a', before);
+				memcpy(buf + before, pieces[k].bytes, pieces[k].len);
+				memset(buf + before + pieces[k].len, 'b', after);
+				size_t len = before + pieces[k].len + after;
+				check_prefix(buf, len);
+				/* and the same with a second piece further on */
+				size_t k2 = (k * 7 + after) % (sizeof pieces / sizeof pieces[0]);
+				memcpy(buf + len, pieces[k2].bytes, pieces[k2].len);
+				check_prefix(buf, len + pieces[k2].len);
+			}
+}
+
+/* Random strings: ASCII runs, the pieces above, valid characters and random
+ * bytes, in random order. */
+static void test_encoding__utf8_prefix_random_strings(void **state)
+{
+	(void)state;
+	unsigned char buf[600];
+	for (int round = 0; round < 20000; round++) {
+		size_t len = 0, want = rng() % 500;
+		unsigned mix = rng() % 4;  /* how often a piece is not ASCII */
+		while (len < want) {
+			unsigned pick = rng() % 8;
+			if (pick >= mix + 2) {
+				size_t run = 1 + rng() % 40;
+				for (size_t i = 0; i < run; i++)
+					buf[len++] = (unsigned char)(1 + rng() % 127);
+			} else if (pick == 0) {
+				buf[len++] = (unsigned char)rng();
+			} else if (pick == 1) {
+				uint8_t enc[4];
+				utf8proc_int32_t cp = (utf8proc_int32_t)(1 + rng() % 0x10FFFF);
+				if (cp >= 0xD800 && cp <= 0xDFFF)
+					cp = 0xFFFD;
+				utf8proc_ssize_t n = utf8proc_encode_char(cp, enc);
+				memcpy(buf + len, enc, (size_t)n);
+				len += (size_t)n;
+			} else {
+				const struct piece *p = &pieces[rng() % (sizeof pieces / sizeof pieces[0])];
+				memcpy(buf + len, p->bytes, p->len);
+				len += p->len;
+			}
+		}
+		check_prefix(buf, len);
+		/* and every suffix start within the first 17 bytes */
+		for (size_t from = 1; from < 17 && from < len; from++)
+			check_prefix(buf + from, len - from);
+	}
+}
+
 /* Strips HTML from an exact-size copy; returns the text and the tag count. */
 static char *strip(const char *html, size_t *n_tags)
 {
@@ -192,6 +365,9 @@ int main(void)
 		cmocka_unit_test(test_encoding__utf16_stream_split_anywhere),
 		cmocka_unit_test(test_encoding__cp1252),
 		cmocka_unit_test(test_encoding__utf8_valid),
+		cmocka_unit_test(test_encoding__utf8_prefix_all_short_strings),
+		cmocka_unit_test(test_encoding__utf8_prefix_at_every_block_offset),
+		cmocka_unit_test(test_encoding__utf8_prefix_random_strings),
 		cmocka_unit_test(test_html__tags_comments_scripts),
 		cmocka_unit_test(test_html__entities),
 	};

@@ -14,7 +14,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <utf8proc.h>
+
 #include "date.h"
+#include "encoding.h"
 #include "reader.h"
 
 /* Warnings captured from the reader, joined by '\n'. */
@@ -838,6 +841,151 @@ static void test_reader__utf8_repair(void **state)
 	check_repair("abc\xff", 2, "ab", 0);
 }
 
+/* ---- utf8_repair against the byte-at-a-time repair it replaced ---------- */
+
+/* The repair as it was written before the valid runs were found 16 bytes at
+ * a time (encoding_utf8_clean_prefix): ASCII a byte at a time, everything
+ * else through utf8proc_iterate, one U+FFFD per maximal subpart (Unicode's
+ * Table 3-8) and per NUL.  The subparts are worked out independently here,
+ * with the ranges of Table 3-7. */
+static size_t reference_subpart(const unsigned char *p, size_t len)
+{
+	unsigned char c = p[0], lo = 0x80, hi = 0xBF;
+	size_t need;
+	if (c >= 0xC2 && c <= 0xDF)
+		need = 2;
+	else if (c >= 0xE0 && c <= 0xEF)
+		need = 3, lo = c == 0xE0 ? 0xA0 : 0x80, hi = c == 0xED ? 0x9F : 0xBF;
+	else if (c >= 0xF0 && c <= 0xF4)
+		need = 4, lo = c == 0xF0 ? 0x90 : 0x80, hi = c == 0xF4 ? 0x8F : 0xBF;
+	else
+		return 1;
+	if (len < 2 || p[1] < lo || p[1] > hi)
+		return 1;
+	size_t k = 2;
+	while (k < need && k < len && p[k] >= 0x80 && p[k] <= 0xBF)
+		k++;
+	return k;
+}
+
+static char *reference_repair(const unsigned char *p, size_t len, size_t *out_len, size_t *n_bad)
+{
+	char *out = malloc(3 * len + 1);
+	assert_non_null(out);
+	size_t at = 0, i = 0;
+	*n_bad = 0;
+	while (i < len) {
+		utf8proc_int32_t cp;
+		utf8proc_ssize_t n = utf8proc_iterate(p + i, (utf8proc_ssize_t)(len - i), &cp);
+		if (n > 0 && cp != 0) {
+			memcpy(out + at, p + i, (size_t)n);
+			at += (size_t)n;
+			i += (size_t)n;
+		} else {
+			memcpy(out + at, "\xEF\xBF\xBD", 3);
+			at += 3;
+			(*n_bad)++;
+			i += n > 0 ? (size_t)n : reference_subpart(p + i, len - i);
+		}
+	}
+	out[at] = '\0';
+	*out_len = at;
+	return out;
+}
+
+/* utf8_repair of an exact-size copy equals reference_repair. */
+static void check_against_reference(const unsigned char *bytes, size_t len)
+{
+	char *copy = malloc(len ? len : 1);
+	assert_non_null(copy);
+	if (len)
+		memcpy(copy, bytes, len);
+	char *out, *expect;
+	size_t out_len, bad, expect_len, expect_bad;
+	assert_int_equal(utf8_repair(copy, len, &out, &out_len, &bad), 0);
+	expect = reference_repair(bytes, len, &expect_len, &expect_bad);
+	assert_int_equal(out_len, expect_len);
+	assert_memory_equal(out, expect, expect_len + 1);
+	assert_int_equal(bad, expect_bad);
+	/* the reader keeps bytes as they are exactly when the repair would */
+	assert_int_equal(encoding_utf8_clean_prefix(copy, len) == len, bad == 0 && out_len == len);
+	free(out);
+	free(expect);
+	free(copy);
+}
+
+/* A fixed-seed generator (xorshift64*): a failure repeats. */
+static uint64_t rng_state = 0x2545F4914F6CDD1Du;
+static uint32_t rng(void)
+{
+	rng_state ^= rng_state >> 12;
+	rng_state ^= rng_state << 25;
+	rng_state ^= rng_state >> 27;
+	return (uint32_t)((rng_state * 0x2545F4914F6CDD1Du) >> 32);
+}
+
+/* Byte sequences that end a run of ASCII: valid characters at the edges of
+ * their ranges, invalid and cut-short sequences, NUL. */
+static const struct {
+	const char *bytes;
+	size_t len;
+} repair_pieces[] = {
+#define PIECE(s) { s, sizeof s - 1 }
+	PIECE("\xC2\x80"), PIECE("\xC3\xA9"), PIECE("\xDF\xBF"), PIECE("\xE0\xA0\x80"), PIECE("\xE2\x80\x99"),
+	PIECE("\xED\x9F\xBF"), PIECE("\xEF\xBF\xBD"), PIECE("\xF0\x90\x80\x80"), PIECE("\xF4\x8F\xBF\xBF"),
+	PIECE("\xC0\xAF"), PIECE("\xC1\x81"), PIECE("\xE0\x80\x80"), PIECE("\xE0\x9F\xBF"), PIECE("\xED\xA0\x80"),
+	PIECE("\xF0\x80\x80\x80"), PIECE("\xF0\x8F\xBF\xBF"), PIECE("\xF4\x90\x80\x80"), PIECE("\xF5\x80\x80\x80"),
+	PIECE("\xFF"), PIECE("\xFE\xFF"), PIECE("\x80"), PIECE("\xBF\xBF"), PIECE("\xC3"), PIECE("\xE2\x80"),
+	PIECE("\xF0\x9F\x98"), PIECE("\xF0\x9F"), PIECE("\xC3("), PIECE("\xE2(\x99"), PIECE("\xF0\x9F(\x80"),
+	PIECE("\0"), PIECE("\0\0"), PIECE("\xE2\x80\xF0\x9F\x98\x80"),
+#undef PIECE
+};
+#define N_PIECES (sizeof repair_pieces / sizeof repair_pieces[0])
+
+/* Every piece at every offset of a 16-byte block (after 0 to 40 ASCII
+ * bytes), the input ending 0 to 20 bytes after it; then random strings. */
+static void test_reader__utf8_repair_matches_the_byte_at_a_time_repair(void **state)
+{
+	(void)state;
+	unsigned char buf[1024];
+	for (size_t k = 0; k < N_PIECES; k++)
+		for (size_t before = 0; before <= 40; before++)
+			for (size_t after = 0; after <= 20; after++) {
+				memset(buf, 'a', before);
+				memcpy(buf + before, repair_pieces[k].bytes, repair_pieces[k].len);
+				memset(buf + before + repair_pieces[k].len, 'z', after);
+				size_t len = before + repair_pieces[k].len + after;
+				check_against_reference(buf, len);
+				size_t k2 = (k + before + after) % N_PIECES;  /* a second one */
+				memcpy(buf + len, repair_pieces[k2].bytes, repair_pieces[k2].len);
+				check_against_reference(buf, len + repair_pieces[k2].len);
+			}
+	for (int round = 0; round < 20000; round++) {
+		size_t len = 0, want = rng() % 900;
+		unsigned ascii = rng() % 8;  /* how much of it is ASCII runs */
+		while (len < want) {
+			unsigned pick = rng() % 8;
+			if (pick < ascii) {
+				size_t run = 1 + rng() % 48;
+				for (size_t i = 0; i < run; i++)
+					buf[len++] = (unsigned char)(1 + rng() % 127);
+			} else if (pick == 7) {
+				buf[len++] = (unsigned char)rng();  /* anything, NUL included */
+			} else {
+				size_t k = rng() % N_PIECES;
+				memcpy(buf + len, repair_pieces[k].bytes, repair_pieces[k].len);
+				len += repair_pieces[k].len;
+			}
+		}
+		check_against_reference(buf, len);
+	}
+	/* all invalid, and long: the output grows to three times the input */
+	memset(buf, 0x80, sizeof buf);
+	check_against_reference(buf, sizeof buf);
+	memset(buf, 0, sizeof buf);
+	check_against_reference(buf, sizeof buf);
+}
+
 /* Reads every document of one input; out gets "id|encoding|invalid|title|text"
  * per document. */
 static int read_encodings(const char *path, struct reader_opts *opts, char *out, size_t cap)
@@ -964,6 +1112,134 @@ static size_t to_utf16(const char *ascii, bool big_endian, char *out)
 		out[n++] = big_endian ? *p : '\0';
 	}
 	return n;
+}
+
+/* A .txt file that needs no decoding becomes the document's text as it was
+ * read (no copy); any other takes the decoding path.  Both give what the
+ * repair gives. */
+static void test_reader__txt_kept_as_read_or_decoded(void **state)
+{
+	(void)state;
+	struct reader_opts opts = { 0 };
+	char out[1024];
+	static const struct {
+		const char *name, *bytes, *expect;
+	} cases[] = {
+		{ "plain.txt", "First line\nCaf\xC3\xA9 \xF0\x9F\x98\x80.\n",
+		  "plain|utf-8|0|First line|First line\nCaf\xC3\xA9 \xF0\x9F\x98\x80.\n\n" },
+		{ "bom.txt", "\xEF\xBB\xBF" "Caf\xC3\xA9\r\nBody\rEnd",
+		  "bom|utf-8|0|Caf\xC3\xA9|Caf\xC3\xA9\nBody\nEnd\n" },
+		{ "head.txt", "Title: T\nAuthor: A\nDate: 2025-02-26\n\nBody\r\n",
+		  "head|utf-8|0|T|\nBody\n\n" },
+		{ "bad.txt", "Caf\xE9 \xED\xA0\x80 ok\n",
+		  "bad|utf-8-repaired|4|Caf\xEF\xBF\xBD \xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD ok|"
+		  "Caf\xEF\xBF\xBD \xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD ok\n\n" },
+		{ "bombad.txt", "\xEF\xBB\xBF\xC3(\n", "bombad|utf-8-repaired|1|\xEF\xBF\xBD(|\xEF\xBF\xBD(\n\n" },
+		{ "empty.txt", "", "empty|utf-8|0|-|\n" },
+		{ "onlybom.txt", "\xEF\xBB\xBF", "onlybom|utf-8|0|-|\n" },
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		const char *path = put(cases[i].name, cases[i].bytes, strlen(cases[i].bytes));
+		char copy[256];
+		snprintf(copy, sizeof copy, "%s", path);
+		assert_int_equal(read_encodings(copy, &opts, out, sizeof out), 1);
+		assert_string_equal(out, cases[i].expect);
+	}
+}
+
+/* A CSV text field that needs no decoding becomes the text as it is; one
+ * that is also the title, source, date or id column is read for each. */
+static void test_reader__csv_text_column_kept_or_shared(void **state)
+{
+	(void)state;
+	char out[1024], path[256];
+	snprintf(path, sizeof path, "%s",
+		 puts_file("t.csv", "id,text,day\nk,\"Caf\xC3\xA9, \"\"ok\"\"\",2025-02-26\nb,x\xFFy,2025-02-27\n"));
+	static const struct {
+		const char *title, *source, *date, *id, *expect;
+	} cases[] = {
+		{ NULL, NULL, NULL, NULL,
+		  "k|utf-8|0|-|Caf\xC3\xA9, \"ok\"\nb|utf-8-repaired|1|-|x\xEF\xBF\xBDy\n" },
+		{ "text", NULL, NULL, NULL,
+		  "k|utf-8|0|Caf\xC3\xA9, \"ok\"|Caf\xC3\xA9, \"ok\"\n"
+		  "b|utf-8-repaired|2|x\xEF\xBF\xBDy|x\xEF\xBF\xBDy\n" },
+		{ NULL, "text", "text", "text",
+		  "Caf\xC3\xA9, \"ok\"|utf-8|0|-|Caf\xC3\xA9, \"ok\"\n"
+		  "x\xEF\xBF\xBDy|utf-8-repaired|4|-|x\xEF\xBF\xBDy\n" },
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		struct reader_opts opts = { .title_field = cases[i].title, .source_field = cases[i].source,
+					    .date_field = cases[i].date, .id_field = cases[i].id };
+		assert_int_equal(read_encodings(path, &opts, out, sizeof out), 2);
+		assert_string_equal(out, cases[i].expect);
+	}
+}
+
+/* A .txt file is read whole even when it grew or shrank after the inputs
+ * were listed (its buffer is sized from the listed size). */
+static void test_reader__txt_changed_after_listing_is_read_whole(void **state)
+{
+	(void)state;
+	size_t sizes[] = { 10, 65536, 65537, 300000, 0, 5 };
+	for (size_t k = 0; k + 1 < sizeof sizes / sizeof sizes[0]; k++) {
+		char *before = make_lines(sizes[k], "b", "\n");
+		char *after = make_lines(sizes[k + 1], "a", "\n");
+		const char *path = put("grow.txt", before, sizes[k]);
+		const char *inputs[] = { path };
+		struct reader_opts opts = { .inputs = inputs, .n_inputs = 1 };
+		struct reader *r;
+		assert_int_equal(reader_open(&r, &opts, NULL), 0);
+		put("grow.txt", after, sizes[k + 1]);
+		struct doc doc = { 0 };
+		assert_int_equal(reader_next(r, &doc, NULL), 1);
+		assert_int_equal(doc.n_bytes, sizes[k + 1]);
+		assert_int_equal(doc.text_len, sizes[k + 1]);
+		assert_memory_equal(doc.text, after, sizes[k + 1]);
+		assert_int_equal(doc.text[doc.text_len], '\0');
+		size_t n;
+		const struct input_file *files = reader_files(r, &n);
+		assert_hash_of(&files[0], after, sizes[k + 1]);
+		assert_int_equal(files[0].size, sizes[k]);  /* as listed */
+		doc_clear(&doc);
+		reader_free(r);
+		free(before);
+		free(after);
+	}
+}
+
+/* A JSONL text is jansson's string itself, held by the document; a text
+ * with \u0000 (repaired) or stripped of HTML is a copy of its own. */
+static void test_reader__jsonl_text_owned_by_the_document(void **state)
+{
+	(void)state;
+	const char *path = puts_file("own.jsonl", "{\"id\": \"a\", \"text\": \"Caf\\u00e9 \\\"q\\\" <b>x</b>\"}\n"
+						  "{\"id\": \"b\", \"text\": \"nul\\u0000here\"}\n"
+						  "{\"id\": \"c\", \"text\": \"\xC3(bad\"}\n");
+	const char *inputs[] = { path };
+	for (int strip = 0; strip < 2; strip++) {
+		struct reader_opts opts = { .inputs = inputs, .n_inputs = 1, .strip_html = strip };
+		struct reader *r;
+		assert_int_equal(reader_open(&r, &opts, NULL), 0);
+		struct doc doc = { 0 };
+		assert_int_equal(reader_next(r, &doc, NULL), 1);
+		assert_string_equal(doc.text, strip ? "Caf\xC3\xA9 \"q\" x" : "Caf\xC3\xA9 \"q\" <b>x</b>");
+		assert_int_equal(doc.text_len, strlen(doc.text));
+		assert_true(strip ? doc.text_owner == NULL : doc.text_owner != NULL);
+		assert_int_equal(doc.encoding, ENC_UTF8);
+		assert_int_equal(reader_next(r, &doc, NULL), 1);  /* clears the first */
+		assert_null(doc.text_owner);
+		assert_memory_equal(doc.text, "nul\xEF\xBF\xBDhere", doc.text_len + 1);
+		assert_int_equal(doc.invalid_utf8, 1);
+		assert_int_equal(reader_next(r, &doc, NULL), 1);  /* repaired before parsing */
+		assert_string_equal(doc.text, "\xEF\xBF\xBD(bad");
+		assert_true(strip ? doc.text_owner == NULL : doc.text_owner != NULL);
+		assert_int_equal(doc.encoding, ENC_UTF8_REPAIRED);
+		assert_int_equal(doc.invalid_utf8, 1);
+		doc_clear(&doc);
+		assert_null(doc.text);
+		assert_null(doc.text_owner);
+		reader_free(r);
+	}
 }
 
 static void test_reader__folder_files_are_hashed_as_read(void **state)
@@ -1146,6 +1422,11 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_reader__missing_path_among_inputs, setup, teardown),
 		cmocka_unit_test(test_reader__doc_clear_and_status_names),
 		cmocka_unit_test(test_reader__utf8_repair),
+		cmocka_unit_test(test_reader__utf8_repair_matches_the_byte_at_a_time_repair),
+		cmocka_unit_test_setup_teardown(test_reader__txt_kept_as_read_or_decoded, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_reader__txt_changed_after_listing_is_read_whole, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_reader__csv_text_column_kept_or_shared, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_reader__jsonl_text_owned_by_the_document, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reader__utf16_files_are_decoded, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reader__cp1252_fallback_and_strip_html, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reader__folder_files_are_hashed_as_read, setup, teardown),

@@ -410,6 +410,156 @@ static void test_txtmeta__never_reads_past_len(void **state)
 	}
 }
 
+/* txtmeta_parse_owned on an exact-size buffer (len + 1 bytes, the last one
+ * set to poison, which must not be read): the body is written over the
+ * input, which becomes meta->text. */
+static void parse_owned_poisoned(const char *s, size_t len, char poison, struct txtmeta *meta)
+{
+	char *buf = malloc(len + 1);
+	assert_non_null(buf);
+	memcpy(buf, s, len);
+	buf[len] = poison;
+	assert_int_equal(txtmeta_parse_owned(buf, len, meta), 0);
+	assert_ptr_equal(meta->text, buf);
+	assert_int_equal(strlen(meta->text), meta->text_len);
+	assert_true(meta->text_len <= len);
+}
+
+static void parse_owned(const char *s, size_t len, struct txtmeta *meta)
+{
+	parse_owned_poisoned(s, len, '\r', meta);
+}
+
+/* Without metadata lines or CR the text is kept where it is, unchanged. */
+static void test_txtmeta__owned_text_without_metadata_is_kept_as_it_is(void **state)
+{
+	(void)state;
+	const char *s = "One speech on a single line, \xC3\xA9 and all";
+	struct txtmeta meta;
+	parse_owned(s, strlen(s), &meta);
+	assert_string_equal(meta.text, s);
+	assert_string_equal(meta.title, s);
+	txtmeta_free(&meta);
+	parse_owned(s, 0, &meta);
+	assert_string_equal(meta.text, "");
+	txtmeta_free(&meta);
+}
+
+/* A fixed-seed generator (xorshift64*): a failure repeats. */
+static uint64_t rng_state = 0x853C49E6748FEA9Bu;
+static uint32_t rng(void)
+{
+	rng_state ^= rng_state >> 12;
+	rng_state ^= rng_state << 25;
+	rng_state ^= rng_state >> 27;
+	return (uint32_t)((rng_state * 0x2545F4914F6CDD1Du) >> 32);
+}
+
+/* Random articles of known shape, parsed in place: metadata lines, plain
+ * lines and "date ..." prefixes among the first lines, any line ends (LF,
+ * CRLF, CR, none at the end), metadata-like lines past the examined ones.
+ * What must come out is worked out line by line beside them. */
+static void test_txtmeta__owned_parse_of_random_articles(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *line;
+		const char *kept;   /* what stays in the text; NULL: the line goes */
+		const char *date;   /* the date it gives, or NULL */
+		const char *title;  /* a "Title:" value, or NULL */
+	} kinds[] = {
+		{ "Title: T one", NULL, NULL, "T one" },
+		{ "Title: T two", NULL, NULL, "T two" },
+		{ "Author: A. Writer", NULL, NULL, NULL },
+		{ "Source: Wire", NULL, NULL, NULL },
+		{ "Date: 2025-02-26", NULL, "2025-02-26", NULL },
+		{ "Published: Feb, 26 2025 22:30", NULL, "2025-02-26", NULL },
+		{ "2024-01-05", NULL, "2024-01-05", NULL },
+		{ "date 2025-02-18 Rest of the line", "Rest of the line", "2025-02-18", NULL },
+		{ "alpha beta", "alpha beta", NULL, NULL },
+		{ "  gamma  ", "  gamma  ", NULL, NULL },
+		{ "", "", NULL, NULL },
+		{ "Note: not a key", "Note: not a key", NULL, NULL },
+		{ "caf\xC3\xA9 \xE2\x80\x99s", "caf\xC3\xA9 \xE2\x80\x99s", NULL, NULL },
+		{ "1790", "1790", NULL, NULL },
+	};
+	static const char *const ends[] = { "\n", "\r\n", "\r" };
+	size_t n_kinds = sizeof kinds / sizeof kinds[0];
+	char in[4096], expect[4096];
+	for (int round = 0; round < 3000; round++) {
+		size_t at = 0, out = 0;
+		in[0] = expect[0] = '\0';
+		const char *date = NULL, *title = NULL;
+		bool bom = rng() % 8 == 0;
+		if (bom)
+			at += (size_t)snprintf(in, sizeof in, "\xEF\xBB\xBF");
+		size_t n_lines = rng() % (TXTMETA_MAX_LINES + 8);
+		for (size_t i = 0; i < n_lines; i++) {
+			size_t k = rng() % n_kinds;
+			bool last = i + 1 == n_lines;
+			const char *end = last && rng() % 2 ? "" : ends[rng() % 3];
+			if (!kinds[k].line[0] && at > 0 && in[at - 1] == '\r' && strcmp(end, "\n") == 0)
+				end = "\r\n";  /* CR, then LF alone, would be one CRLF */
+			at += (size_t)snprintf(in + at, sizeof in - at, "%s%s", kinds[k].line, end);
+			const char *kept = kinds[k].line;
+			if (i < TXTMETA_MAX_LINES) {  /* examined */
+				kept = kinds[k].kept;
+				if (!date && kinds[k].date)
+					date = kinds[k].date;
+				if (!title && kinds[k].title)
+					title = kinds[k].title;
+			}
+			if (kept)
+				out += (size_t)snprintf(expect + out, sizeof expect - out, "%s%s", kept,
+							end[0] ? "\n" : "");
+		}
+		struct txtmeta meta;
+		parse_owned(in, at, &meta);
+		if (strcmp(meta.text, expect) != 0)
+			fail_msg("round %d: input [%.*s] text [%s] (%zu of %zu), expected [%s]", round, (int)at, in, meta.text, meta.text_len, at, expect);
+		if (date)
+			assert_date(&meta, date);
+		else
+			assert_false(meta.has_date);
+		if (!title) {  /* the first line of the text with more than white space */
+			const char *p = expect;
+			while (*p) {
+				const char *e = strchr(p, '\n');
+				size_t n = e ? (size_t)(e - p) : strlen(p);
+				const char *b = p;
+				while (b < p + n && *b == ' ')
+					b++;
+				if (b < p + n) {
+					static char first[256];
+					size_t m = (size_t)(p + n - b);
+					while (m > 0 && b[m - 1] == ' ')
+						m--;
+					memcpy(first, b, m);
+					first[m] = '\0';
+					title = first;
+					break;
+				}
+				p += n + (e ? 1 : 0);
+			}
+		}
+		if (title)
+			assert_string_equal(meta.title, title);
+		else
+			assert_null(meta.title);
+		/* the copying parse gives the same, and so does another byte
+		 * after the input (it is not read) */
+		struct txtmeta copy;
+		assert_int_equal(txtmeta_parse(in, at, &copy), 0);
+		assert_string_equal(copy.text, meta.text);
+		txtmeta_free(&copy);
+		parse_owned_poisoned(in, at, 'Z', &copy);
+		assert_string_equal(copy.text, meta.text);
+		assert_true(copy.title ? meta.title && strcmp(copy.title, meta.title) == 0 : !meta.title);
+		txtmeta_free(&copy);
+		txtmeta_free(&meta);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -431,6 +581,8 @@ int main(void)
 		cmocka_unit_test(test_txtmeta__lone_year_is_text),
 		cmocka_unit_test(test_txtmeta__only_first_lines_examined),
 		cmocka_unit_test(test_txtmeta__never_reads_past_len),
+		cmocka_unit_test(test_txtmeta__owned_text_without_metadata_is_kept_as_it_is),
+		cmocka_unit_test(test_txtmeta__owned_parse_of_random_articles),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
