@@ -5,12 +5,12 @@
 
 #include <errno.h>
 #include <math.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "hash.h"
+#include "jobs.h"
 
 struct tf_part {
 	struct tf_opts opts;
@@ -703,30 +703,13 @@ static void *fill_rows(void *arg)
 	return NULL;
 }
 
-/* Runs fn on every job, job 0 on the calling thread. */
-static void run_jobs(struct build_job *jobs, size_t n, void *(*fn)(void *))
-{
-	pthread_t threads[64];
-	size_t started = 0;
-	for (size_t i = 1; i < n; i++) {
-		if (pthread_create(&threads[i], NULL, fn, &jobs[i]) != 0)
-			break;
-		started = i;
-	}
-	fn(&jobs[0]);
-	for (size_t i = started + 1; i < n; i++)  /* threads that could not start */
-		fn(&jobs[i]);
-	for (size_t i = 1; i <= started; i++)
-		pthread_join(threads[i], NULL);
-}
-
 /* Step 4 of tf_build: out->row_ptr, out->col and out->count (allocated)
  * from the parts, on as many threads as there are parts; the same bytes for
  * any number. */
 static int build_rows(const struct merge *m, struct tf_part *const *parts, size_t n_parts, const bool *included,
 		      struct dtm *out)
 {
-	size_t n_docs = out->n_docs, n_jobs = n_parts < 1 ? 1 : n_parts > 64 ? 64 : n_parts;
+	size_t n_docs = out->n_docs, n_jobs = n_parts < 1 ? 1 : n_parts > JOBS_MAX ? JOBS_MAX : n_parts;
 	unsigned bits = 0;
 	while (bits < 32 && (out->n_terms >> bits) > 0)
 		bits += 8;
@@ -742,7 +725,7 @@ static int build_rows(const struct merge *m, struct tf_part *const *parts, size_
 	uint64_t total = 0;
 	for (size_t pi = 0; pi < n_parts; pi++)
 		total += parts[pi]->nnz;
-	struct build_job jobs[64];
+	struct build_job jobs[JOBS_MAX];
 	size_t d = 0;
 	uint64_t seen = 0;
 	for (size_t i = 0; i < n_jobs; i++) {
@@ -759,11 +742,11 @@ static int build_rows(const struct merge *m, struct tf_part *const *parts, size_
 		}
 		jobs[i].last = d;
 	}
-	run_jobs(jobs, n_jobs, row_lengths);
+	jobs_run(jobs, n_jobs, sizeof *jobs, row_lengths);
 	out->row_ptr[0] = 0;
 	for (size_t k = 0; k < n_docs; k++)
 		out->row_ptr[k + 1] += out->row_ptr[k];
-	run_jobs(jobs, n_jobs, fill_rows);
+	jobs_run(jobs, n_jobs, sizeof *jobs, fill_rows);
 	for (size_t i = 0; i < n_jobs; i++)
 		if (jobs[i].rc)
 			return jobs[i].rc;

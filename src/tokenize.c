@@ -1100,19 +1100,27 @@ static size_t put_lower(struct scan *sc, size_t i, size_t j)
 }
 
 #if defined(__SSE2__)
+/* Loads 16 bytes at s and marks the ASCII letters and digits among them
+ * (signed comparisons: bytes >= 0x80 are negative and match no range). */
+static inline __m128i ascii_classes(const uint8_t *s, __m128i *letter, __m128i *digit)
+{
+	__m128i v = _mm_loadu_si128((const __m128i *)s);
+	__m128i folded = _mm_or_si128(v, _mm_set1_epi8(0x20));
+	*letter = _mm_and_si128(_mm_cmpgt_epi8(folded, _mm_set1_epi8('a' - 1)),
+				_mm_cmplt_epi8(folded, _mm_set1_epi8('z' + 1)));
+	*digit = _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8('0' - 1)),
+			       _mm_cmplt_epi8(v, _mm_set1_epi8('9' + 1)));
+	return v;
+}
+
 /* The ASCII word run at s (16 readable bytes) in sklearn mode: its length
  * (bytes of [A-Za-z0-9_] from the start, 16 if all are), and in *digits
  * whether they are all digits.  Sixteen bytes are classified at once, so a
  * word's end costs no mispredicted branch per byte. */
 static inline unsigned ascii_run_sklearn(const uint8_t *s, bool *digits)
 {
-	__m128i v = _mm_loadu_si128((const __m128i *)s);
-	/* signed comparisons: bytes >= 0x80 are negative and match no range */
-	__m128i folded = _mm_or_si128(v, _mm_set1_epi8(0x20));
-	__m128i letter = _mm_and_si128(_mm_cmpgt_epi8(folded, _mm_set1_epi8('a' - 1)),
-				       _mm_cmplt_epi8(folded, _mm_set1_epi8('z' + 1)));
-	__m128i digit = _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8('0' - 1)),
-				      _mm_cmplt_epi8(v, _mm_set1_epi8('9' + 1)));
+	__m128i letter, digit;
+	__m128i v = ascii_classes(s, &letter, &digit);
 	__m128i under = _mm_cmpeq_epi8(v, _mm_set1_epi8('_'));
 	unsigned word = (unsigned)_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(letter, digit), under));
 	unsigned run = (unsigned)__builtin_ctz(~word);  /* bit 16 of ~word is set: run <= 16 */
@@ -1126,12 +1134,8 @@ static inline unsigned ascii_run_sklearn(const uint8_t *s, bool *digits)
  * and in *letters whether it holds a letter. */
 static inline unsigned ascii_run_default(const uint8_t *s, unsigned *letters)
 {
-	__m128i v = _mm_loadu_si128((const __m128i *)s);
-	__m128i folded = _mm_or_si128(v, _mm_set1_epi8(0x20));
-	__m128i letter = _mm_and_si128(_mm_cmpgt_epi8(folded, _mm_set1_epi8('a' - 1)),
-				       _mm_cmplt_epi8(folded, _mm_set1_epi8('z' + 1)));
-	__m128i digit = _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8('0' - 1)),
-				      _mm_cmplt_epi8(v, _mm_set1_epi8('9' + 1)));
+	__m128i letter, digit;
+	(void)ascii_classes(s, &letter, &digit);
 	unsigned word = (unsigned)_mm_movemask_epi8(_mm_or_si128(letter, digit));
 	unsigned run = (unsigned)__builtin_ctz(~word);
 	*letters = (unsigned)_mm_movemask_epi8(letter) & ((1u << run) - 1);

@@ -2,13 +2,13 @@
 #include "weight.h"
 
 #include <math.h>
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "array.h"
 #include "date.h"
 #include "hash.h"
+#include "jobs.h"
 
 static int parse_name(const char *name, const char *const *names, int n, int *value)
 {
@@ -152,12 +152,11 @@ int weight_apply(const struct dtm *dtm, const double *idf, const struct weight_o
 	array_hint_huge(w, nnz * sizeof *w);
 	/* Rows are independent: n_threads take a share of the nonzeros each
 	 * (whole rows), and the values are the same for any number. */
-	enum { MAX_THREADS = 64, MIN_SHARE = 1 << 16 };
-	unsigned n = n_threads < 1 ? 1 : n_threads > MAX_THREADS ? MAX_THREADS : n_threads;
+	enum { MIN_SHARE = 1 << 16 };
+	unsigned n = n_threads < 1 ? 1 : n_threads > JOBS_MAX ? JOBS_MAX : n_threads;
 	if (nnz / n < MIN_SHARE)
 		n = nnz / MIN_SHARE > 1 ? (unsigned)(nnz / MIN_SHARE) : 1;
-	struct weight_job jobs[MAX_THREADS];
-	pthread_t threads[MAX_THREADS];
+	struct weight_job jobs[JOBS_MAX];
 	size_t d = 0;
 	for (unsigned i = 0; i < n; i++) {
 		uint64_t goal = nnz / n * (i + 1);
@@ -169,17 +168,7 @@ int weight_apply(const struct dtm *dtm, const double *idf, const struct weight_o
 				d++;
 		jobs[i] = (struct weight_job){ dtm, idf, opts, first, d, tf, w };
 	}
-	unsigned started = 0;
-	for (unsigned i = 1; i < n; i++) {
-		if (pthread_create(&threads[i], NULL, weight_worker, &jobs[i]) != 0)
-			break;
-		started = i;
-	}
-	weight_worker(&jobs[0]);
-	for (unsigned i = started + 1; i < n; i++)  /* threads that could not start */
-		weight_worker(&jobs[i]);
-	for (unsigned i = 1; i <= started; i++)
-		pthread_join(threads[i], NULL);
+	jobs_run(jobs, n, sizeof *jobs, weight_worker);
 	if (tf_out)
 		*tf_out = tf;
 	*tfidf_out = w;

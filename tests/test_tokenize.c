@@ -504,6 +504,44 @@ static void test_tokenize__unknown_stemmer(void **state)
 	tokenizer_free(tok);
 }
 
+/* A Python script in a temporary folder, with the text it reads (or
+ * writes) and the tokens it writes, one per line. */
+struct py_run {
+	char dir[32], script[64], text_path[64], tokens_path[64];
+};
+
+static void py_begin(struct py_run *r, const char *script_text)
+{
+	strcpy(r->dir, "/tmp/test_tokenize_pyXXXXXX");
+	assert_non_null(mkdtemp(r->dir));
+	snprintf(r->script, sizeof r->script, "%s/run.py", r->dir);
+	snprintf(r->text_path, sizeof r->text_path, "%s/text", r->dir);
+	snprintf(r->tokens_path, sizeof r->tokens_path, "%s/tokens", r->dir);
+	FILE *f = fopen(r->script, "w");
+	assert_non_null(f);
+	fputs(script_text, f);
+	assert_int_equal(fclose(f), 0);
+}
+
+/* Runs the script on the two paths; returns the tokens file's bytes. */
+static char *py_tokens(struct py_run *r, size_t *len)
+{
+	char cmd[256];
+	snprintf(cmd, sizeof cmd, "/usr/bin/python3 %s %s %s", r->script, r->text_path, r->tokens_path);
+	assert_int_equal(system(cmd), 0);
+	char *tokens = slurp(r->tokens_path, len);
+	assert_non_null(tokens);
+	return tokens;
+}
+
+static void py_end(struct py_run *r)
+{
+	unlink(r->script);
+	unlink(r->text_path);
+	unlink(r->tokens_path);
+	rmdir(r->dir);
+}
+
 /* The Python side of the sklearn oracle: writes a text covering every code
  * point Python's Unicode database assigns (in words, and before and after a
  * capital sigma) and scikit-learn's tokens of it, one per line. */
@@ -528,23 +566,12 @@ static void test_tokenize__sklearn_matches_python(void **state)
 	struct fixture *fx = *state;
 	if (access("/usr/bin/python3", X_OK) != 0)
 		skip();
-	char dir[] = "/tmp/test_tokenize_pyXXXXXX";
-	assert_non_null(mkdtemp(dir));
-	char script[64], text_path[64], tokens_path[64], cmd[256];
-	snprintf(script, sizeof script, "%s/oracle.py", dir);
-	snprintf(text_path, sizeof text_path, "%s/text", dir);
-	snprintf(tokens_path, sizeof tokens_path, "%s/tokens", dir);
-	FILE *f = fopen(script, "w");
-	assert_non_null(f);
-	fputs(oracle_py, f);
-	assert_int_equal(fclose(f), 0);
-	snprintf(cmd, sizeof cmd, "/usr/bin/python3 %s %s %s", script, text_path, tokens_path);
-	assert_int_equal(system(cmd), 0);
+	struct py_run py;
+	py_begin(&py, oracle_py);
 	size_t text_len, tokens_len;
-	char *text = slurp(text_path, &text_len);
-	char *expected = slurp(tokens_path, &tokens_len);
+	char *expected = py_tokens(&py, &tokens_len);
+	char *text = slurp(py.text_path, &text_len);
 	assert_non_null(text);
-	assert_non_null(expected);
 
 	struct tokenizer *tok = make_tokenizer(fx, F_SKLEARN);
 	assert_int_equal(tokenizer_run(tok, text, text_len, &fx->list), 0);
@@ -566,10 +593,7 @@ static void test_tokenize__sklearn_matches_python(void **state)
 	tokenizer_free(tok);
 	free(text);
 	free(expected);
-	unlink(script);
-	unlink(text_path);
-	unlink(tokens_path);
-	rmdir(dir);
+	py_end(&py);
 }
 
 /* The Python side of the word-run test: scikit-learn's tokens of a file. */
@@ -609,16 +633,8 @@ static void test_tokenize__sklearn_word_runs_match_python(void **state)
 		memcpy(text + len, join, strlen(join));
 		len += strlen(join);
 	}
-	char dir[] = "/tmp/test_tokenize_runsXXXXXX";
-	assert_non_null(mkdtemp(dir));
-	char script[64], text_path[64], tokens_path[64], cmd[256];
-	snprintf(script, sizeof script, "%s/findall.py", dir);
-	snprintf(text_path, sizeof text_path, "%s/text", dir);
-	snprintf(tokens_path, sizeof tokens_path, "%s/tokens", dir);
-	FILE *f = fopen(script, "w");
-	assert_non_null(f);
-	fputs(findall_py, f);
-	assert_int_equal(fclose(f), 0);
+	struct py_run py;
+	py_begin(&py, findall_py);
 	struct tokenizer *tok = make_tokenizer(fx, F_SKLEARN);
 	/* the whole text, then its tail from every offset in the last 40 bytes
 	 * (the word runs then meet the end of the text at every distance) */
@@ -626,15 +642,12 @@ static void test_tokenize__sklearn_word_runs_match_python(void **state)
 		size_t start = cut == 0 ? 0 : len - 40 - cut;
 		while (start < len && ((unsigned char)text[start] & 0xC0) == 0x80)
 			start++;  /* start on a character */
-		f = fopen(text_path, "wb");
+		FILE *f = fopen(py.text_path, "wb");
 		assert_non_null(f);
 		assert_int_equal(fwrite(text + start, 1, len - start, f), len - start);
 		assert_int_equal(fclose(f), 0);
-		snprintf(cmd, sizeof cmd, "/usr/bin/python3 %s %s %s", script, text_path, tokens_path);
-		assert_int_equal(system(cmd), 0);
 		size_t tokens_len;
-		char *expected = slurp(tokens_path, &tokens_len);
-		assert_non_null(expected);
+		char *expected = py_tokens(&py, &tokens_len);
 		assert_int_equal(tokenizer_run(tok, text + start, len - start, &fx->list), 0);
 		size_t pos = 0;
 		for (size_t i = 0; i < fx->list.n; i++) {
@@ -657,10 +670,7 @@ static void test_tokenize__sklearn_word_runs_match_python(void **state)
 	}
 	tokenizer_free(tok);
 	free(text);
-	unlink(script);
-	unlink(text_path);
-	unlink(tokens_path);
-	rmdir(dir);
+	py_end(&py);
 }
 
 /* The default mode's word rule for text made of ASCII letters (no 'w', so
