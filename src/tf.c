@@ -263,7 +263,7 @@ int tf_part_add(struct tf_part *p, size_t doc_index, const struct token_list *to
 	}
 	size_t stream_start = p->stream_len;
 	uint32_t stream_sentence = 0;
-	if (nmin == 1 && nmax == 1 && !streams) {
+	if (nmin == 1 && nmax == 1) {
 		/* unigrams alone, the common case: no window of earlier tokens */
 		size_t types = 0;
 		for (size_t i = 0; i < tokens->n; i++) {
@@ -277,12 +277,21 @@ int tf_part_add(struct tf_part *p, size_t doc_index, const struct token_list *to
 			int rc = count_term(p, token_str(tokens, i), t->len, t->hash, row_start, &id, &first);
 			if (rc) {
 				p->nnz = row_start;
+				p->stream_len = stream_start;
 				return rc;
 			}
 			types += first;
+			if (streams) {
+				if (p->stream_len > stream_start && t->sentence != stream_sentence)
+					p->stream[p->stream_len++] = TF_STREAM_BREAK;
+				stream_sentence = t->sentence;
+				p->stream[p->stream_len++] = id;
+			}
 		}
 		p->doc[p->n_rows++] = doc_index;
 		p->row_ptr[p->n_rows] = p->nnz;
+		if (streams)
+			p->stream_ptr[p->n_rows] = p->stream_len;
 		p->last_types = types;
 		return 0;
 	}
