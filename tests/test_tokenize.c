@@ -542,6 +542,66 @@ static void py_end(struct py_run *r)
 	rmdir(r->dir);
 }
 
+/* Compares list with Python's tokens of the same text (expected: len
+ * bytes, one token per line); with kinds, also each token's kind (a number
+ * when all ASCII digits) and hash.  Prints the first ten mismatches, fails
+ * on any, and on a count that differs. */
+static void expect_python_tokens(const struct token_list *list, const char *expected, size_t len, bool kinds)
+{
+	size_t pos = 0, mismatches = 0;
+	for (size_t i = 0; i < list->n && pos < len; i++) {
+		const char *want = expected + pos;
+		const char *nl = memchr(want, '\n', len - pos);
+		assert_non_null(nl);
+		size_t want_len = (size_t)(nl - want);
+		const struct token *t = &list->items[i];
+		bool same = want_len == t->len && memcmp(want, token_str(list, i), want_len) == 0;
+		if (same && kinds) {
+			bool number = strspn(want, "0123456789") >= want_len;
+			same = t->kind == (number ? TOKEN_NUMBER : TOKEN_WORD) && t->hash == hash_bytes(want, want_len, 0);
+		}
+		if (!same && mismatches++ < 10)
+			print_error("token %zu: got '%s' (kind %u), Python '%.*s'\n", i, token_str(list, i),
+				    (unsigned)t->kind, (int)want_len, want);
+		pos += want_len + 1;
+	}
+	assert_int_equal(mismatches, 0);
+	assert_int_equal(pos, len);
+}
+
+/* Fills text (cap bytes) with words of 1 to 40 characters of word_chars
+ * (one in digit_one_in of them all digits), each followed by one of joins;
+ * returns the length.  The same text on every run (a fixed xorshift). */
+static size_t random_words(char *text, size_t cap, const char *word_chars, const char *const *joins, size_t n_joins,
+			   unsigned digit_one_in)
+{
+	uint64_t x = 88172645463325252u;
+	size_t len = 0, n_chars = strlen(word_chars);
+	while (len + 64 < cap) {
+		x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+		size_t word_len = 1 + x % 40;
+		bool digits_only = (x >> 8) % digit_one_in == 0;
+		for (size_t k = 0; k < word_len; k++) {
+			x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+			text[len++] = digits_only ? (char)('0' + x % 10) : word_chars[x % n_chars];
+		}
+		const char *join = joins[(x >> 16) % n_joins];
+		memcpy(text + len, join, strlen(join));
+		len += strlen(join);
+	}
+	return len;
+}
+
+/* Where the tail of cut (1 to 40) of the random-word tests starts: 40 + cut
+ * bytes from the end, moved on to a character (cut 0: the whole text). */
+static size_t tail_start(const char *text, size_t len, size_t cut)
+{
+	size_t start = cut == 0 ? 0 : len - 40 - cut;
+	while (start < len && ((unsigned char)text[start] & 0xC0) == 0x80)
+		start++;
+	return start;
+}
+
 /* The Python side of the sklearn oracle: writes a text covering every code
  * point Python's Unicode database assigns (in words, and before and after a
  * capital sigma) and scikit-learn's tokens of it, one per line. */
@@ -575,21 +635,7 @@ static void test_tokenize__sklearn_matches_python(void **state)
 
 	struct tokenizer *tok = make_tokenizer(fx, F_SKLEARN);
 	assert_int_equal(tokenizer_run(tok, text, text_len, &fx->list), 0);
-	size_t pos = 0, mismatches = 0;
-	for (size_t i = 0; i < fx->list.n && pos < tokens_len; i++) {
-		const char *want = expected + pos;
-		const char *nl = strchr(want, '\n');
-		assert_non_null(nl);
-		size_t want_len = (size_t)(nl - want);
-		if (want_len != fx->list.items[i].len || memcmp(want, token_str(&fx->list, i), want_len) != 0) {
-			if (mismatches++ < 10)
-				print_error("token %zu: got '%s', Python '%.*s'\n", i, token_str(&fx->list, i),
-				            (int)want_len, want);
-		}
-		pos += want_len + 1;
-	}
-	assert_int_equal(mismatches, 0);
-	assert_int_equal(pos, tokens_len);
+	expect_python_tokens(&fx->list, expected, tokens_len, false);
 	tokenizer_free(tok);
 	free(text);
 	free(expected);
@@ -617,31 +663,17 @@ static void test_tokenize__sklearn_word_runs_match_python(void **state)
 	static const char word_chars[] = "abcxyzABCXYZ0123456789_";
 	static const char *const joins[] = { " ", ".", ",", "-", "'", "\n", "!?", "(", "\"", "/", "\t",
 					     "\xc3\xa9", "\xcc\x81", "\xe2\x80\x99", "\xce\x91", "  " };
-	size_t cap = 1 << 20, len = 0;
+	size_t cap = 1 << 20;
 	char *text = malloc(cap);
 	assert_non_null(text);
-	uint64_t x = 88172645463325252u;
-	while (len + 64 < cap) {
-		x ^= x << 13, x ^= x >> 7, x ^= x << 17;
-		size_t word_len = 1 + x % 40;
-		bool digits_only = (x >> 8) % 4 == 0;
-		for (size_t k = 0; k < word_len; k++) {
-			x ^= x << 13, x ^= x >> 7, x ^= x << 17;
-			text[len++] = digits_only ? (char)('0' + x % 10) : word_chars[x % (sizeof word_chars - 1)];
-		}
-		const char *join = joins[(x >> 16) % (sizeof joins / sizeof *joins)];
-		memcpy(text + len, join, strlen(join));
-		len += strlen(join);
-	}
+	size_t len = random_words(text, cap, word_chars, joins, sizeof joins / sizeof *joins, 4);
 	struct py_run py;
 	py_begin(&py, findall_py);
 	struct tokenizer *tok = make_tokenizer(fx, F_SKLEARN);
 	/* the whole text, then its tail from every offset in the last 40 bytes
 	 * (the word runs then meet the end of the text at every distance) */
 	for (size_t cut = 0; cut <= 40; cut++) {
-		size_t start = cut == 0 ? 0 : len - 40 - cut;
-		while (start < len && ((unsigned char)text[start] & 0xC0) == 0x80)
-			start++;  /* start on a character */
+		size_t start = tail_start(text, len, cut);
 		FILE *f = fopen(py.text_path, "wb");
 		assert_non_null(f);
 		assert_int_equal(fwrite(text + start, 1, len - start, f), len - start);
@@ -649,23 +681,7 @@ static void test_tokenize__sklearn_word_runs_match_python(void **state)
 		size_t tokens_len;
 		char *expected = py_tokens(&py, &tokens_len);
 		assert_int_equal(tokenizer_run(tok, text + start, len - start, &fx->list), 0);
-		size_t pos = 0;
-		for (size_t i = 0; i < fx->list.n; i++) {
-			assert_true(pos < tokens_len);
-			const char *want = expected + pos;
-			const char *nl = strchr(want, '\n');
-			assert_non_null(nl);
-			size_t want_len = (size_t)(nl - want);
-			const struct token *t = &fx->list.items[i];
-			if (want_len != t->len || memcmp(want, token_str(&fx->list, i), want_len) != 0)
-				fail_msg("cut %zu, token %zu: got '%s', Python '%.*s'", cut, i, token_str(&fx->list, i),
-					 (int)want_len, want);
-			bool number = strspn(want, "0123456789") == want_len;
-			assert_int_equal(t->kind, number ? TOKEN_NUMBER : TOKEN_WORD);
-			assert_int_equal(t->hash, hash_bytes(want, want_len, 0));
-			pos += want_len + 1;
-		}
-		assert_int_equal(pos, tokens_len);
+		expect_python_tokens(&fx->list, expected, tokens_len, true);
 		free(expected);
 	}
 	tokenizer_free(tok);
@@ -720,28 +736,14 @@ static void test_tokenize__default_word_runs_match_the_rule(void **state)
 	static const char word_chars[] = "abcxyzABCXYZ0123456789";
 	static const char *const joins[] = { " ", ".", ",", "-", "'", "_", "\n", "! ", "(", "\"", "/", "\t",
 					     "\xc3\xa9", "  ", ". ", ", ", "--", "''" };
-	size_t cap = 1 << 18, len = 0;
+	size_t cap = 1 << 18;
 	char *text = malloc(cap);
 	assert_non_null(text);
-	uint64_t x = 88172645463325252u;
-	while (len + 64 < cap) {
-		x ^= x << 13, x ^= x >> 7, x ^= x << 17;
-		size_t word_len = 1 + x % 40;
-		bool digits_only = (x >> 8) % 3 == 0;
-		for (size_t k = 0; k < word_len; k++) {
-			x ^= x << 13, x ^= x >> 7, x ^= x << 17;
-			text[len++] = digits_only ? (char)('0' + x % 10) : word_chars[x % (sizeof word_chars - 1)];
-		}
-		const char *join = joins[(x >> 16) % (sizeof joins / sizeof *joins)];
-		memcpy(text + len, join, strlen(join));
-		len += strlen(join);
-	}
+	size_t len = random_words(text, cap, word_chars, joins, sizeof joins / sizeof *joins, 3);
 	struct tokenizer *tok = make_tokenizer(fx, 0);
 	char want[256];
 	for (size_t cut = 0; cut <= 40; cut++) {
-		size_t start = cut == 0 ? 0 : len - 40 - cut;
-		while (start < len && ((unsigned char)text[start] & 0xC0) == 0x80)
-			start++;
+		size_t start = tail_start(text, len, cut);
 		const char *s = text + start;
 		size_t n = len - start;
 		assert_int_equal(tokenizer_run(tok, s, n, &fx->list), 0);
