@@ -22,7 +22,7 @@
 #define EMPTY_KEY UINT64_MAX
 #define MIN_CAP 1024u
 #define READ_BATCH 4096u
-#define DENSE_MAX 2048u      /* frequent terms in the dense block (64 MB per worker) */
+#define DENSE_MAX 4096u      /* frequent terms in the dense block (67 MB per worker for unordered pairs) */
 
 /* A pair and its sums: the key is a << 32 | b. */
 struct entry {
@@ -153,10 +153,39 @@ static int write_run(struct shared *sh, const struct entry *e, size_t n)
 	return 0;
 }
 
+/* ---- packed sums ---------------------------------------------------------- */
+
+/* A pair's sums in 64 bits, as the dense block and the table hold them: the
+ * count in the top 24 bits, the weight sum in the low 40.  One addition
+ * brings at most 2 to the count and 2 lcm(1..20) < 2^29 to the weight sum,
+ * so while both fields' top bits (PACK_FULL) are clear the next addition
+ * cannot carry out of either; a sum that sets one of them goes to the
+ * worker's overflow list as an entry and starts again from 0.  Half the
+ * bytes of two 64-bit sums: more of the block and the table in the cache,
+ * and fewer pages to clear. */
+#define PACK_SHIFT 40
+#define PACK_WSUM ((UINT64_C(1) << PACK_SHIFT) - 1)
+#define PACK_FULL (UINT64_C(1) << 63 | UINT64_C(1) << (PACK_SHIFT - 1))
+
+static inline uint64_t pack(uint64_t count, uint64_t wsum)
+{
+	return count << PACK_SHIFT | wsum;
+}
+
+static inline struct entry unpack(uint64_t key, uint64_t sums)
+{
+	return (struct entry){ key, sums >> PACK_SHIFT, sums & PACK_WSUM };
+}
+
 /* ---- a worker's pair table -------------------------------------------------- */
 
+struct slot {
+	uint64_t key;
+	uint64_t sums;           /* packed; 0 after its sums went to the overflow list */
+};
+
 struct table {
-	struct entry *e;
+	struct slot *e;
 	size_t cap, n;           /* cap: a power of two, or 0 */
 	size_t max_cap;          /* the largest cap the memory share allows */
 };
@@ -167,26 +196,32 @@ static int cmp_entry(const void *x, const void *y)
 	return (a > b) - (a < b);
 }
 
-/* Sorts n entries by key: a least-significant-digit radix sort on 16-bit
+static int cmp_slot(const void *x, const void *y)
+{
+	uint64_t a = ((const struct slot *)x)->key, b = ((const struct slot *)y)->key;
+	return (a > b) - (a < b);
+}
+
+/* Sorts n slots by key: a least-significant-digit radix sort on 16-bit
  * digits, the digits every key shares skipped (two passes when the term ids
- * are below 65536), through a copy of the entries as glibc's qsort would make
- * and 1 MB of counters, at most an eighth of the entries (the memory budget
- * counts both); qsort for fewer entries or when the copy cannot be had. */
-static void sort_entries(struct entry *e, size_t n)
+ * are below 65536), through a copy of the slots as glibc's qsort would make
+ * and 1 MB of counters, at most an eighth of the slots (the memory budget
+ * counts both); qsort for fewer slots or when the copy cannot be had. */
+static void sort_slots(struct slot *e, size_t n)
 {
 	enum { DIGITS = 4, BUCKETS = 1 << 16 };
 	bool radix = n * sizeof *e >= 8 * (size_t)DIGITS * BUCKETS * sizeof(uint32_t) && n < UINT32_MAX;
-	struct entry *tmp = radix ? malloc(n * sizeof *tmp) : NULL;
+	struct slot *tmp = radix ? malloc(n * sizeof *tmp) : NULL;
 	uint32_t *count = tmp ? calloc((size_t)DIGITS * BUCKETS, sizeof *count) : NULL;
 	if (!count) {
 		free(tmp);
-		qsort(e, n, sizeof *e, cmp_entry);
+		qsort(e, n, sizeof *e, cmp_slot);
 		return;
 	}
 	for (size_t i = 0; i < n; i++)
 		for (unsigned d = 0; d < DIGITS; d++)
 			count[d * BUCKETS + ((e[i].key >> (16 * d)) & 0xffff)]++;
-	struct entry *from = e, *to = tmp;
+	struct slot *from = e, *to = tmp;
 	for (unsigned d = 0; d < DIGITS; d++) {
 		uint32_t *c = count + (size_t)d * BUCKETS;
 		if (c[(from[0].key >> (16 * d)) & 0xffff] == n)
@@ -199,7 +234,7 @@ static void sort_entries(struct entry *e, size_t n)
 		}
 		for (size_t i = 0; i < n; i++)
 			to[c[(from[i].key >> (16 * d)) & 0xffff]++] = from[i];
-		struct entry *swap = from;
+		struct slot *swap = from;
 		from = to;
 		to = swap;
 	}
@@ -209,16 +244,18 @@ static void sort_entries(struct entry *e, size_t n)
 	free(tmp);
 }
 
-/* Moves the entries to the front of the array, sorted by key. */
+/* Moves the pairs with sums to the front of the array, sorted by key, and
+ * makes t->n their number. */
 static void table_sort(struct table *t)
 {
 	if (!t->e)
 		return;  /* nothing counted: no table */
 	size_t n = 0;
 	for (size_t i = 0; i < t->cap; i++)
-		if (t->e[i].key != EMPTY_KEY)
+		if (t->e[i].key != EMPTY_KEY && t->e[i].sums != 0)
 			t->e[n++] = t->e[i];
-	sort_entries(t->e, n);
+	sort_slots(t->e, n);
+	t->n = n;
 }
 
 static void table_clear(struct table *t)
@@ -230,7 +267,7 @@ static void table_clear(struct table *t)
 
 static int table_rehash(struct table *t, size_t cap)
 {
-	struct entry *e = malloc(cap * sizeof *e);
+	struct slot *e = malloc(cap * sizeof *e);
 	if (!e)
 		return TD_ENOMEM;
 	array_hint_huge(e, cap * sizeof *e);
@@ -251,54 +288,7 @@ static int table_rehash(struct table *t, size_t cap)
 	return 0;
 }
 
-/* Adds to a pair whose key hashes to hash; grows the table or spills it to
- * a run when full. */
-static int table_add_hashed(struct shared *sh, struct table *t, uint64_t key, uint64_t hash, uint64_t count,
-			    uint64_t wsum)
-{
-	if (10 * (t->n + 1) > 7 * t->cap) {
-		if (t->cap < t->max_cap) {
-			if (table_rehash(t, t->cap ? 2 * t->cap : MIN_CAP)) {
-				set_error(sh, TD_ENOMEM, "out of memory");
-				return TD_ENOMEM;
-			}
-		} else {
-			table_sort(t);
-			int rc = write_run(sh, t->e, t->n);
-			table_clear(t);
-			if (rc)
-				return rc;
-		}
-	}
-	size_t mask = t->cap - 1;
-	size_t s = hash & mask;
-	while (t->e[s].key != key) {
-		if (t->e[s].key == EMPTY_KEY) {
-			t->e[s] = (struct entry){ key, 0, 0 };
-			t->n++;
-			break;
-		}
-		s = (s + 1) & mask;
-	}
-	t->e[s].count += count;
-	t->e[s].wsum += wsum;
-	return 0;
-}
-
-static int table_add(struct shared *sh, struct table *t, uint64_t key, uint64_t count, uint64_t wsum)
-{
-	return table_add_hashed(sh, t, key, hash_mix64(key), count, wsum);
-}
-
 /* ---- counting ------------------------------------------------------------- */
-
-/* A cell of the dense block: the pairs of the most frequent terms, which
- * are most of the additions, go to an array instead of the hash table (as in
- * GloVe's cooccur). */
-struct cell {
-	uint64_t count;
-	uint64_t wsum;
-};
 
 #define PENDING 16
 
@@ -308,32 +298,138 @@ struct worker {
 	size_t n_docs;
 	atomic_size_t *next;
 	struct table table;
-	struct cell *dense;      /* dense_n x dense_n, by the terms' frequency ranks */
+	/* The dense block: the pairs of the most frequent terms, which are most
+	 * of the additions, go to an array of packed sums instead of the table
+	 * (as in GloVe's cooccur), by the terms' frequency ranks; a triangle
+	 * when pairs are unordered. */
+	uint64_t *dense;
 	const uint32_t *rank;    /* per term: its rank among the frequent, or UINT32_MAX */
-	bool sort_at_end;        /* sort the table and the block when the documents are done */
 	size_t dense_n;
+	bool triangle;
+	struct entry *over;      /* the overflow list: sums that filled their fields */
+	size_t n_over, cap_over, max_over;
+	bool sort_at_end;        /* sort the table and the list when the documents are done */
 	uint32_t *seq;           /* the document, pruned tokens removed */
 	size_t seq_cap;
 	uint64_t unit;           /* weight unit */
-	/* Additions to the table wait here for PENDING more, their slot
-	 * prefetched meanwhile: the table is far larger than the cache, and the
-	 * sums do not depend on the order of the additions. */
+	/* Additions wait here for PENDING more, their cell or slot prefetched
+	 * meanwhile: the block and the table are far larger than the cache,
+	 * and the sums do not depend on the order of the additions. */
 	struct pending {
-		struct cell *cell;   /* a cell of the dense block, or NULL: the table's */
-		uint64_t key, hash, count, wsum;
+		uint64_t *cell;      /* packed sums in the dense block, or NULL: the table's */
+		uint64_t key, hash, add;
 	} pending[PENDING];
 	unsigned n_pending, first_pending;
 };
+
+/* Writes n sorted overflow entries to a new run.  Returns 0 or an error. */
+static int spill_over(struct worker *w)
+{
+	qsort(w->over, w->n_over, sizeof *w->over, cmp_entry);
+	int rc = write_run(w->sh, w->over, w->n_over);
+	w->n_over = 0;
+	return rc;
+}
+
+/* Moves full sums of pair key to the overflow list and clears them. */
+static int overflow(struct worker *w, uint64_t key, uint64_t *sums)
+{
+	if (w->n_over == w->max_over) {
+		int rc = spill_over(w);
+		if (rc)
+			return rc;
+	}
+	if (array_reserve((void **)&w->over, &w->cap_over, w->n_over + 1, sizeof *w->over)) {
+		set_error(w->sh, TD_ENOMEM, "out of memory");
+		return TD_ENOMEM;
+	}
+	w->over[w->n_over++] = unpack(key, *sums);
+	*sums = 0;
+	return 0;
+}
+
+/* Writes the table's n sorted pairs to a new run, as entries. */
+static int spill_table(struct worker *w)
+{
+	struct table *t = &w->table;
+	char *path = new_run_path(w->sh);
+	if (!path)
+		return atomic_load(&w->sh->error);
+	FILE *fp = fopen(path, "wb");
+	if (!fp) {
+		path_error(w->sh, "write", path, errno);
+		return TD_EIO;
+	}
+	struct entry buf[256];
+	size_t i = 0, n_buf = 0;
+	bool ok = true;
+	for (; i < t->n && ok; i++) {
+		buf[n_buf++] = unpack(t->e[i].key, t->e[i].sums);
+		if (n_buf == sizeof buf / sizeof *buf || i + 1 == t->n) {
+			ok = fwrite(buf, sizeof *buf, n_buf, fp) == n_buf;
+			n_buf = 0;
+		}
+	}
+	int err = errno;
+	if (fclose(fp) != 0 && ok) {
+		err = errno;
+		ok = false;
+	}
+	if (!ok) {
+		path_error(w->sh, "write", path, err ? err : ENOSPC);
+		return TD_EIO;
+	}
+	return 0;
+}
+
+/* Adds packed sums to a pair whose key hashes to hash; grows the table or
+ * spills it to a run when full. */
+static int table_add_hashed(struct worker *w, uint64_t key, uint64_t hash, uint64_t add)
+{
+	struct table *t = &w->table;
+	if (10 * (t->n + 1) > 7 * t->cap) {
+		if (t->cap < t->max_cap) {
+			if (table_rehash(t, t->cap ? 2 * t->cap : MIN_CAP)) {
+				set_error(w->sh, TD_ENOMEM, "out of memory");
+				return TD_ENOMEM;
+			}
+		} else {
+			table_sort(t);
+			int rc = spill_table(w);
+			table_clear(t);
+			if (rc)
+				return rc;
+		}
+	}
+	size_t mask = t->cap - 1;
+	size_t s = hash & mask;
+	while (t->e[s].key != key) {
+		if (t->e[s].key == EMPTY_KEY) {
+			t->e[s] = (struct slot){ key, 0 };
+			t->n++;
+			break;
+		}
+		s = (s + 1) & mask;
+	}
+	if (__builtin_expect((t->e[s].sums += add) & PACK_FULL, 0))
+		return overflow(w, key, &t->e[s].sums);
+	return 0;
+}
+
+static int table_add(struct worker *w, uint64_t key, uint64_t count, uint64_t wsum)
+{
+	return table_add_hashed(w, key, hash_mix64(key), pack(count, wsum));
+}
 
 /* Makes one pending addition. */
 static inline int add_pending(struct worker *w, const struct pending *p)
 {
 	if (p->cell) {
-		p->cell->count += p->count;
-		p->cell->wsum += p->wsum;
+		if (__builtin_expect((*p->cell += p->add) & PACK_FULL, 0))
+			return overflow(w, p->key, p->cell);
 		return 0;
 	}
-	return table_add_hashed(w->sh, &w->table, p->key, p->hash, p->count, p->wsum);
+	return table_add_hashed(w, p->key, p->hash, p->add);
 }
 
 /* Makes the pending additions. */
@@ -347,17 +443,32 @@ static int flush_pending(struct worker *w)
 	return rc;
 }
 
+/* The cell of ranks ra and rb in a dense block of n terms: row ra of a
+ * square, or, for unordered pairs, row min(ra, rb) of an upper triangle
+ * (row r holds columns r..n-1). */
+static inline size_t dense_cell(size_t n, bool triangle, uint32_t ra, uint32_t rb)
+{
+	if (!triangle)
+		return (size_t)ra * n + rb;
+	size_t lo = ra < rb ? ra : rb, hi = ra ^ rb ^ lo;
+	return lo * (2 * n - lo - 1) / 2 + hi;
+}
+
+static size_t dense_cells(size_t n, bool triangle)
+{
+	return triangle ? n * (n + 1) / 2 : n * n;
+}
+
 /* Adds to pair (a, b): in the dense block when both are frequent, else in
  * the table; the addition waits in w->pending while its cell is fetched. */
 static inline int pair_add(struct worker *w, uint32_t a, uint32_t b, uint64_t count, uint64_t wsum)
 {
-	struct pending next = { NULL, 0, 0, count, wsum };
+	struct pending next = { NULL, pair_key(a, b), 0, pack(count, wsum) };
 	uint32_t ra = w->dense ? w->rank[a] : UINT32_MAX, rb = w->dense ? w->rank[b] : UINT32_MAX;
 	if (ra < w->dense_n && rb < w->dense_n) {  /* UINT32_MAX: not frequent */
-		next.cell = &w->dense[(size_t)ra * w->dense_n + rb];
+		next.cell = &w->dense[dense_cell(w->dense_n, w->triangle, ra, rb)];
 		__builtin_prefetch(next.cell, 1);
 	} else {
-		next.key = pair_key(a, b);
 		next.hash = hash_mix64(next.key);
 		if (w->table.e)
 			__builtin_prefetch(&w->table.e[next.hash & (w->table.cap - 1)], 1);
@@ -507,8 +618,10 @@ static void *worker_main(void *arg)
 	if (!atomic_load(&w->sh->error))
 		flush_pending(w);
 	/* each worker sorts its own pairs for the merge, in parallel */
-	if (!atomic_load(&w->sh->error) && w->sort_at_end)
+	if (!atomic_load(&w->sh->error) && w->sort_at_end) {
 		table_sort(&w->table);
+		qsort(w->over, w->n_over, sizeof *w->over, cmp_entry);
+	}
 	return NULL;
 }
 
@@ -561,33 +674,36 @@ static int frequent_terms(const struct cooc_doc *docs, size_t n_docs, size_t n_t
 
 /* ---- merging -------------------------------------------------------------- */
 
-/* A sorted source of entries: an array in memory, or a run file. */
+/* A sorted source of entries: an array in memory (of entries, or of a
+ * table's slots), a run file, or a dense block. */
 struct source {
 	const struct entry *mem;
+	const struct slot *slots;
 	size_t mem_n, pos;
 	FILE *fp;
 	struct entry *buf;
 	size_t buf_n, buf_pos;
-	const struct cell *dense;   /* a dense block, read in place in key order: */
+	const uint64_t *dense;      /* a dense block, read in place in key order: */
 	const uint32_t *ids;        /* its terms by id, ascending */
 	const uint32_t *rank;
 	size_t dense_n, row, col;   /* the next cell to look at */
+	bool triangle;
 	struct entry cur;
 	bool done;
 };
 
 /* The next non-empty cell of a dense block, in key order: terms a (rows) and
- * b (columns) both by ascending id, so no sorted copy of the block is made. */
+ * b (columns) both by ascending id, so no sorted copy of the block is made;
+ * a triangle holds unordered pairs, read as a <= b. */
 static void dense_next(struct source *s)
 {
-	for (; s->row < s->dense_n; s->row++, s->col = 0) {
-		uint32_t a = s->ids[s->row];
-		const struct cell *line = s->dense + (size_t)s->rank[a] * s->dense_n;
+	for (; s->row < s->dense_n; s->row++, s->col = s->triangle ? s->row : 0) {
+		uint32_t a = s->ids[s->row], ra = s->rank[a];
 		while (s->col < s->dense_n) {
 			uint32_t b = s->ids[s->col++];
-			const struct cell *c = &line[s->rank[b]];
-			if (c->count > 0) {
-				s->cur = (struct entry){ pair_key(a, b), c->count, c->wsum };
+			uint64_t sums = s->dense[dense_cell(s->dense_n, s->triangle, ra, s->rank[b])];
+			if (sums != 0) {
+				s->cur = unpack(pair_key(a, b), sums);
 				return;
 			}
 		}
@@ -621,7 +737,12 @@ static int source_next(struct source *s, struct shared *sh, const char *path)
 		s->done = true;
 		return 0;
 	}
-	s->cur = s->mem[s->pos++];
+	if (s->slots) {
+		s->cur = unpack(s->slots[s->pos].key, s->slots[s->pos].sums);
+		s->pos++;
+	} else {
+		s->cur = s->mem[s->pos++];
+	}
 	return 0;
 }
 
@@ -819,36 +940,47 @@ int cooc_count(const struct cooc_opts *opts, const struct cooc_doc *docs, size_t
 	uint64_t unit = opts->scope == COOC_WINDOW && opts->harmonic ? cooc_weight_unit(opts->window) : 1;
 	size_t share = (size_t)(opts->memory / n_workers), max_cap = MIN_CAP;
 	/* The dense block: the DENSE_MAX most frequent terms, at most half of a
-	 * worker's share; the hash table has the rest. */
+	 * worker's share; the hash table has the rest.  Pairs are unordered
+	 * unless a window has a direction. */
+	bool triangle = !(opts->scope == COOC_WINDOW && opts->direction != COOC_SYMMETRIC);
 	size_t dense_n = n_terms < DENSE_MAX ? n_terms : DENSE_MAX;
-	while (dense_n > 0 && 2 * dense_n * dense_n * sizeof(struct cell) > share)
+	while (dense_n > 0 && 2 * dense_cells(dense_n, triangle) * sizeof(uint64_t) > share)
 		dense_n /= 2;
 	uint32_t *rank = NULL, *by_rank = NULL;
 	if (dense_n > 0 && (rc = frequent_terms(docs, n_docs, n_terms, dense_n, &rank, &by_rank))) {
 		free(workers);
 		return td_fail(diag, rc, "out of memory");
 	}
-	if (by_rank)  /* from here on: the frequent terms by id, for reading the blocks in key order */
+	if (by_rank) {  /* from here on: the frequent terms by id, for reading the blocks in key order */
 		qsort(by_rank, dense_n, sizeof *by_rank, cmp_u32);
-	share -= dense_n * dense_n * sizeof(struct cell);
-	/* The table's peak: growing into cap entries holds the old half and the
-	 * new (1.5 cap), sorting cap entries before a spill holds them, the
-	 * sort's copy of the 0.7 cap in use and its counters (sort_entries: an
-	 * eighth of that): 1.8 cap entries must fit in what is left. */
-	while (18 * (2 * max_cap) * sizeof(struct entry) <= 10 * (uint64_t)share)
+		for (size_t r = 0; r < dense_n; r++)
+			rank[by_rank[r]] = (uint32_t)r;
+	}
+	share -= dense_cells(dense_n, triangle) * sizeof(uint64_t);
+	/* The overflow list: a 32nd of what is left (it is spilled when full;
+	 * a sum only gets there after millions of additions). */
+	size_t max_over = share / 32 / sizeof(struct entry);
+	share -= max_over * sizeof(struct entry);
+	/* The table's peak: growing into cap slots holds the old half and the
+	 * new (1.5 cap), sorting cap slots before a spill holds them, the
+	 * sort's copy of the 0.7 cap in use and its counters (sort_slots: an
+	 * eighth of that): 1.8 cap slots must fit in what is left. */
+	while (18 * (2 * max_cap) * sizeof(struct slot) <= 10 * (uint64_t)share)
 		max_cap *= 2;
 	pthread_t threads[64];
 	unsigned started = 0;
 	for (unsigned i = 0; i < n_workers; i++) {
 		workers[i] = (struct worker){ .sh = &sh, .docs = docs, .n_docs = n_docs, .next = &next, .unit = unit,
-					      .rank = rank, .sort_at_end = true, .dense_n = dense_n };
+					      .rank = rank, .sort_at_end = true, .dense_n = dense_n,
+					      .triangle = triangle, .max_over = max_over ? max_over : 1 };
 		workers[i].table.max_cap = max_cap;
 		/* pages of the block are only real once written */
-		if (dense_n && !(workers[i].dense = calloc(dense_n * dense_n, sizeof *workers[i].dense))) {
+		size_t cells = dense_cells(dense_n, triangle);
+		if (dense_n && !(workers[i].dense = calloc(cells, sizeof *workers[i].dense))) {
 			set_error(&sh, TD_ENOMEM, "out of memory");
 			break;
 		}
-		array_hint_huge(workers[i].dense, dense_n * dense_n * sizeof *workers[i].dense);
+		array_hint_huge(workers[i].dense, cells * sizeof *workers[i].dense);
 	}
 	if (atomic_load(&sh.error))
 		goto fail;
@@ -863,11 +995,11 @@ int cooc_count(const struct cooc_opts *opts, const struct cooc_doc *docs, size_t
 	if (atomic_load(&sh.error))
 		goto fail;
 
-	/* The tables and the dense blocks (sorted by their workers) and the runs,
-	 * merged. */
+	/* The tables, the overflow lists and the dense blocks (sorted by their
+	 * workers) and the runs, merged. */
 	if (reduce_runs(&sh))
 		goto fail;
-	size_t n_mem = 2 * (size_t)n_workers, n_src = n_mem + sh.n_runs;
+	size_t n_mem = 3 * (size_t)n_workers, n_src = n_mem + sh.n_runs;
 	src = calloc(n_src, sizeof *src);
 	char **paths = calloc(n_src, sizeof *paths);
 	if (!src || !paths) {
@@ -876,10 +1008,11 @@ int cooc_count(const struct cooc_opts *opts, const struct cooc_doc *docs, size_t
 		goto fail;
 	}
 	for (unsigned i = 0; i < n_workers; i++) {
-		src[2 * i] = (struct source){ .mem = workers[i].table.e, .mem_n = workers[i].table.n };
+		src[3 * i] = (struct source){ .slots = workers[i].table.e, .mem_n = workers[i].table.n };
+		src[3 * i + 1] = (struct source){ .mem = workers[i].over, .mem_n = workers[i].n_over };
 		if (workers[i].dense)
-			src[2 * i + 1] = (struct source){ .dense = workers[i].dense, .ids = by_rank, .rank = rank,
-							  .dense_n = dense_n };
+			src[3 * i + 2] = (struct source){ .dense = workers[i].dense, .ids = by_rank, .rank = rank,
+							  .dense_n = dense_n, .triangle = triangle };
 	}
 	rc = open_runs(&sh, src + n_mem, sh.runs, sh.n_runs);
 	for (size_t i = 0; i < sh.n_runs; i++)
@@ -900,6 +1033,7 @@ out:
 	free(src);
 	for (unsigned i = 0; i < n_workers; i++) {
 		free(workers[i].table.e);
+		free(workers[i].over);
 		free(workers[i].dense);
 		free(workers[i].seq);
 	}
@@ -927,6 +1061,7 @@ int cooc_focus_count(const struct cooc_opts *opts, const struct cooc_doc *docs, 
 	struct worker w = { .sh = &sh, .unit = opts->scope == COOC_WINDOW && opts->harmonic
 						 ? cooc_weight_unit(opts->window) : 1 };
 	w.table.max_cap = (size_t)1 << 40;  /* in memory: a few rows */
+	w.max_over = SIZE_MAX;
 	int rc = 0;
 	bool sentences = opts->scope == COOC_SENTENCE || (opts->scope == COOC_WINDOW && !opts->cross_sentences);
 	unsigned W = opts->window;
@@ -951,7 +1086,7 @@ int cooc_focus_count(const struct cooc_opts *opts, const struct cooc_doc *docs, 
 				for (size_t f = 0; f < u && rc == 0; f++)
 					for (size_t c = 0; is_focus[seg[f]] && c < u && rc == 0; c++)
 						if (c != f)
-							rc = table_add(&sh, &w.table, pair_key(seg[f], seg[c]), 1, 1);
+							rc = table_add(&w, pair_key(seg[f], seg[c]), 1, 1);
 				continue;
 			}
 			for (size_t p = 0; p < len && rc == 0; p++) {
@@ -960,20 +1095,22 @@ int cooc_focus_count(const struct cooc_opts *opts, const struct cooc_doc *docs, 
 				for (size_t dist = 1; dist <= W && rc == 0; dist++) {
 					uint64_t wt = opts->harmonic ? w.unit / dist : 1;
 					if (opts->direction != COOC_RIGHT && p >= dist)  /* context before */
-						rc = table_add(&sh, &w.table, pair_key(seg[p], seg[p - dist]), 1, wt);
+						rc = table_add(&w, pair_key(seg[p], seg[p - dist]), 1, wt);
 					if (rc == 0 && opts->direction != COOC_LEFT && p + dist < len)  /* after */
-						rc = table_add(&sh, &w.table, pair_key(seg[p], seg[p + dist]), 1, wt);
+						rc = table_add(&w, pair_key(seg[p], seg[p + dist]), 1, wt);
 				}
 			}
 		}
 	}
-	if (rc == 0) {
+	if (rc == 0) {  /* the table and its overflow list, merged */
 		table_sort(&w.table);
+		qsort(w.over, w.n_over, sizeof *w.over, cmp_entry);
+		struct source src[2] = { { .slots = w.table.e, .mem_n = w.table.n }, { .mem = w.over, .mem_n = w.n_over } };
 		struct emit_ctx ec = { emit, ctx, opts, w.unit };
-		for (size_t i = 0; i < w.table.n && rc == 0; i++)
-			rc = emit_entry(&ec, &w.table.e[i]);
+		rc = merge_sources(&sh, src, NULL, 2, emit_entry, &ec);
 	}
 	free(w.table.e);
+	free(w.over);
 	free(w.seq);
 	pthread_mutex_destroy(&sh.lock);
 	return rc;

@@ -276,9 +276,9 @@ static void test_cooc__large_tables_sorted(void **state)
 	size_t runs_whole, runs_spilled;
 	assert_int_equal(cooc_count(&o, docs, N_DOCS, N_TERMS, collect_pair, &whole, &runs_whole, NULL), 0);
 	o.n_threads = 2;
-	o.memory = 96u << 20;  /* tables of about 350,000 pairs before each spill */
+	o.memory = 48u << 20;  /* tables of about 180,000 pairs before each spill */
 	assert_int_equal(cooc_count(&o, docs, N_DOCS, N_TERMS, collect_pair, &spilled, &runs_spilled, NULL), 0);
-	print_message("%zu pairs (%zu additions); %zu runs spilled with 96 MB\n", expect.n, n_keys, runs_spilled);
+	print_message("%zu pairs (%zu additions); %zu runs spilled with 48 MB\n", expect.n, n_keys, runs_spilled);
 	assert_true(expect.n > 350000);
 	assert_int_equal(runs_whole, 0);
 	assert_true(runs_spilled > 0);
@@ -290,6 +290,91 @@ static void test_cooc__large_tables_sorted(void **state)
 	for (size_t d = 0; d < N_DOCS; d++)
 		free((void *)docs[d].ids);
 	free(keys);
+}
+
+/* The pair (a, b)'s sums, whatever else is counted. */
+struct pick {
+	uint32_t a, b;
+	uint64_t count;
+	double weighted;
+	int seen;
+};
+
+static int pick_pair(void *ctx, const struct cooc_pair *p)
+{
+	struct pick *k = ctx;
+	if (p->a == k->a && p->b == k->b) {
+		k->count = p->count;
+		k->weighted = p->weighted;
+		k->seen++;
+	}
+	return 0;
+}
+
+/* One word n times over, windows of w: the sums of pair (id, id), worked
+ * out (each distance d gives n - d pairs; both ways when symmetric). */
+static void expect_repeated(const struct cooc_opts *o, size_t n, uint64_t *count, double *weighted)
+{
+	uint64_t unit = o->harmonic ? cooc_weight_unit(o->window) : 1, wsum = 0;
+	uint64_t ways = o->direction == COOC_SYMMETRIC ? 2 : 1;
+	*count = 0;
+	for (uint64_t d = 1; d <= o->window && d < n; d++) {
+		*count += ways * (n - d);
+		wsum += ways * (n - d) * (o->harmonic ? unit / d : 1);
+	}
+	*weighted = o->harmonic ? (double)wsum / (double)unit : (double)*count;
+}
+
+static void check_repeated(const struct cooc_opts *o, const struct cooc_doc *docs, size_t n_docs, size_t n_terms,
+			   uint32_t id, size_t n)
+{
+	uint64_t count;
+	double weighted;
+	expect_repeated(o, n, &count, &weighted);
+	for (unsigned threads = 1; threads <= 2; threads++) {
+		struct cooc_opts ot = *o;
+		ot.n_threads = threads;
+		struct pick k = { .a = id, .b = id };
+		assert_int_equal(cooc_count(&ot, docs, n_docs, n_terms, pick_pair, &k, NULL, NULL), 0);
+		assert_int_equal(k.seen, 1);
+		assert_int_equal(k.count, count);
+		assert_true(k.weighted == weighted);
+	}
+}
+
+/* A pair's count and weight sum share 64 bits in the dense block and the
+ * table (24 and 40 bits) until one fills: counts past 2^23 (a word beside
+ * itself nine million times), weight sums past 2^39 (distances 1..20 weigh
+ * up to lcm(1..20)), in the block and in the table, come out whole. */
+static void test_cooc__sums_past_their_packed_fields(void **state)
+{
+	(void)state;
+	enum { LONG = 9000000, SHORT = 20000, RARE = 2000, N_FILLER = 300, FILLER_EACH = 3000 };
+	uint32_t *ids = calloc(LONG, sizeof *ids);
+	assert_non_null(ids);
+	struct cooc_doc one = { ids, LONG };
+	struct cooc_opts o;
+	cooc_opts_default(&o);
+	o.window = 1;
+	check_repeated(&o, &one, 1, 1, 0, LONG);    /* 2 (n - 1) > 2^24 in the triangle */
+	o.direction = COOC_RIGHT;
+	check_repeated(&o, &one, 1, 1, 0, LONG);    /* n - 1 > 2^23 in the square */
+	o.direction = COOC_SYMMETRIC;
+	o.window = COOC_MAX_WINDOW;
+	o.harmonic = true;
+	one.n = SHORT;
+	check_repeated(&o, &one, 1, 1, 0, SHORT);   /* weights past 2^39 */
+	/* the same in the table: with 1 MB the block holds the 200 most
+	 * frequent terms, and term 0 is rarer than the 300 fillers */
+	uint32_t *filler = malloc((size_t)N_FILLER * FILLER_EACH * sizeof *filler);
+	assert_non_null(filler);
+	for (size_t i = 0; i < (size_t)N_FILLER * FILLER_EACH; i++)
+		filler[i] = 1 + (uint32_t)(i % N_FILLER);
+	struct cooc_doc docs[2] = { { filler, (size_t)N_FILLER * FILLER_EACH }, { ids, RARE } };
+	o.memory = COOC_MIN_MEMORY;
+	check_repeated(&o, docs, 2, 400, 0, RARE);
+	free(filler);
+	free(ids);
 }
 
 /* The rows of a few terms, counted alone, are the rows of the full matrix:
@@ -403,6 +488,7 @@ int main(void)
 		cmocka_unit_test(test_cooc__measures_by_hand),
 		cmocka_unit_test(test_cooc__same_bytes_for_any_threads_and_memory),
 		cmocka_unit_test(test_cooc__large_tables_sorted),
+		cmocka_unit_test(test_cooc__sums_past_their_packed_fields),
 		cmocka_unit_test(test_cooc__focus_rows_match_the_matrix),
 		cmocka_unit_test(test_cooc__bad_options),
 	};
