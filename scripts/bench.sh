@@ -10,12 +10,14 @@
 # Environment: TERMDRIFT (the termdrift binary; default build/termdrift),
 # BENCH_DIR (the compiled tests/bench programs; default build/bench),
 # BENCH_TIMES (how many copies of the corpus; default 10), BENCH_ONLY (some of
-# wc tokenize tfidf cooc topics; default all), GLOVE_DIR (a GloVe build, for cooc).
+# wc tokenize tfidf cooc topics; default all), GLOVE_DIR (a GloVe build, for cooc),
+# BENCH_RUNS (runs of each whole-program command, the median reported; default 3).
 set -eu
 
 TERMDRIFT=${TERMDRIFT:-build/termdrift}
 BENCH_DIR=${BENCH_DIR:-build/bench}
 TIMES=${BENCH_TIMES:-10}
+RUNS=${BENCH_RUNS:-3}
 CORPUS=corpora/sotu
 BIG=corpora/sotu-x$TIMES.txt
 
@@ -96,11 +98,31 @@ os.replace(out + ".tmp", out)
 PY
 }
 
-# peak KB and wall seconds of a command, from /usr/bin/time -v
+# A command run RUNS times (BENCH_RUNS, default 3; this virtual machine's
+# timings vary by up to a third from one run to the next): WALL the median of
+# the wall seconds, WALLS all of them, RSS the largest peak in KB, from
+# /usr/bin/time -v; the command's output of the last run in $TMPD/stdout.
 measure() {
-	/usr/bin/time -v "$@" > "$TMPD/stdout" 2> "$TMPD/time" || { cat "$TMPD/time" >&2; return 1; }
-	RSS=$(awk -F': ' '/Maximum resident set size/ { print $2 }' "$TMPD/time")
-	WALL=$(awk -F': ' '/Elapsed \(wall clock\)/ { n = split($2, p, ":"); s = 0; for (i = 1; i <= n; i++) s = s * 60 + p[i]; print s }' "$TMPD/time")
+	WALLS= RSS=0
+	run=0
+	while [ "$run" -lt "$RUNS" ]; do
+		/usr/bin/time -v "$@" > "$TMPD/stdout" 2> "$TMPD/time" || { cat "$TMPD/time" >&2; return 1; }
+		rss=$(awk -F': ' '/Maximum resident set size/ { print $2 }' "$TMPD/time")
+		wall=$(awk -F': ' '/Elapsed \(wall clock\)/ { n = split($2, p, ":"); s = 0; for (i = 1; i <= n; i++) s = s * 60 + p[i]; print s }' "$TMPD/time")
+		[ "$rss" -gt "$RSS" ] && RSS=$rss
+		WALLS="$WALLS${WALLS:+ }$wall"
+		run=$((run + 1))
+	done
+	WALL=$(printf '%s\n' $WALLS | sort -n | awk '{ w[NR] = $1 } END { print w[int((NR + 1) / 2)] }')
+}
+
+# "WALL s", and the runs when there were more than one.
+wall_text() {
+	if [ "$RUNS" -gt 1 ]; then
+		echo "$WALL s (median of $WALLS)"
+	else
+		echo "$WALL s"
+	fi
 }
 
 # termdrift tfidf against scikit-learn's TfidfVectorizer.fit_transform on the
@@ -140,7 +162,7 @@ bench_tfidf_on() {
 			measure "$TERMDRIFT" tfidf -i "$input" -o "$TMPD/out" --tokenizer sklearn --stopwords none \
 				--no-boilerplate --dedup off --ngram-across-sentences --ngram "1:$ngram" \
 				--threads "$threads" -q --outputs tfidf.mtx
-			line="termdrift tfidf ngram 1:$ngram, $threads thread(s): ${WALL} s, peak ${RSS} KB, $(awk -v b="$text_bytes" -v s="$WALL" 'BEGIN { printf "%.1f MB/s", b / 1e6 / s }')"
+			line="termdrift tfidf ngram 1:$ngram, $threads thread(s): $(wall_text), peak ${RSS} KB, $(awk -v b="$text_bytes" -v s="$WALL" 'BEGIN { printf "%.1f MB/s", b / 1e6 / s }')"
 			if [ "$have_sklearn" = 1 ]; then
 				line="$line; $(awk -v a="$sk_wall" -v b="$WALL" -v ra="$sk_rss" -v rb="$RSS" 'BEGIN { printf "%.1fx faster than scikit-learn, %.2f of its memory", a / b, rb / ra }')"
 			fi
@@ -166,7 +188,7 @@ bench_cooc() {
 		# shellcheck disable=SC2086
 		measure "$TERMDRIFT" cooc $td_args --threads "$threads" -o "$TMPD/td$threads"
 		eval "td_wall$threads=\$WALL td_rss$threads=\$RSS"
-		echo "termdrift cooc window 10 harmonic, $threads thread(s), reading and tokenizing included: ${WALL} s, peak ${RSS} KB, $(awk -v b="$text_bytes" -v s="$WALL" 'BEGIN { printf "%.1f MB/s", b / 1e6 / s }')"
+		echo "termdrift cooc window 10 harmonic, $threads thread(s), reading and tokenizing included: $(wall_text), peak ${RSS} KB, $(awk -v b="$text_bytes" -v s="$WALL" 'BEGIN { printf "%.1f MB/s", b / 1e6 / s }')"
 	done
 	if [ -n "${GLOVE_DIR:-}" ] && [ -x "$GLOVE_DIR/cooccur" ] && /usr/bin/python3 -c 'import numpy' 2>/dev/null; then
 		"$TERMDRIFT" tokens -i "$FOLDER" --no-boilerplate --dedup off -q -o "$TMPD/tok"
@@ -186,7 +208,7 @@ with open(sys.argv[1], encoding="utf-8", newline="") as f, open(sys.argv[2], "w"
 PY
 		"$GLOVE_DIR/vocab_count" -min-count 1 -verbose 0 < "$TMPD/corpus.txt" > "$TMPD/vocab.txt"
 		measure sh -c "'$GLOVE_DIR/cooccur' -verbose 0 -symmetric 1 -window-size 10 -distance-weighting 1 -memory 4 -vocab-file '$TMPD/vocab.txt' -overflow-file '$TMPD/overflow' < '$TMPD/corpus.txt' > '$TMPD/glove.bin'"
-		echo "GloVe cooccur, same tokens (already tokenized, one thread): ${WALL} s, peak ${RSS} KB"
+		echo "GloVe cooccur, same tokens (already tokenized, one thread): $(wall_text), peak ${RSS} KB"
 		echo "termdrift: $(awk -v g="$WALL" -v a="$td_wall1" -v b="$td_wall2" 'BEGIN { printf "%.1fx GloVe'"'"'s speed on one thread, %.1fx on two", g / a, g / b }')"
 		/usr/bin/python3 scripts/bench_glove_compare.py "$TMPD/vocab.txt" "$TMPD/glove.bin" "$TMPD/td1"
 	else
@@ -197,7 +219,7 @@ PY
 	for threads in 1 2; do
 		measure "$TERMDRIFT" cooc -i "$CORPUS" --no-boilerplate --dedup off --scope document -q --outputs cooc.mtx \
 			--threads "$threads" -o "$TMPD/doc$threads"
-		echo "termdrift cooc --scope document on $CORPUS (233 speeches), $threads thread(s): ${WALL} s, peak ${RSS} KB"
+		echo "termdrift cooc --scope document on $CORPUS (233 speeches), $threads thread(s): $(wall_text), peak ${RSS} KB"
 	done
 	rm -rf "$TMPD"
 }
@@ -221,7 +243,7 @@ for part in ("parameters", "counts", "stage_seconds"):
 	for threads in 1 2; do
 		measure "$TERMDRIFT" topics $common --k 20 --max-iter 200 --tol 0 --threads "$threads" \
 			--outputs tfidf.mtx,topic_summary.csv -o "$TMPD/nmf$threads"
-		echo "termdrift topics NMF k=20, 200 iterations, $threads thread(s): ${WALL} s in all (reading included), " \
+		echo "termdrift topics NMF k=20, 200 iterations, $threads thread(s): $(wall_text) in all (reading included), " \
 			"factorisation $(manifest_value "$TMPD/nmf$threads/manifest.json" topics) s, error" \
 			"$(manifest_value "$TMPD/nmf$threads/manifest.json" reconstruction_error), peak ${RSS} KB"
 	done
@@ -267,7 +289,7 @@ for part in ("parameters", "counts", "stage_seconds"):
 	if /usr/bin/python3 -c 'import gensim' 2>/dev/null; then
 		"$TERMDRIFT" tokens -i "$post" --no-boilerplate --dedup off -q -o "$TMPD/post_tokens"
 		measure /usr/bin/python3 scripts/bench_gensim_ldaseq.py "$TMPD/post_tokens/tokens.csv" "$post/manifest.csv" 10 9
-		echo "$(cat "$TMPD/stdout") (wall ${WALL} s, peak ${RSS} KB)"
+		echo "$(cat "$TMPD/stdout") (wall $(wall_text), peak ${RSS} KB)"
 	else
 		echo "gensim LdaSeqModel: SKIPPED (apt-get install python3-gensim)"
 	fi
