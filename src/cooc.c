@@ -322,10 +322,18 @@ struct worker {
 	unsigned n_pending, first_pending;
 };
 
-/* Writes n sorted overflow entries to a new run.  Returns 0 or an error. */
+/* Sorts the overflow list by key (qsort is not given the list's NULL
+ * before the first entry). */
+static void sort_over(struct worker *w)
+{
+	if (w->n_over > 1)
+		qsort(w->over, w->n_over, sizeof *w->over, cmp_entry);
+}
+
+/* Writes the overflow list, sorted, to a new run.  Returns 0 or an error. */
 static int spill_over(struct worker *w)
 {
-	qsort(w->over, w->n_over, sizeof *w->over, cmp_entry);
+	sort_over(w);
 	int rc = write_run(w->sh, w->over, w->n_over);
 	w->n_over = 0;
 	return rc;
@@ -620,7 +628,7 @@ static void *worker_main(void *arg)
 	/* each worker sorts its own pairs for the merge, in parallel */
 	if (!atomic_load(&w->sh->error) && w->sort_at_end) {
 		table_sort(&w->table);
-		qsort(w->over, w->n_over, sizeof *w->over, cmp_entry);
+		sort_over(w);
 	}
 	return NULL;
 }
@@ -1104,7 +1112,7 @@ int cooc_focus_count(const struct cooc_opts *opts, const struct cooc_doc *docs, 
 	}
 	if (rc == 0) {  /* the table and its overflow list, merged */
 		table_sort(&w.table);
-		qsort(w.over, w.n_over, sizeof *w.over, cmp_entry);
+		sort_over(&w);
 		struct source src[2] = { { .slots = w.table.e, .mem_n = w.table.n }, { .mem = w.over, .mem_n = w.n_over } };
 		struct emit_ctx ec = { emit, ctx, opts, w.unit };
 		rc = merge_sources(&sh, src, NULL, 2, emit_entry, &ec);
