@@ -1,14 +1,22 @@
 /* corpus.c - from input files to cleaned, tokenized documents (see corpus.h).
  *
  * Documents are read in batches (BATCH_DOCS documents or BATCH_BYTES bytes)
- * on the calling thread.  The workers then take documents from the batch one
- * at a time (an atomic counter), strip boilerplate, tokenize and call the work
- * hook, and make the document's near-duplicate sketch (its shingles and band
- * keys); with more than one worker, the calling thread reads the next batch
+ * on the calling thread; a JSON Lines record is read as its line only
+ * (reader_next_unparsed).  The workers then take documents from the batch one
+ * at a time (an atomic counter), parse the JSON Lines records
+ * (reader_parse), strip boilerplate, tokenize and call the work hook, and
+ * make the document's near-duplicate sketch (its shingles and band keys);
+ * with more than one worker, the calling thread reads the next batch
  * meanwhile and then joins in (two batches alternate).  When the batch is
  * done, the calling thread adds each sketch to the near-duplicate index,
- * decides each document's status and calls emit, in input order.  Nothing in the output depends on
- * which worker took which document.
+ * decides each document's status and calls emit, in input order.
+ *
+ * Nothing in the output depends on which worker took which document, nor do
+ * the messages: what the reader and the workers say about a document (its
+ * warnings, and an error) is held in its slot until its turn comes, so
+ * warnings appear in input order, and the error of the first document that
+ * fails, in input order, is the one reported (the workers finish every
+ * document before it).
  */
 #include "corpus.h"
 
@@ -34,16 +42,29 @@ struct corpus {
 	int32_t *dates;             /* date per document index */
 	bool *has_date;
 	size_t n_docs, cap_docs;
+	size_t n_read;              /* documents read: the index of the next one */
 	size_t *dedup_doc;          /* document index of each document added to dedup */
 	size_t n_dedup, cap_dedup;
 	struct dedup_pair *pairs;   /* dedup pairs in document indices */
 	size_t n_pairs;
 };
 
+/* Diagnostics held back until their document's turn: diag is given to the
+ * reader and to reader_parse, its warnings are kept and passed on in input
+ * order, and its error is reported only if no earlier document failed. */
+struct notes {
+	struct td_diag diag;        /* diag.ctx is the notes themselves */
+	char **warnings;
+	size_t n_warnings, cap_warnings;
+	bool lost;                  /* a warning could not be kept (out of memory) */
+};
+
 /* One document of the batch and what the workers made of it. */
 struct slot {
 	struct doc doc;
 	size_t index;
+	struct notes notes;         /* what the reader and the worker said about it */
+	int rc;                     /* the worker's result (first_failed says which slot failed) */
 	char *clean;                /* text without boilerplate (NULL: doc.text is used) */
 	size_t clean_len;
 	size_t boilerplate_lines;
@@ -72,8 +93,12 @@ struct worker {
 struct batch {
 	struct slot *slots;
 	size_t n;
+	bool ended;                 /* the read after the n documents found the end or failed */
+	int read_rc;                /* 0, or the error of that read */
+	struct notes end;           /* what that read said (its error, warnings) */
 	atomic_size_t next;         /* the next slot to take */
-	atomic_int failed;          /* the first error of any worker */
+	atomic_size_t first_failed; /* the first slot whose preparation failed (SIZE_MAX: none) */
+	struct reader *reader;      /* for reader_parse */
 	struct boiler *boiler;
 	pthread_mutex_t boiler_lock;  /* boiler_strip keeps the per-line report */
 	const struct corpus_hooks *hooks;
@@ -96,6 +121,78 @@ void corpus_opts_default(struct corpus_opts *opts)
 	opts->stopwords = "en";
 	opts->today = date_today();
 	opts->n_threads = 1;
+}
+
+/* diag.warn of notes: keeps a copy of the warning. */
+static void notes_warn(void *ctx, const char *msg)
+{
+	struct notes *notes = ctx;
+	char *copy = NULL;
+	if (array_reserve((void **)&notes->warnings, &notes->cap_warnings, notes->n_warnings + 1,
+			  sizeof *notes->warnings) == 0)
+		copy = strdup(msg);
+	if (copy)
+		notes->warnings[notes->n_warnings++] = copy;
+	else
+		notes->lost = true;
+}
+
+static void notes_init(struct notes *notes)
+{
+	memset(notes, 0, sizeof *notes);
+	notes->diag.warn = notes_warn;
+	notes->diag.ctx = notes;
+}
+
+/* Forgets the warnings and the error (the notes can be used again). */
+static void notes_clear(struct notes *notes)
+{
+	for (size_t i = 0; i < notes->n_warnings; i++)
+		free(notes->warnings[i]);
+	notes->n_warnings = 0;
+	notes->lost = false;
+	td_diag_free(&notes->diag);
+}
+
+static void notes_free(struct notes *notes)
+{
+	notes_clear(notes);
+	free(notes->warnings);
+}
+
+/* Moves what `from` holds into `to` (whose own notes are dropped), leaving
+ * `from` empty. */
+static void notes_take(struct notes *to, struct notes *from)
+{
+	notes_free(to);
+	*to = *from;
+	to->diag.ctx = to;
+	notes_init(from);
+}
+
+/* Passes the warnings on to diag, in the order given, and forgets them.
+ * Returns 0, or TD_ENOMEM (with a message) when one could not be kept. */
+static int notes_pass(struct notes *notes, struct td_diag *diag)
+{
+	for (size_t i = 0; i < notes->n_warnings; i++) {
+		td_warn(diag, "%s", notes->warnings[i]);
+		free(notes->warnings[i]);
+	}
+	notes->n_warnings = 0;
+	if (notes->lost)
+		return td_fail(diag, TD_ENOMEM, "out of memory");
+	return 0;
+}
+
+/* Reports rc, the error the notes hold: their message, or "out of memory"
+ * for TD_ENOMEM without one.  Returns rc. */
+static int notes_fail(const struct notes *notes, int rc, struct td_diag *diag)
+{
+	if (notes->diag.error)
+		return td_fail(diag, rc, "%s", notes->diag.error);
+	if (rc == TD_ENOMEM)
+		return td_fail(diag, rc, "out of memory");
+	return rc;
 }
 
 /* Counts the distinct non-stopword token forms of a document. */
@@ -170,7 +267,7 @@ static int sketch_slot(const struct batch *b, struct worker *w, const struct tok
 	return 0;
 }
 
-/* The parallel part of one document: clean, tokenize, count, work hook. */
+/* The parallel part of one document: parse, clean, tokenize, count, work hook. */
 static int prepare_slot(struct batch *b, struct worker *w, struct slot *s)
 {
 	const struct doc *doc = &s->doc;
@@ -180,14 +277,17 @@ static int prepare_slot(struct batch *b, struct worker *w, struct slot *s)
 	s->n_sentences = 0;
 	dedup_sketch_free(&s->sketch);
 	s->has_sketch = false;
+	int rc = reader_parse(b->reader, &s->doc, &s->notes.diag);
+	if (rc)
+		return rc;
 	if (doc->binary || doc->malformed)
 		return 0;
 	const char *text = doc->text;
 	size_t len = doc->text_len;
 	if (b->boiler) {
 		pthread_mutex_lock(&b->boiler_lock);
-		int rc = boiler_strip(b->boiler, doc->text, doc->text_len, &s->clean, &s->clean_len,
-				      &s->boilerplate_lines);
+		rc = boiler_strip(b->boiler, doc->text, doc->text_len, &s->clean, &s->clean_len,
+				  &s->boilerplate_lines);
 		pthread_mutex_unlock(&b->boiler_lock);
 		if (rc)
 			return rc;
@@ -196,7 +296,7 @@ static int prepare_slot(struct batch *b, struct worker *w, struct slot *s)
 	}
 	struct token_list *list = b->keep_tokens ? &s->tokens : &w->tokens;
 	bool hook_types = b->hooks->work && b->hooks->work_counts_types;
-	int rc = tokenizer_run(w->tok, text, len, list);
+	rc = tokenizer_run(w->tok, text, len, list);
 	if (rc || (!hook_types && (rc = count_types(w, list, &s->n_types))))
 		return rc;
 	for (size_t i = 0; i < list->n; i++)
@@ -217,40 +317,42 @@ static int prepare_slot(struct batch *b, struct worker *w, struct slot *s)
 	return rc;
 }
 
+/* Takes slots in input order until none is left or one has failed: the
+ * slots before a failed one are all taken (they came first), so the first
+ * failure in input order is always found, and the slots after it are not
+ * needed. */
 static void *worker_main(void *arg)
 {
 	struct worker_arg *wa = arg;
 	struct batch *b = wa->batch;
 	for (;;) {
-		if (atomic_load(&b->failed))
-			break;
 		size_t i = atomic_fetch_add(&b->next, 1);
-		if (i >= b->n)
+		if (i >= b->n || i > atomic_load(&b->first_failed))
 			break;
-		int rc = prepare_slot(b, wa->worker, &b->slots[i]);
-		if (rc) {
-			int expected = 0;
-			atomic_compare_exchange_strong(&b->failed, &expected, rc);
-		}
+		struct slot *s = &b->slots[i];
+		if ((s->rc = prepare_slot(b, wa->worker, s)) == 0)
+			continue;
+		size_t first = atomic_load(&b->first_failed);
+		while (i < first && !atomic_compare_exchange_weak(&b->first_failed, &first, i))
+			;
 	}
 	return NULL;
 }
 
-static int read_batch(struct corpus *c, struct batch *b, struct td_diag *diag);
+static void read_batch(struct corpus *c, struct batch *b);
 
 /* Runs the batch on n_workers workers; the calling thread is worker 0.
  * When `ahead` is given (more than one worker), the calling thread first
  * reads the next batch into it while the other workers start on this one,
- * then joins them: reading overlaps tokenizing.  *read_rc receives the
- * result of that read. */
-static int run_batch(struct batch *b, struct worker *workers, unsigned n_workers, struct corpus *c,
-		     struct batch *ahead, int *read_rc, struct td_diag *diag)
+ * then joins them: reading overlaps the rest. */
+static void run_batch(struct batch *b, struct worker *workers, unsigned n_workers, struct corpus *c,
+		      struct batch *ahead)
 {
 	pthread_t threads[64];
 	struct worker_arg args[64];
 	unsigned started = 0;
 	atomic_store(&b->next, 0);
-	atomic_store(&b->failed, 0);
+	atomic_store(&b->first_failed, SIZE_MAX);
 	for (unsigned i = 1; i < n_workers && (b->n > 1 || ahead); i++) {
 		args[i] = (struct worker_arg){ b, &workers[i] };
 		if (pthread_create(&threads[i], NULL, worker_main, &args[i]) != 0)
@@ -258,12 +360,11 @@ static int run_batch(struct batch *b, struct worker *workers, unsigned n_workers
 		started = i;
 	}
 	if (ahead)
-		*read_rc = read_batch(c, ahead, diag);
+		read_batch(c, ahead);
 	args[0] = (struct worker_arg){ b, &workers[0] };
 	worker_main(&args[0]);
 	for (unsigned i = 1; i <= started; i++)
 		pthread_join(threads[i], NULL);
-	return atomic_load(&b->failed);
 }
 
 /* Adds the document's sketch to the near-duplicate index, in input order. */
@@ -326,7 +427,8 @@ static int emit_slot(struct corpus *c, const struct corpus_opts *opts, const str
 	return hooks->emit(hooks->emit_ctx, &cd);
 }
 
-/* Records a document's id and date; returns 0 or TD_ENOMEM. */
+/* Records a document's id and date, in input order (its index is
+ * c->n_docs); returns 0 or TD_ENOMEM. */
 static int remember_doc(struct corpus *c, const struct doc *doc)
 {
 	size_t cap = c->cap_docs;
@@ -398,28 +500,64 @@ static int collect_pairs(struct corpus *c)
 	return 0;
 }
 
-/* Reads the next batch into b->slots; sets b->n (0 at the end). */
-static int read_batch(struct corpus *c, struct batch *b, struct td_diag *diag)
+/* Reads the next batch into b->slots: b->n documents (JSON Lines records
+ * left unparsed), each with what the reader said about it in its notes.
+ * When a read finds the end of the input or fails, b->ended is set and what
+ * it said goes to b->end (its error, in b->read_rc, comes after the n
+ * documents). */
+static void read_batch(struct corpus *c, struct batch *b)
 {
 	size_t bytes = 0;
-	int rc = 0;
 	b->n = 0;
+	b->ended = false;
+	b->read_rc = 0;
+	notes_clear(&b->end);
 	while (b->n < BATCH_DOCS && bytes < BATCH_BYTES) {
 		struct slot *s = &b->slots[b->n];
 		free(s->clean);
 		s->clean = NULL;
 		s->clean_len = 0;
 		s->boilerplate_lines = 0;
-		rc = reader_next(c->reader, &s->doc, diag);
-		if (rc <= 0)
-			break;
-		if ((rc = remember_doc(c, &s->doc)))
-			return td_fail(diag, rc, "out of memory");
-		s->index = c->n_docs - 1;
+		notes_clear(&s->notes);
+		int rc = reader_next_unparsed(c->reader, &s->doc, &s->notes.diag);
+		if (rc <= 0) {
+			b->ended = true;
+			b->read_rc = rc;
+			notes_take(&b->end, &s->notes);
+			return;
+		}
+		s->index = c->n_read++;
 		bytes += s->doc.text_len;
 		b->n++;
 	}
-	return rc < 0 ? rc : 0;
+}
+
+/* The serial part of a batch, on the calling thread, in input order: each
+ * document's warnings, its id and date, its emit; then what the read that
+ * ended the batch said.  Stops at the first document that failed (its
+ * warnings, then its error) or at a failed emit. */
+static int finish_batch(struct corpus *c, const struct corpus_opts *opts, const struct corpus_hooks *hooks,
+			struct batch *b, struct td_diag *diag)
+{
+	size_t failed = atomic_load(&b->first_failed);
+	int rc;
+	for (size_t i = 0; i < b->n; i++) {
+		struct slot *s = &b->slots[i];
+		if ((rc = notes_pass(&s->notes, diag)))
+			return rc;
+		if (i == failed)
+			return notes_fail(&s->notes, s->rc, diag);
+		if ((rc = remember_doc(c, &s->doc)))
+			return td_fail(diag, rc, "out of memory");
+		if ((rc = emit_slot(c, opts, hooks, s))) {
+			if (rc == TD_ENOMEM)
+				td_fail(diag, rc, "out of memory");
+			return rc;
+		}
+	}
+	if ((rc = notes_pass(&b->end, diag)))
+		return rc;
+	return b->read_rc ? notes_fail(&b->end, b->read_rc, diag) : 0;
 }
 
 int corpus_run(struct corpus **out, const struct corpus_opts *opts, const struct corpus_hooks *hooks,
@@ -437,6 +575,11 @@ int corpus_run(struct corpus **out, const struct corpus_opts *opts, const struct
 	};
 	struct stopwords *stop = NULL;
 	int rc = 0;
+	for (int k = 0; k < 2; k++) {
+		notes_init(&batches[k].end);
+		for (size_t i = 0; batches[k].slots && i < BATCH_DOCS; i++)
+			notes_init(&batches[k].slots[i].notes);
+	}
 	if (!c || !workers || !batches[0].slots || !batches[1].slots) {
 		rc = td_fail(diag, TD_ENOMEM, "out of memory");
 		goto out;
@@ -469,33 +612,27 @@ int corpus_run(struct corpus **out, const struct corpus_opts *opts, const struct
 	}
 	batches[0].keep_tokens = batches[1].keep_tokens = hooks->emit_tokens;
 	batches[0].dedup = batches[1].dedup = c->dedup;
+	batches[0].reader = batches[1].reader = c->reader;
 	/* Two batches: while one is tokenized, the next is read (n_workers > 1). */
 	struct batch *cur = &batches[0], *next = &batches[1];
-	rc = read_batch(c, cur, diag);
-	while (rc == 0 && cur->n > 0) {
-		int read_rc = 0;
-		bool overlap = n_workers > 1;
-		if ((rc = run_batch(cur, workers, n_workers, c, overlap ? next : NULL, &read_rc, diag))) {
-			if (rc == TD_ENOMEM)
-				td_fail(diag, rc, "out of memory");
-			break;
-		}
-		for (size_t i = 0; i < cur->n && rc == 0; i++)
-			if ((rc = emit_slot(c, opts, hooks, &cur->slots[i])) == TD_ENOMEM)
-				td_fail(diag, rc, "out of memory");
-		if (rc)
+	bool overlap = n_workers > 1;
+	read_batch(c, cur);
+	for (;;) {
+		bool more = !cur->ended;
+		run_batch(cur, workers, n_workers, c, overlap && more ? next : NULL);
+		if ((rc = finish_batch(c, opts, hooks, cur, diag)) || !more)
 			break;
 		if (overlap) {
-			rc = read_rc;
 			struct batch *t = cur;
 			cur = next;
 			next = t;
 		} else {
-			rc = read_batch(c, cur, diag);
+			read_batch(c, cur);
 		}
 	}
 	if (rc)
 		goto out;
+	reader_end_pass(c->reader, diag);
 	if ((rc = collect_pairs(c))) {
 		td_fail(diag, rc, "out of memory");
 		goto out;
@@ -510,8 +647,10 @@ out:
 			free(slots[i].clean);
 			token_list_free(&slots[i].tokens);
 			dedup_sketch_free(&slots[i].sketch);
+			notes_free(&slots[i].notes);
 		}
 		free(slots);
+		notes_free(&batches[k].end);
 	}
 	if (workers)
 		for (unsigned i = 0; i < n_workers; i++)

@@ -88,8 +88,10 @@ struct corpus_hooks {
 struct corpus;
 
 /* Runs the pipeline.  Documents are read in batches on the calling thread,
- * cleaned and tokenized by opts->n_threads workers, then emitted in input
- * order, so every output is the same for any number of threads.  On success
+ * parsed (JSON Lines), cleaned and tokenized by opts->n_threads workers, then
+ * emitted in input order, so every output is the same for any number of
+ * threads; so are the warnings (given in input order) and the error (that of
+ * the first document, in input order, that fails).  On success
  * *out holds the run's results (free with corpus_free).  Returns 0 or a
  * negative code with a message (or a hook's non-zero value). */
 int corpus_run(struct corpus **out, const struct corpus_opts *opts, const struct corpus_hooks *hooks,

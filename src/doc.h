@@ -24,6 +24,7 @@ enum doc_status {
 struct doc {
 	char *id;             /* doc_id: file name without extension, the id field, or the record number */
 	char *file;           /* the input path the record came from */
+	size_t file_index;    /* that file's index among reader_files() */
 	uint64_t record;      /* 1-based number of the document in the whole input */
 	uint64_t line;        /* 1-based line of the record in its file (JSONL, CSV); 0 for .txt */
 	bool has_date;
@@ -45,6 +46,8 @@ struct doc {
 	size_t html_tags;     /* tags removed by --strip-html (text and title) */
 	bool binary;
 	bool malformed;
+	bool json_pending;    /* a JSON Lines record not parsed yet (reader_next_unparsed):
+				 text holds its line, as valid UTF-8, for reader_parse */
 	char *problem;        /* why malformed/binary, for warnings; may be NULL */
 };
 

@@ -7,6 +7,10 @@
  * libcsv one physical line (or a chunk's worth of a long line) at a time, so
  * that each record knows the line it starts on and only the current record
  * is held, whatever the line ends (LF, CRLF, or CR alone).
+ * reader_next_unparsed hands a JSONL record over as its line, decoded, and
+ * reader_parse parses it later, on any thread: jansson's only global state
+ * is its hash seed, set once with atomic builtins where it was built with
+ * them (JANSSON_THREAD_SAFE_REFCOUNT, checked below).
  *
  * Each input file's size and SHA-256 (reader_files, for manifest.json) are
  * taken from the bytes read, as they are read, where they come from the file:
@@ -25,6 +29,7 @@
 #include <inttypes.h>
 #include <jansson.h>
 #include <nettle/sha2.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,6 +44,10 @@
 #include "txtmeta.h"
 #include "vocab.h"
 
+#ifndef JANSSON_THREAD_SAFE_REFCOUNT
+#error "reader_parse runs jansson on several threads: it needs a jansson built with atomic builtins"
+#endif
+
 #define SNIFF_BYTES 8192
 #define CSV_CHUNK (64 * 1024)
 /* The stdio buffer of a JSONL file: getline reads through it, and stdio's
@@ -52,7 +61,8 @@ struct manifest_row {
 	int32_t date;
 	char *source, *title;
 	uint64_t line;
-	bool used;              /* matched a document in this pass */
+	atomic_bool used;       /* matched a document in this pass (reader_parse marks
+				   rows on the workers) */
 };
 
 /* A manifest: rows looked up by their `file` value. */
@@ -748,7 +758,9 @@ static struct manifest_row *manifest_lookup(struct manifest *m, const char *key)
 	return id == VOCAB_NONE ? NULL : &m->rows[id];
 }
 
-/* Applies the manifest row of doc, if any: its values fill and replace. */
+/* Applies the manifest row of doc, if any: its values fill and replace.
+ * Safe on several threads at once (reader_parse): the manifests are only
+ * read, but for the row's `used` mark. */
 static int apply_manifest(struct reader *r, const struct file_entry *f, struct doc *doc, struct td_diag *diag)
 {
 	int index = r->forced_manifest >= 0 ? r->forced_manifest : f->manifest;
@@ -765,7 +777,7 @@ static int apply_manifest(struct reader *r, const struct file_entry *f, struct d
 		row = manifest_lookup(m, doc->id);
 	if (!row)
 		return 0;
-	row->used = true;
+	atomic_store_explicit(&row->used, true, memory_order_relaxed);
 	if (row->has_date) {
 		if (doc->has_date && doc->date != row->date) {
 			char own[DATE_ISO_LEN + 1], given[DATE_ISO_LEN + 1];
@@ -796,7 +808,7 @@ static void warn_unused_rows(struct reader *r, struct td_diag *diag)
 	for (size_t i = 0; i < r->n_manifests; i++) {
 		struct manifest *m = &r->manifests[i];
 		for (size_t k = 0; k < m->keys.n_terms; k++)
-			if (!m->rows[k].used)
+			if (!atomic_load_explicit(&m->rows[k].used, memory_order_relaxed))
 				td_warn(diag, "'%s' line %" PRIu64 ": no document '%s' in the input", m->path,
 					m->rows[k].line, vocab_term(&m->keys, (uint32_t)k));
 	}
@@ -961,6 +973,7 @@ static int doc_begin(struct reader *r, struct doc *doc, const struct file_entry 
 	doc->record = ++r->record;
 	doc->line = line;
 	doc->file = strdup(f->path);
+	doc->file_index = (size_t)(f - r->files);
 	return doc->file ? 0 : TD_ENOMEM;
 }
 
@@ -1210,9 +1223,113 @@ static void release_json(void *owner)
 	json_decref(owner);
 }
 
-static int read_jsonl(struct reader *r, struct file_entry *f, struct doc *doc, struct td_diag *diag)
+/* Makes doc (begun by read_jsonl, with its encoding so far) from the len
+ * bytes of valid UTF-8 at line, a JSON Lines record: the fields, the text,
+ * the manifest.  Reads only the options and the manifests (reader_parse runs
+ * it on several threads at once).  Returns 1 (a document, perhaps marked
+ * malformed) or a negative code with a message in diag. */
+static int parse_jsonl(struct reader *r, const struct file_entry *f, struct doc *doc, const char *line, size_t len,
+		       struct td_diag *diag)
 {
 	const struct reader_opts *o = r->opts;
+	json_error_t err;
+	json_t *obj = json_loadb(line, len, JSON_ALLOW_NUL, &err);
+	if (!obj) {
+		char why[256];
+		snprintf(why, sizeof why, "not valid JSON: %s", err.text);
+		return malformed(r, doc, diag, why);
+	}
+	int rc = 1;
+	bool present, wrong;
+	if (!json_is_object(obj)) {
+		rc = malformed(r, doc, diag, "not a JSON object");
+		goto done;
+	}
+	doc->id = json_field(obj, field_name(o->id_field, "id"), &present, &wrong);
+	if (!doc->id) {
+		char buf[32];
+		snprintf(buf, sizeof buf, "%" PRIu64, doc->record);
+		doc->id = strdup(buf);
+	}
+	json_t *text = json_object_get(obj, field_name(o->text_field, "text"));
+	if (!json_is_string(text)) {
+		char why[256];
+		snprintf(why, sizeof why, text ? "the field '%s' is not a string" : "no field '%s'",
+			 field_name(o->text_field, "text"));
+		rc = malformed(r, doc, diag, why);
+		goto done;
+	}
+	/* jansson hands back valid UTF-8 (the line was decoded before
+	 * parsing); only a \u0000 escape needs repairing (to U+FFFD).
+	 * Otherwise the document keeps jansson's string as its text, no
+	 * copy: it holds a reference to it (doc.h), unless --strip-html
+	 * is to replace the text. */
+	const char *value = json_string_value(text);
+	size_t value_len = json_string_length(text);
+	if (memchr(value, 0, value_len)) {
+		rc = set_text(doc, value, value_len);
+	} else if (!o->strip_html) {
+		doc->text = (char *)value;  /* read-only from here on (doc.h) */
+		doc->text_len = value_len;
+		doc->text_owner = json_incref(text);
+		doc->text_release = release_json;
+		rc = 0;
+	} else {
+		doc->text = malloc(value_len + 1);
+		rc = doc->text ? 0 : TD_ENOMEM;
+		if (doc->text) {
+			memcpy(doc->text, value, value_len + 1);
+			doc->text_len = value_len;
+		}
+	}
+	if (rc) {
+		rc = td_fail(diag, TD_ENOMEM, "out of memory");
+		goto done;
+	}
+	char *date = json_field(obj, field_name(o->date_field, "date"), &present, &wrong);
+	set_date(doc, date, diag);
+	free(date);
+	doc->title = json_field(obj, field_name(o->title_field, "title"), &present, &wrong);
+	doc->source = json_field(obj, field_name(o->source_field, "source"), &present, &wrong);
+	finish_encoding(doc);
+	if (!doc->id || strip_html(o, doc, &doc->text, &doc->text_len) ||
+	    strip_html(o, doc, &doc->title, NULL) || (rc = apply_manifest(r, f, doc, diag)))
+		rc = td_fail(diag, TD_ENOMEM, "out of memory");
+	else
+		rc = 1;
+done:
+	json_decref(obj);
+	return rc;
+}
+
+/* Hands over r->line, which holds a line of len bytes and its NUL, and
+ * gives the reader a new buffer for the next line: a line kept for later is
+ * not copied (a copy cost 1% of a run on one thread).  The new buffer has
+ * room for twice this line (getline grows it when the next one is longer),
+ * and the line's buffer is trimmed to the line, so that neither holds
+ * much more than a line.  Returns the line, or NULL (out of memory). */
+static char *take_line(struct reader *r, size_t len)
+{
+	size_t cap = len < 4096 ? 8192 : 2 * (len + 1);
+	char *next = malloc(cap);
+	if (!next)
+		return NULL;
+	char *line = r->line;
+	if (r->line_cap > 2 * (len + 1)) {
+		char *trimmed = realloc(line, len + 1);  /* shrinks in place: no copy */
+		if (trimmed)
+			line = trimmed;
+	}
+	r->line = next;
+	r->line_cap = cap;
+	return line;
+}
+
+/* Reads the next record of a JSONL file into doc: parsed (parse_jsonl), or
+ * with `defer` left for reader_parse, the line (decoded) as doc->text.
+ * Returns 1, 0 at the end of the file, or a negative code. */
+static int read_jsonl(struct reader *r, struct file_entry *f, struct doc *doc, bool defer, struct td_diag *diag)
+{
 	for (;;) {
 		errno = 0;
 		ssize_t n = getline(&r->line, &r->line_cap, r->fp);
@@ -1240,78 +1357,36 @@ static int read_jsonl(struct reader *r, struct file_entry *f, struct doc *doc, s
 		char *clean = NULL;
 		size_t clean_len = (size_t)n;
 		if (!decode_unchanged(r->declared, r->line, (size_t)n, doc) &&
-		    decode_bytes(o, r->declared, r->line, (size_t)n, doc, &clean, &clean_len))
+		    decode_bytes(r->opts, r->declared, r->line, (size_t)n, doc, &clean, &clean_len))
 			return td_fail(diag, TD_ENOMEM, "out of memory");
-		json_error_t err;
-		json_t *obj = json_loadb(clean ? clean : r->line, clean_len, JSON_ALLOW_NUL, &err);
+		if (defer) {
+			/* the record keeps its line: the decoded copy, or the
+			 * buffer getline read it into */
+			if (!clean && !(clean = take_line(r, (size_t)n)))
+				return td_fail(diag, TD_ENOMEM, "out of memory");
+			doc->text = clean;
+			doc->text_len = clean_len;
+			doc->json_pending = true;
+			return 1;
+		}
+		rc = parse_jsonl(r, f, doc, clean ? clean : r->line, clean_len, diag);
 		free(clean);
-		if (!obj) {
-			char why[256];
-			snprintf(why, sizeof why, "not valid JSON: %s", err.text);
-			return malformed(r, doc, diag, why);
-		}
-		rc = 1;
-		bool present, wrong;
-		if (!json_is_object(obj)) {
-			rc = malformed(r, doc, diag, "not a JSON object");
-			goto done;
-		}
-		doc->id = json_field(obj, field_name(o->id_field, "id"), &present, &wrong);
-		if (!doc->id) {
-			char buf[32];
-			snprintf(buf, sizeof buf, "%" PRIu64, doc->record);
-			doc->id = strdup(buf);
-		}
-		json_t *text = json_object_get(obj, field_name(o->text_field, "text"));
-		if (!json_is_string(text)) {
-			char why[256];
-			snprintf(why, sizeof why, text ? "the field '%s' is not a string" : "no field '%s'",
-				 field_name(o->text_field, "text"));
-			rc = malformed(r, doc, diag, why);
-			goto done;
-		}
-		/* jansson hands back valid UTF-8 (the line was decoded before
-		 * parsing); only a \u0000 escape needs repairing (to U+FFFD).
-		 * Otherwise the document keeps jansson's string as its text, no
-		 * copy: it holds a reference to it (doc.h), unless --strip-html
-		 * is to replace the text. */
-		const char *value = json_string_value(text);
-		size_t value_len = json_string_length(text);
-		if (memchr(value, 0, value_len)) {
-			rc = set_text(doc, value, value_len);
-		} else if (!o->strip_html) {
-			doc->text = (char *)value;  /* read-only from here on (doc.h) */
-			doc->text_len = value_len;
-			doc->text_owner = json_incref(text);
-			doc->text_release = release_json;
-			rc = 0;
-		} else {
-			doc->text = malloc(value_len + 1);
-			rc = doc->text ? 0 : TD_ENOMEM;
-			if (doc->text) {
-				memcpy(doc->text, value, value_len + 1);
-				doc->text_len = value_len;
-			}
-		}
-		if (rc) {
-			rc = td_fail(diag, TD_ENOMEM, "out of memory");
-			goto done;
-		}
-		char *date = json_field(obj, field_name(o->date_field, "date"), &present, &wrong);
-		set_date(doc, date, diag);
-		free(date);
-		doc->title = json_field(obj, field_name(o->title_field, "title"), &present, &wrong);
-		doc->source = json_field(obj, field_name(o->source_field, "source"), &present, &wrong);
-		finish_encoding(doc);
-		if (!doc->id || strip_html(o, doc, &doc->text, &doc->text_len) ||
-		    strip_html(o, doc, &doc->title, NULL) || (rc = apply_manifest(r, f, doc, diag)))
-			rc = td_fail(diag, TD_ENOMEM, "out of memory");
-		else
-			rc = 1;
-done:
-		json_decref(obj);
 		return rc;
 	}
+}
+
+int reader_parse(struct reader *r, struct doc *doc, struct td_diag *diag)
+{
+	if (!doc->json_pending)
+		return 0;
+	char *line = doc->text;
+	size_t len = doc->text_len;
+	doc->text = NULL;
+	doc->text_len = 0;
+	doc->json_pending = false;
+	int rc = parse_jsonl(r, &r->files[doc->file_index], doc, line, len, diag);
+	free(line);
+	return rc < 0 ? rc : 0;
 }
 
 /* libcsv callbacks: collect the fields of a record, queue whole records. */
@@ -1621,11 +1696,12 @@ done:
 	return rc;
 }
 
-int reader_next(struct reader *r, struct doc *doc, struct td_diag *diag)
+/* reader_next, or with `defer` reader_next_unparsed. */
+static int next_doc(struct reader *r, struct doc *doc, bool defer, struct td_diag *diag)
 {
 	for (;;) {
 		if (r->cur) {
-			int rc = r->cur->format == FORMAT_JSONL ? read_jsonl(r, r->cur, doc, diag)
+			int rc = r->cur->format == FORMAT_JSONL ? read_jsonl(r, r->cur, doc, defer, diag)
 								: read_csv(r, r->cur, doc, diag);
 			if (rc != 0)
 				return rc;
@@ -1634,7 +1710,7 @@ int reader_next(struct reader *r, struct doc *doc, struct td_diag *diag)
 		}
 		if (r->next_file == r->n_files) {
 			doc_clear(doc);
-			if (r->next_file++ == r->n_files)  /* once per pass */
+			if (r->next_file++ == r->n_files && !defer)  /* once per pass */
 				warn_unused_rows(r, diag);
 			return 0;
 		}
@@ -1676,6 +1752,21 @@ int reader_next(struct reader *r, struct doc *doc, struct td_diag *diag)
 	}
 }
 
+int reader_next(struct reader *r, struct doc *doc, struct td_diag *diag)
+{
+	return next_doc(r, doc, false, diag);
+}
+
+int reader_next_unparsed(struct reader *r, struct doc *doc, struct td_diag *diag)
+{
+	return next_doc(r, doc, true, diag);
+}
+
+void reader_end_pass(struct reader *r, struct td_diag *diag)
+{
+	warn_unused_rows(r, diag);
+}
+
 int reader_rewind(struct reader *r, struct td_diag *diag)
 {
 	(void)diag;
@@ -1684,7 +1775,7 @@ int reader_rewind(struct reader *r, struct td_diag *diag)
 	r->record = 0;
 	for (size_t i = 0; i < r->n_manifests; i++)
 		for (size_t k = 0; k < r->manifests[i].keys.n_terms; k++)
-			r->manifests[i].rows[k].used = false;
+			atomic_store_explicit(&r->manifests[i].rows[k].used, false, memory_order_relaxed);
 	return 0;
 }
 

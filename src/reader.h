@@ -24,7 +24,8 @@
  * source are valid UTF-8, and so is the id of a JSONL or CSV record.
  *
  * Memory: only the current document is held (and, for CSV, the current
- * record); nothing grows with the size of the input.
+ * record); nothing grows with the size of the input.  (A caller of
+ * reader_next_unparsed holds the documents it has not parsed yet.)
  */
 #ifndef TD_READER_H
 #define TD_READER_H
@@ -95,6 +96,33 @@ int reader_open(struct reader **out, const struct reader_opts *opts, struct td_d
  * error (TD_EFORMAT) instead.  A CSV without the text column is an error that
  * names the missing column and lists the columns found. */
 int reader_next(struct reader *reader, struct doc *doc, struct td_diag *diag);
+
+/* As reader_next, but a JSON Lines record comes back unparsed, so that the
+ * costly part (jansson's parser, about 10 ns a byte) can run on another
+ * thread: doc->json_pending is set, doc->text holds the record's line decoded
+ * to valid UTF-8 (its byte order mark, UTF-16, repair or Windows-1252 applied
+ * as for any record), and doc->file, file_index, record, line, n_bytes,
+ * encoding and invalid_utf8 are set; reader_parse does the rest.  Documents
+ * of the other formats come back whole.  At the end of the input it does not
+ * warn about manifest rows that named no document (a row is matched by a
+ * record's id, known once it is parsed): reader_end_pass does, once every
+ * document has been parsed. */
+int reader_next_unparsed(struct reader *reader, struct doc *doc, struct td_diag *diag);
+
+/* Parses a document that reader_next_unparsed left pending (does nothing to
+ * any other): on return *doc is what reader_next would have yielded, with the
+ * same warnings (given to diag) and under opts->strict the same error.
+ * Several documents can be parsed at once on different threads, while the
+ * reader reads on: it reads the options, the file list and the manifests
+ * (marking the manifest rows it matches, atomically), never the file being
+ * read.  Each thread needs its own diag.  Returns 0 (a document, perhaps
+ * marked malformed) or a negative code (TD_EFORMAT, TD_ENOMEM) with a
+ * message in diag. */
+int reader_parse(struct reader *reader, struct doc *doc, struct td_diag *diag);
+
+/* Warns about the manifest rows that named no document in a pass read with
+ * reader_next_unparsed; called when every document of it has been parsed. */
+void reader_end_pass(struct reader *reader, struct td_diag *diag);
 
 /* Starts again from the first document (for a second pass).  Returns 0 or a
  * negative code. */

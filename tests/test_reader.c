@@ -1058,6 +1058,125 @@ static void test_reader__cp1252_fallback_and_strip_html(void **state)
 	assert_string_equal(out, "j|utf-8-repaired|2|-|<b>D\xEF\xBF\xBDj\xEF\xBF\xBD</b> &amp; vu\n");
 }
 
+/* ---- JSON Lines records parsed later (reader_next_unparsed, reader_parse) -- */
+
+#define PASS_DOCS 32
+
+/* Appends one line with every field the reader sets in doc. */
+static size_t describe_doc(const struct doc *doc, char *out, size_t cap)
+{
+	char date[DATE_ISO_LEN + 1] = "-";
+	if (doc->has_date)
+		date_format(doc->date, date);
+	return (size_t)snprintf(out, cap, "D: %s %s#%zu %llu:%llu:%zu %s src=%s title=%s enc=%s bad=%zu tags=%zu %s%s%s "
+				"[%zu] %s\n", doc->id, doc->file, doc->file_index, (unsigned long long)doc->record,
+				(unsigned long long)doc->line, doc->n_bytes, date, doc->source ? doc->source : "-",
+				doc->title ? doc->title : "-", encoding_name(doc->encoding), doc->invalid_utf8,
+				doc->html_tags, doc->binary ? "B" : "", doc->malformed ? "M" : "",
+				doc->problem ? doc->problem : "", doc->text_len, doc->text);
+}
+
+/* One pass over opts->inputs, one line per warning and per document, in
+ * input order, then the warnings of the end of the pass, or the error that
+ * ended it ("E: ...").  With `unparsed`, the documents come from
+ * reader_next_unparsed and are parsed once all are read, the last first (as
+ * workers may take them), each with a diag of its own; the pass then ends at
+ * the first document, in input order, whose reader_parse failed, if any. */
+static void read_pass(const struct reader_opts *opts, bool unparsed, char *out, size_t cap)
+{
+	static struct doc docs[PASS_DOCS];
+	static struct captured notes[PASS_DOCS];
+	static struct td_diag diags[PASS_DOCS];
+	memset(notes, 0, sizeof notes);
+	for (size_t i = 0; i < PASS_DOCS; i++)
+		diags[i] = (struct td_diag){ .warn = capture, .ctx = &notes[i] };
+	struct reader *r;
+	assert_int_equal(reader_open(&r, opts, &diags[0]), 0);
+	size_t n = 0;
+	int rc;
+	while ((rc = unparsed ? reader_next_unparsed(r, &docs[n], &diags[n]) : reader_next(r, &docs[n], &diags[n])) == 1)
+		assert_true(++n < PASS_DOCS);
+	size_t stop = n;  /* the documents before the first error */
+	int parsed[PASS_DOCS];
+	for (size_t i = n; i-- > 0;) {
+		parsed[i] = reader_parse(r, &docs[i], &diags[i]);
+		assert_false(docs[i].json_pending);
+	}
+	for (size_t i = 0; i < n && stop == n; i++)
+		if (parsed[i] < 0) {
+			stop = i;
+			rc = parsed[i];
+		}
+	if (rc == 0 && unparsed)
+		reader_end_pass(r, &diags[n]);
+	size_t at = 0;
+	out[0] = '\0';
+	for (size_t i = 0; i < stop; i++) {
+		at += (size_t)snprintf(out + at, cap - at, "%s", notes[i].text);
+		at += describe_doc(&docs[i], out + at, cap - at);
+	}
+	at += (size_t)snprintf(out + at, cap - at, "%s", notes[stop].text);
+	if (rc < 0)
+		snprintf(out + at, cap - at, "E: %d %s\n", rc, diags[stop].error);
+	for (size_t i = 0; i < PASS_DOCS; i++) {
+		doc_clear(&docs[i]);
+		td_diag_free(&diags[i]);
+	}
+	reader_free(r);
+}
+
+static void test_reader__jsonl_parsed_later_is_read_the_same(void **state)
+{
+	(void)state;
+	puts_file("later/a.jsonl",
+		  "{\"id\": \"a1\", \"date\": \"2025-02-20\", \"title\": \"<i>One</i>\", \"text\": \"First <b>text</b>.\"}\n"
+		  "\n"
+		  "this is not json\n"
+		  "[1, 2]\n"
+		  "{\"id\": \"a5\", \"body\": \"no text\"}\r\n"
+		  "{\"id\": 6, \"text\": 6}\n"
+		  "{\"id\": \"a7\", \"date\": \"2025-02-30\", \"text\": \"bad date, bad bytes \xff\xfe here\"}\n"
+		  "{\"id\": \"a8\", \"text\": \"a NUL \\u0000 escape\", \"source\": \"Wire\"}\n"
+		  "{\"text\": \"no id: the record number\"}\n");
+	put("later/b.jsonl", "\xff\xfe{\0\"\0i\0d\0\"\0:\0\"\0u\0\"\0,\0\"\0t\0e\0x\0t\0\"\0:\0\"\0\xe9\0\"\0}\0\n\0", 46);
+	puts_file("later/c.csv", "id,date,text\nc1,2025-03-01,from a CSV\nc2,2025-03-02,too,many\n");
+	puts_file("later/d.txt", "date 2025-03-05 A text file\nBody.\n");
+	puts_file("later/manifest.csv", "file,date,source,title\n"
+					"a1,2025-02-21,Desk,\n"       /* differs from the record's date */
+					"6,,Agency,Manifest title\n"  /* a malformed record takes no row */
+					"a8,2025-01-01,,\n"
+					"d.txt,2025-03-05,,\n"
+					"ghost,2025-01-01,,\n");
+	char dir[128];
+	snprintf(dir, sizeof dir, "%s/later", tmpdir);
+	const char *inputs[] = { dir };
+	static char now[16384], later[16384];
+	struct reader_opts variants[] = {
+		{ .inputs = inputs, .n_inputs = 1 },
+		{ .inputs = inputs, .n_inputs = 1, .fallback = ENC_CP1252, .strip_html = true },
+		{ .inputs = inputs, .n_inputs = 1, .strict = true },
+	};
+	for (size_t v = 0; v < sizeof variants / sizeof *variants; v++) {
+		read_pass(&variants[v], false, now, sizeof now);
+		read_pass(&variants[v], true, later, sizeof later);
+		assert_string_equal(later, now);
+	}
+	/* what the fixture covers */
+	read_pass(&variants[0], true, later, sizeof later);
+	assert_non_null(strstr(later, "D: a1 "));
+	assert_non_null(strstr(later, "a.jsonl' line 3: not valid JSON"));
+	assert_non_null(strstr(later, "a.jsonl' line 5: no field 'text'; record listed as malformed"));
+	assert_non_null(strstr(later, "a.jsonl': date 2025-02-20 in the file, 2025-02-21 in the manifest"));
+	assert_non_null(strstr(later, "a.jsonl' line 7: cannot parse the date '2025-02-30'"));
+	assert_non_null(strstr(later, "D: u "));  /* the UTF-16 file */
+	assert_non_null(strstr(later, "c.csv' line 3: 4 fields where the header has 3; record listed as malformed"));
+	assert_non_null(strstr(later, "no document 'ghost' in the input\n"));
+	assert_null(strstr(later, "E: "));
+	read_pass(&variants[2], true, later, sizeof later);
+	assert_non_null(strstr(later, "E: -4 '"));
+	assert_non_null(strstr(later, "a.jsonl' line 3: not valid JSON: '[' or '{' expected near 'this'\n"));
+}
+
 /* ---- each input file's size and SHA-256, taken as it is read ---------- */
 
 /* Asserts that f was hashed and that its size and SHA-256 are those of the
@@ -1429,6 +1548,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_reader__jsonl_text_owned_by_the_document, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reader__utf16_files_are_decoded, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reader__cp1252_fallback_and_strip_html, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_reader__jsonl_parsed_later_is_read_the_same, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reader__folder_files_are_hashed_as_read, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reader__jsonl_and_csv_files_are_hashed_as_read, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reader__hashes_are_taken_once_across_rewinds, setup, teardown),

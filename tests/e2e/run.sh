@@ -124,6 +124,51 @@ if run_ok tfidf1 tfidf -i data/seeds --today 2026-01-01 --ngram 1:2 --threads 1 
 	same_file "$EXP/seeds/top_terms_by_day.csv" "$TMP/tfidf1/top_terms_by_day.csv"
 	same_file "$EXP/seeds/top_terms_by_day_wide.csv" "$TMP/tfidf1/top_terms_by_day_wide.csv"
 fi
+# JSON Lines records are parsed on the workers: the same bytes, the same
+# warnings in input order and the same first error for any --threads.  Line
+# 150 is a 2.8 MB record without a text field (slow to parse) and line 151 is
+# not JSON (found at once): under --strict (lines 7 and 70 mended), the error
+# of line 150 comes first in input order and must win, whichever worker
+# finishes first.  (--no-boilerplate: the boilerplate pass reads every record
+# first, on the calling thread, and would find the error itself.)
+jl="$TMP/threads.jsonl"
+{
+	i=1
+	while [ $i -le 200 ]; do
+		case $i in
+		7) echo '{"id": "bad-date", "date": "2025-02-30", "text": "a date that does not exist"}' ;;
+		70) echo '{"id": "no-text"}' ;;
+		150) printf '{"id": "big", "body": "'; yes 'peace and war' | head -n 200000 | tr '\n' ' '; echo '"}' ;;
+		151) echo 'not json' ;;
+		*) printf '{"id": "r%d", "date": "2025-01-%02d", "text": "record %d on peace, war and the union of %d states"}\n' \
+			$i $((i % 28 + 1)) $i $((i % 13)) ;;
+		esac
+		i=$((i + 1))
+	done
+} > "$jl"
+sed -e '7s/.*/{"id": "r7", "text": "mended"}/' -e '70s/.*/{"id": "r70", "text": "mended"}/' "$jl" > "$TMP/threads_strict.jsonl"
+for threads in 1 2 3; do
+	expect_error "jsonl_strict_t$threads" 1 "termdrift: '$TMP/threads_strict.jsonl' line 150: no field 'text'" -- \
+		tfidf -i "$TMP/threads_strict.jsonl" --today 2026-01-01 --strict --no-boilerplate --threads $threads
+	run_ok "jsonl_t$threads" tfidf -i "$jl" --today 2026-01-01 --ngram 1:2 --threads $threads
+done
+[ "$(cat "$TMP/jsonl_t1.stderr")" = "termdrift: warning: '$jl' line 7: cannot parse the date '2025-02-30'; the document has no date
+termdrift: warning: '$jl' line 70: no field 'text'; record listed as malformed
+termdrift: warning: '$jl' line 150: no field 'text'; record listed as malformed
+termdrift: warning: '$jl' line 151: not valid JSON: '[' or '{' expected near 'not'; record listed as malformed" ] &&
+	pass || fail "jsonl warnings: $(cat "$TMP/jsonl_t1.stderr")"
+for threads in 2 3; do
+	same_file "$TMP/jsonl_t1.stderr" "$TMP/jsonl_t$threads.stderr"
+	for f in docs.csv vocab.csv tf.csv dtm.mtx tfidf.csv tfidf.mtx top_terms_by_doc.csv top_terms_by_day.csv; do
+		same_file "$TMP/jsonl_t1/$f" "$TMP/jsonl_t$threads/$f"
+	done
+done
+same_inputs jsonl_t2
+expect_error strict_jsonl_t1 1 "termdrift: 'tests/e2e/data/bad.jsonl' line 2: not valid JSON: '[' or '{' expected near 'this'" -- \
+	tokens -i tests/e2e/data/bad.jsonl --strict --no-boilerplate --threads 1
+expect_error strict_jsonl_t2 1 "termdrift: 'tests/e2e/data/bad.jsonl' line 2: not valid JSON: '[' or '{' expected near 'this'" -- \
+	tokens -i tests/e2e/data/bad.jsonl --strict --no-boilerplate --threads 2
+
 # Empty documents keep an all-zero row: 4 rows in dtm.mtx for small.jsonl.
 if run_ok small_tf tf -i tests/e2e/data/small.jsonl --today 2026-01-01; then
 	[ "$(sed -n 3p "$TMP/small_tf/dtm.mtx" | cut -d' ' -f1)" = 4 ] && pass || fail "dtm.mtx rows: $(sed -n 3p "$TMP/small_tf/dtm.mtx")"
