@@ -12,12 +12,40 @@
 #include "hash.h"
 #include "jobs.h"
 
+/* N-grams are found by their parts' ids, not by their strings: a bigram by
+ * the ids of its two words, a trigram by the id of its first two words'
+ * bigram and the id of its last word.  A table per order maps such a pair
+ * (one 64-bit key) to the gram's id and its term id.  A lookup compares two
+ * integers in a 16-byte slot: no string is built, hashed or compared for
+ * an n-gram the part has seen, and the words' table stays small (it holds
+ * the words alone). */
+struct gram_slot {
+	uint64_t key;            /* left id << 32 | right word id */
+	uint32_t id1;            /* gram id + 1; 0: the slot is empty */
+	uint32_t term;           /* its term id, VOCAB_NONE when its order is below ngram_min */
+};
+
+struct gram_table {
+	struct gram_slot *slots; /* n_slots (a power of two), at most three quarters full */
+	size_t n_slots, n_grams;
+};
+
+/* Per term of a part: the document that last saw it, and where its entry in
+ * that document's row is (one 8-byte read for both). */
+struct term_seen {
+	uint32_t stamp;
+	uint32_t slot;
+};
+
 struct tf_part {
 	struct tf_opts opts;
 	struct vocab vocab;          /* this part's own term ids */
-	uint32_t *stamp;             /* per term: the document that last saw it */
-	uint32_t *slot;              /* per term: its position in that document's row */
-	size_t cap_terms;
+	struct vocab words;          /* with n-grams: the words, by string (unigrams alone: vocab is) */
+	uint32_t *word_term;         /* with n-grams: per word, its term id (VOCAB_NONE: none yet) */
+	size_t cap_word_term;
+	struct gram_table grams[2];  /* bigrams, trigrams */
+	struct term_seen *seen;      /* per term id */
+	size_t cap_seen;
 	uint32_t cur_stamp;
 	size_t last_types;           /* distinct unigrams of the row added last */
 	size_t *doc;                 /* per row: the document index */
@@ -26,9 +54,15 @@ struct tf_part {
 	uint32_t *col;               /* local term ids */
 	uint32_t *count;
 	size_t nnz, cap_nnz;
-	char *gram;                  /* n-gram scratch */
+	/* scratch for one document */
+	uint32_t *occ;               /* the term id of each occurrence */
+	size_t cap_occ;
+	uint32_t *kept_word;         /* per kept token (not a stopword): its word id */
+	uint32_t *kept_sentence;     /* and its sentence */
+	uint32_t *kept_gram;         /* and the id of the bigram that ends at it (UINT32_MAX: none) */
+	size_t cap_kept;
+	char *gram;                  /* an n-gram's string */
 	size_t gram_cap;
-	size_t *window;              /* token indices of the last ngram_max - 1 kept tokens */
 	uint32_t *stream;            /* opts.keep_streams: every row's term ids in order */
 	size_t stream_len, stream_cap;
 	uint64_t *stream_ptr;        /* per row + 1: where its stream starts */
@@ -93,9 +127,9 @@ int tf_part_new(struct tf_part **out, const struct tf_opts *opts)
 		return TD_ENOMEM;
 	p->opts = *opts;
 	vocab_init(&p->vocab);
+	vocab_init(&p->words);
 	p->row_ptr = malloc(sizeof *p->row_ptr);
-	p->window = malloc(3 * sizeof *p->window);
-	if (!p->row_ptr || !p->window) {
+	if (!p->row_ptr) {
 		tf_part_free(p);
 		return TD_ENOMEM;
 	}
@@ -104,19 +138,42 @@ int tf_part_new(struct tf_part **out, const struct tf_opts *opts)
 	return 0;
 }
 
+/* Frees what only the counting needs (tf_build calls it: the part is read
+ * by term id from then on). */
+static void drop_counting_state(struct tf_part *p)
+{
+	vocab_drop_index(&p->vocab);
+	vocab_free(&p->words);
+	free(p->word_term);
+	p->word_term = NULL;
+	p->cap_word_term = 0;
+	for (int i = 0; i < 2; i++) {
+		free(p->grams[i].slots);
+		memset(&p->grams[i], 0, sizeof p->grams[i]);
+	}
+	free(p->seen);
+	p->seen = NULL;
+	p->cap_seen = 0;
+	free(p->occ);
+	free(p->kept_word);
+	free(p->kept_sentence);
+	free(p->kept_gram);
+	free(p->gram);
+	p->occ = p->kept_word = p->kept_sentence = p->kept_gram = NULL;
+	p->gram = NULL;
+	p->cap_occ = p->cap_kept = p->gram_cap = 0;
+}
+
 void tf_part_free(struct tf_part *p)
 {
 	if (!p)
 		return;
+	drop_counting_state(p);
 	vocab_free(&p->vocab);
-	free(p->stamp);
-	free(p->slot);
 	free(p->doc);
 	free(p->row_ptr);
 	free(p->col);
 	free(p->count);
-	free(p->gram);
-	free(p->window);
 	free(p->stream);
 	free(p->stream_ptr);
 	free(p);
@@ -144,56 +201,117 @@ static int grow_entries(uint32_t **col, uint32_t **count, size_t *cap, size_t ne
 	return 0;
 }
 
-/* Counts one occurrence of a term in the current row; *term_id gets its id
- * and *first whether the row had not held it. */
-static inline int count_term(struct tf_part *p, const char *term, size_t len, uint64_t hash, uint64_t row_start,
-		      uint32_t *term_id, bool *first)
+/* ---- n-gram tables ---------------------------------------------------- */
+
+static inline uint64_t gram_key(uint32_t left, uint32_t right)
 {
-	uint32_t id;
-	int rc = vocab_intern(&p->vocab, term, len, hash, &id);
-	if (rc)
-		return rc;
-	*term_id = id;
-	if (id >= p->cap_terms) {
-		size_t cap = p->vocab.cap_terms;
-		uint32_t *stamp = realloc(p->stamp, cap * sizeof *stamp);
-		if (!stamp)
-			return TD_ENOMEM;
-		p->stamp = stamp;
-		uint32_t *slot = realloc(p->slot, cap * sizeof *slot);
-		if (!slot)
-			return TD_ENOMEM;
-		p->slot = slot;
-		memset(p->stamp + p->cap_terms, 0, (cap - p->cap_terms) * sizeof *stamp);
-		memset(p->slot + p->cap_terms, 0, (cap - p->cap_terms) * sizeof *slot);
-		p->cap_terms = cap;
+	return (uint64_t)left << 32 | right;
+}
+
+/* The slot that holds key, or the empty slot where it would go. */
+static inline struct gram_slot *gram_probe(const struct gram_table *t, uint64_t key)
+{
+	size_t mask = t->n_slots - 1;
+	for (size_t at = hash_mix64(key) & mask;; at = (at + 1) & mask) {
+		struct gram_slot *s = &t->slots[at];
+		if (!s->id1 || s->key == key)
+			return s;
 	}
-	if (p->nnz == p->cap_nnz && grow_entries(&p->col, &p->count, &p->cap_nnz, p->nnz + 1))
+}
+
+/* Starts loading the cache line at addr (a hint). */
+static inline void prefetch(const void *addr)
+{
+#if defined(__GNUC__)
+	__builtin_prefetch(addr);
+#else
+	(void)addr;
+#endif
+}
+
+/* Makes room for n_new more grams, so that no slot moves while a document's
+ * grams are looked up.  Returns 0 or TD_ENOMEM (the table unchanged). */
+static int gram_reserve(struct gram_table *t, size_t n_new)
+{
+	size_t need = t->n_grams + n_new, n_slots = t->n_slots ? t->n_slots : 1024;
+	while (need > n_slots / 4 * 3) {
+		if (n_slots > SIZE_MAX / 2 / sizeof *t->slots)
+			return TD_ENOMEM;
+		n_slots *= 2;
+	}
+	if (n_slots == t->n_slots)
+		return 0;
+	size_t bytes = n_slots * sizeof *t->slots;
+	struct gram_slot *slots = aligned_alloc(64, bytes);
+	if (!slots)
 		return TD_ENOMEM;
-	/* Without a branch on whether the row holds the term yet (a quarter of
-	 * the tokens are a first occurrence, at random: the branch was
-	 * mispredicted on each): a new term gets the entry at nnz, which is
-	 * first made a zero count of it; a known one adds to its entry, and the
-	 * writes at nnz are left beyond the row's end. */
-	bool fresh = p->stamp[id] != p->cur_stamp;
-	uint64_t pos = fresh ? p->nnz : row_start + p->slot[id];
-	p->col[p->nnz] = id;
-	p->count[p->nnz] = 0;
-	p->count[pos]++;
-	p->stamp[id] = p->cur_stamp;
-	p->slot[id] = (uint32_t)(pos - row_start);
-	p->nnz += fresh;
-	*first = fresh;
+	array_hint_huge(slots, bytes);
+	memset(slots, 0, bytes);
+	struct gram_table grown = { slots, n_slots, t->n_grams };
+	for (size_t i = 0; i < t->n_slots; i++)
+		if (t->slots[i].id1)
+			*gram_probe(&grown, t->slots[i].key) = t->slots[i];
+	free(t->slots);
+	*t = grown;
 	return 0;
 }
 
-/* Counts the n-gram made of the window's last n-1 tokens and token last. */
-static int count_ngram(struct tf_part *p, const struct token_list *tokens, const size_t *idx, unsigned n,
-		       uint64_t row_start)
+/* ---- counting --------------------------------------------------------- */
+
+/* How many tokens ahead the words' table slots, and how many occurrences
+ * ahead the terms' seen entries, are prefetched (measured on SOTU x10
+ * bigrams: 16 faster than 8; the seen entries' prefetch saves a tenth). */
+#define PREFETCH_AHEAD 16
+
+/* Makes room in the document scratch for n_tokens tokens, and n_occ term
+ * occurrences.  Returns 0 or TD_ENOMEM. */
+static int reserve_scratch(struct tf_part *p, size_t n_tokens, size_t n_occ)
+{
+	if (array_reserve((void **)&p->occ, &p->cap_occ, n_occ ? n_occ : 1, sizeof *p->occ))
+		return TD_ENOMEM;
+	if (p->opts.ngram_max == 1 || n_tokens <= p->cap_kept)
+		return 0;
+	size_t cap = p->cap_kept;
+	if (array_reserve((void **)&p->kept_word, &cap, n_tokens, sizeof *p->kept_word))
+		return TD_ENOMEM;
+	cap = p->cap_kept;
+	if (array_reserve((void **)&p->kept_sentence, &cap, n_tokens, sizeof *p->kept_sentence))
+		return TD_ENOMEM;
+	cap = p->cap_kept;
+	if (array_reserve((void **)&p->kept_gram, &cap, n_tokens, sizeof *p->kept_gram))
+		return TD_ENOMEM;
+	p->cap_kept = cap;
+	return 0;
+}
+
+/* The term id of a word (with n-grams, where words and terms differ), made
+ * a term when it is not one yet.  Returns 0 or an error of vocab_append. */
+static inline int word_as_term(struct tf_part *p, uint32_t word, uint32_t *term)
+{
+	if (word >= p->cap_word_term) {
+		size_t old = p->cap_word_term;
+		if (array_reserve((void **)&p->word_term, &p->cap_word_term, (size_t)word + 1, sizeof *p->word_term))
+			return TD_ENOMEM;
+		for (size_t w = old; w < p->cap_word_term; w++)
+			p->word_term[w] = VOCAB_NONE;
+	}
+	if (p->word_term[word] == VOCAB_NONE) {
+		int rc = vocab_append(&p->vocab, vocab_term(&p->words, word), p->words.len[word],
+				      p->words.hash[word], &p->word_term[word]);
+		if (rc)
+			return rc;
+	}
+	*term = p->word_term[word];
+	return 0;
+}
+
+/* Makes the n-gram of words[0..n) a term: its string and hash from its
+ * words'.  Returns 0 or an error of vocab_append. */
+static int gram_as_term(struct tf_part *p, const uint32_t *words, unsigned n, uint32_t *term)
 {
 	size_t len = n - 1;
 	for (unsigned k = 0; k < n; k++)
-		len += tokens->items[idx[k]].len;
+		len += p->words.len[words[k]];
 	if (len > p->gram_cap) {
 		char *gram = realloc(p->gram, len);
 		if (!gram)
@@ -202,57 +320,113 @@ static int count_ngram(struct tf_part *p, const struct token_list *tokens, const
 		p->gram_cap = len;
 	}
 	size_t at = 0;
-	uint64_t hash = tokens->items[idx[0]].hash;
+	uint64_t hash = p->words.hash[words[0]];
 	for (unsigned k = 0; k < n; k++) {
 		if (k) {
 			p->gram[at++] = ' ';
-			hash = hash_fold(hash, tokens->items[idx[k]].hash);
+			hash = hash_fold(hash, p->words.hash[words[k]]);
 		}
-		memcpy(p->gram + at, token_str(tokens, idx[k]), tokens->items[idx[k]].len);
-		at += tokens->items[idx[k]].len;
+		memcpy(p->gram + at, vocab_term(&p->words, words[k]), p->words.len[words[k]]);
+		at += p->words.len[words[k]];
 	}
-	uint32_t id;
-	bool first;
-	return count_term(p, p->gram, len, hash, row_start, &id, &first);  /* hash == hash_term(gram) */
+	return vocab_append(&p->vocab, p->gram, len, hash, term);  /* hash == hash_term(gram) */
 }
 
-/* Entries of a part read before their pages are given back (8 MB). */
-#define RELEASE_STEP (UINT64_C(1) << 20)
-
-/* How many tokens ahead the table slots of their terms are prefetched. */
-#define PREFETCH_AHEAD 8
-
-/* Prefetches the slots of the terms that end at token `at` (a hint: a
- * stopword or a sentence end in between only makes a prefetch useless). */
-static void prefetch_terms(const struct tf_part *p, const struct token_list *tokens, size_t at)
+/* The n-grams (n = 2 or 3) of the document's m kept tokens: those of order
+ * ngram_min and up into p->occ from *n_occ on, and for n = 2 the id of the
+ * bigram that ends at each kept token into kept_gram (the trigrams' keys).
+ * Returns 0, TD_ENOMEM or TD_EINVAL (too many distinct terms). */
+static int find_grams(struct tf_part *p, size_t m, unsigned n, size_t *n_occ)
 {
-	uint64_t h = tokens->items[at].hash;
-	if (p->opts.ngram_min == 1)
-		vocab_prefetch(&p->vocab, h);
-	for (unsigned n = 2; n <= p->opts.ngram_max && at >= n - 1; n++) {
-		uint64_t g = tokens->items[at - n + 1].hash;
-		for (unsigned k = n - 1; k > 0; k--)
-			g = hash_fold(g, tokens->items[at - k + 1].hash);
-		if (n >= p->opts.ngram_min)
-			vocab_prefetch(&p->vocab, g);
+	struct gram_table *t = &p->grams[n - 2];
+	const uint32_t *word = p->kept_word, *sentence = p->kept_sentence;
+	uint32_t *gram = p->kept_gram;
+	bool across = p->opts.ngram_across_sentences, counted = n >= p->opts.ngram_min;
+	if (m < n)
+		return 0;
+	if (t->n_grams + m >= UINT32_MAX)
+		return TD_EINVAL;
+	int rc = gram_reserve(t, m);
+	if (rc)
+		return rc;
+	if (n == 2)
+		gram[0] = UINT32_MAX;
+	/* The gram that ends at kept token j: made of the word (bigram) or the
+	 * bigram (trigram) that ends at j - 1, and j's word; there is one when
+	 * its first token is in j's sentence, or n-grams cross sentences.  (The
+	 * lookups are independent: the processor overlaps their cache misses,
+	 * and a prefetch a few grams ahead measured no faster.) */
+	for (size_t j = n - 1; j < m; j++) {
+		uint32_t id = UINT32_MAX;
+		if ((across || sentence[j - (n - 1)] == sentence[j]) && (n == 2 || gram[j - 1] != UINT32_MAX)) {
+			uint64_t key = gram_key(n == 2 ? word[j - 1] : gram[j - 1], word[j]);
+			struct gram_slot *s = gram_probe(t, key);
+			if (!s->id1) {
+				uint32_t term = VOCAB_NONE;
+				if (counted && (rc = gram_as_term(p, word + j - (n - 1), n, &term)))
+					return rc;
+				s->key = key;
+				s->term = term;
+				s->id1 = (uint32_t)++t->n_grams;
+			}
+			id = s->id1 - 1;
+			if (counted)
+				p->occ[(*n_occ)++] = s->term;
+		}
+		if (n == 2)
+			gram[j] = id;
 	}
+	return 0;
+}
+
+/* Counts the document's term occurrences p->occ[0..n_occ) into a new row
+ * (the unigrams first: the first n_unigrams); returns the distinct
+ * unigrams.  Room for n_occ + 1 entries and a seen entry per term must be
+ * there. */
+static size_t count_row(struct tf_part *p, size_t n_occ, size_t n_unigrams)
+{
+	const uint32_t *occ = p->occ;
+	struct term_seen *seen = p->seen;
+	uint32_t *col = p->col, *count = p->count, stamp = p->cur_stamp;
+	uint64_t row_start = p->nnz, nnz = p->nnz;
+	size_t types = 0;
+	for (size_t k = 0; k < n_occ; k++) {
+		if (k + PREFETCH_AHEAD < n_occ)
+			prefetch(&seen[occ[k + PREFETCH_AHEAD]]);
+		uint32_t id = occ[k];
+		/* Without a branch on whether the row holds the term yet (a
+		 * quarter of the tokens are a first occurrence, at random: the
+		 * branch was mispredicted on each): a new term gets the entry at
+		 * nnz, which is first made a zero count of it; a known one adds
+		 * to its entry, and the writes at nnz are left beyond the row's
+		 * end. */
+		bool fresh = seen[id].stamp != stamp;
+		uint64_t pos = fresh ? nnz : row_start + seen[id].slot;
+		col[nnz] = id;
+		count[nnz] = 0;
+		count[pos]++;
+		seen[id].stamp = stamp;
+		seen[id].slot = (uint32_t)(pos - row_start);
+		nnz += fresh;
+		types += fresh && k < n_unigrams;
+	}
+	p->nnz = nnz;
+	return types;
 }
 
 int tf_part_add(struct tf_part *p, size_t doc_index, const struct token_list *tokens)
 {
+	unsigned nmin = p->opts.ngram_min, nmax = p->opts.ngram_max;
+	bool streams = p->opts.keep_streams && nmin == 1;
+	size_t n_orders = nmax - nmin + 1;
 	if (array_reserve((void **)&p->doc, &p->cap_rows, p->n_rows + 1, sizeof *p->doc))
 		return TD_ENOMEM;
 	uint64_t *row_ptr = realloc(p->row_ptr, (p->cap_rows + 1) * sizeof *row_ptr);
 	if (!row_ptr)
 		return TD_ENOMEM;
 	p->row_ptr = row_ptr;
-	if (++p->cur_stamp == 0) {  /* 2^32 documents: forget the stamps */
-		memset(p->stamp, 0, p->cap_terms * sizeof *p->stamp);
-		p->cur_stamp = 1;
-	}
-	uint64_t row_start = p->nnz;
-	unsigned nmin = p->opts.ngram_min, nmax = p->opts.ngram_max;
-	bool streams = p->opts.keep_streams && nmin == 1;
+	if (tokens->n > SIZE_MAX / 4 || reserve_scratch(p, tokens->n, tokens->n * n_orders))
+		return TD_ENOMEM;
 	if (streams) {
 		/* room for every token and a break between any two: no check below */
 		if (array_reserve((void **)&p->stream_ptr, &p->cap_stream_rows, p->n_rows + 2, sizeof *p->stream_ptr) ||
@@ -261,89 +435,73 @@ int tf_part_add(struct tf_part *p, size_t doc_index, const struct token_list *to
 		if (p->n_rows == 0)
 			p->stream_ptr[0] = 0;
 	}
-	size_t stream_start = p->stream_len;
+
+	/* 1. The words: their term ids (unigrams), and for n-grams the kept
+	 * tokens' word ids.  Unigrams alone: the words are the terms. */
+	struct vocab *words = nmax == 1 ? &p->vocab : &p->words;
+	size_t stream_start = p->stream_len, n_occ = 0, m = 0;
 	uint32_t stream_sentence = 0;
-	if (nmin == 1 && nmax == 1) {
-		/* unigrams alone, the common case: no window of earlier tokens */
-		size_t types = 0;
-		for (size_t i = 0; i < tokens->n; i++) {
-			const struct token *t = &tokens->items[i];
-			if (i + PREFETCH_AHEAD < tokens->n)
-				vocab_prefetch(&p->vocab, tokens->items[i + PREFETCH_AHEAD].hash);
-			if (t->flags & TOKEN_STOP)
-				continue;
-			uint32_t id;
-			bool first = false;
-			int rc = count_term(p, token_str(tokens, i), t->len, t->hash, row_start, &id, &first);
-			if (rc) {
-				p->nnz = row_start;
-				p->stream_len = stream_start;
-				return rc;
-			}
-			types += first;
-			if (streams) {
-				if (p->stream_len > stream_start && t->sentence != stream_sentence)
-					p->stream[p->stream_len++] = TF_STREAM_BREAK;
-				stream_sentence = t->sentence;
-				p->stream[p->stream_len++] = id;
-			}
-		}
-		p->doc[p->n_rows++] = doc_index;
-		p->row_ptr[p->n_rows] = p->nnz;
-		if (streams)
-			p->stream_ptr[p->n_rows] = p->stream_len;
-		p->last_types = types;
-		return 0;
-	}
-	size_t idx[3];          /* the last nmax kept tokens, oldest first */
-	size_t have = 0;        /* how many of them are in idx */
-	uint32_t sentence = 0;
-	size_t types = 0;
 	int rc = 0;
-	for (size_t i = 0; i < tokens->n && rc == 0; i++) {
+	for (size_t i = 0; i < tokens->n; i++) {
 		const struct token *t = &tokens->items[i];
 		if (i + PREFETCH_AHEAD < tokens->n)
-			prefetch_terms(p, tokens, i + PREFETCH_AHEAD);
+			vocab_prefetch(words, tokens->items[i + PREFETCH_AHEAD].hash);
 		if (t->flags & TOKEN_STOP)
 			continue;
-		if (t->sentence != sentence && !p->opts.ngram_across_sentences)
-			have = 0;
-		sentence = t->sentence;
-		if (have == nmax) {  /* drop the oldest (a loop: nmax <= 3) */
-			for (unsigned k = 1; k < nmax; k++)
-				idx[k - 1] = idx[k];
-			have--;
+		uint32_t word, term;
+		if ((rc = vocab_intern(words, token_str(tokens, i), t->len, t->hash, &word)))
+			goto fail;
+		if (nmax > 1) {
+			p->kept_word[m] = word;
+			p->kept_sentence[m++] = t->sentence;
 		}
-		idx[have++] = i;
-		for (unsigned n = nmin; n <= nmax && rc == 0; n++) {
-			if (n > have)
-				break;
-			if (n == 1) {
-				uint32_t id;
-				bool first = false;
-				rc = count_term(p, token_str(tokens, i), t->len, t->hash, row_start, &id, &first);
-				types += first;
-				if (streams && rc == 0) {
-					if (p->stream_len > stream_start && t->sentence != stream_sentence)
-						p->stream[p->stream_len++] = TF_STREAM_BREAK;
-					stream_sentence = t->sentence;
-					p->stream[p->stream_len++] = id;
-				}
-			} else
-				rc = count_ngram(p, tokens, idx + have - n, n, row_start);
+		if (nmin > 1)
+			continue;
+		term = word;
+		if (nmax > 1 && (rc = word_as_term(p, word, &term)))
+			goto fail;
+		p->occ[n_occ++] = term;
+		if (streams) {
+			if (p->stream_len > stream_start && t->sentence != stream_sentence)
+				p->stream[p->stream_len++] = TF_STREAM_BREAK;
+			stream_sentence = t->sentence;
+			p->stream[p->stream_len++] = term;
 		}
 	}
-	if (rc) {  /* drop the partial row */
-		p->nnz = row_start;
-		p->stream_len = stream_start;
-		return rc;
+	size_t n_unigrams = n_occ;
+
+	/* 2. The n-grams, by their words' ids. */
+	for (unsigned n = 2; n <= nmax; n++)
+		if ((rc = find_grams(p, m, n, &n_occ)))
+			goto fail;
+
+	/* 3. The row. */
+	if (p->vocab.n_terms > p->cap_seen) {
+		size_t old = p->cap_seen;
+		if (array_reserve((void **)&p->seen, &p->cap_seen, p->vocab.n_terms, sizeof *p->seen)) {
+			rc = TD_ENOMEM;
+			goto fail;
+		}
+		memset(p->seen + old, 0, (p->cap_seen - old) * sizeof *p->seen);
 	}
+	if (grow_entries(&p->col, &p->count, &p->cap_nnz, p->nnz + n_occ + 1)) {
+		rc = TD_ENOMEM;
+		goto fail;
+	}
+	if (++p->cur_stamp == 0) {  /* 2^32 documents: forget the stamps */
+		for (size_t k = 0; k < p->cap_seen; k++)
+			p->seen[k].stamp = 0;
+		p->cur_stamp = 1;
+	}
+	p->last_types = count_row(p, n_occ, n_unigrams);
 	p->doc[p->n_rows++] = doc_index;
 	p->row_ptr[p->n_rows] = p->nnz;
-	p->last_types = types;
 	if (streams)
 		p->stream_ptr[p->n_rows] = p->stream_len;
 	return 0;
+fail:  /* no row: the terms met stay in the vocabulary, uncounted */
+	p->stream_len = stream_start;
+	return rc;
 }
 
 size_t tf_part_last_types(const struct tf_part *p)
@@ -389,14 +547,18 @@ int tf_part_map_stream(struct tf_part *p, const struct dtm *dtm)
 
 /* ---- merging ---------------------------------------------------------- */
 
-struct term_ref {
-	uint64_t prefix;         /* the first 8 bytes, zero-padded, big-endian */
-	const struct vocab *v;
+/* Entries of a part read before their pages are given back (8 MB). */
+#define RELEASE_STEP (UINT64_C(1) << 20)
+
+/* A term of a part, for sorting: its first 8 bytes as a number that orders
+ * as the bytes do, and its id in the part. */
+struct term_key {
+	uint64_t prefix;
 	uint32_t id;
 };
 
-/* A term's first 8 bytes as a number that orders as the bytes do (terms
- * hold no NUL, so the padding sorts a shorter term first). */
+/* A term's first 8 bytes, zero-padded, big-endian (terms hold no NUL, so
+ * the padding sorts a shorter term first). */
 static uint64_t term_prefix(const struct vocab *v, uint32_t id)
 {
 	const unsigned char *s = (const unsigned char *)vocab_term(v, id);
@@ -407,43 +569,84 @@ static uint64_t term_prefix(const struct vocab *v, uint32_t id)
 }
 
 /* Byte order of UTF-8 strings = code point order (what Python sorts by):
- * the prefixes decide most comparisons without reading the strings. */
-static int compare_terms(const void *a, const void *b)
+ * the prefixes decide most comparisons without reading the strings.  x is a
+ * term of vocabulary vx, y of vy. */
+static int compare_keys(const struct term_key *x, const struct vocab *vx, const struct term_key *y,
+			const struct vocab *vy)
 {
-	const struct term_ref *x = a, *y = b;
 	if (x->prefix != y->prefix)
 		return x->prefix < y->prefix ? -1 : 1;
-	uint32_t lx = x->v->len[x->id], ly = y->v->len[y->id];
-	int c = memcmp(vocab_term(x->v, x->id), vocab_term(y->v, y->id), lx < ly ? lx : ly);
+	uint32_t lx = vx->len[x->id], ly = vy->len[y->id];
+	int c = memcmp(vocab_term(vx, x->id), vocab_term(vy, y->id), lx < ly ? lx : ly);
 	if (c)
 		return c;
 	return (lx > ly) - (lx < ly);
 }
 
-struct entry {
-	uint32_t col;
-	uint32_t count;
-};
-
-
-/* cf descending, then term order (ranks ascending). */
-struct cf_rank {
-	uint64_t cf;
-	uint32_t rank;
-};
-
-static int compare_cf(const void *a, const void *b)
+/* Sorts n keys of terms of v that share their prefix, through tmp (room for
+ * n): a merge sort, insertion sort below 16. */
+static void sort_same_prefix(struct term_key *keys, struct term_key *tmp, size_t n, const struct vocab *v)
 {
-	const struct cf_rank *x = a, *y = b;
-	if (x->cf != y->cf)
-		return x->cf < y->cf ? 1 : -1;
-	return (x->rank > y->rank) - (x->rank < y->rank);
+	if (n < 16) {
+		for (size_t i = 1; i < n; i++) {
+			struct term_key x = keys[i];
+			size_t j = i;
+			for (; j > 0 && compare_keys(&keys[j - 1], v, &x, v) > 0; j--)
+				keys[j] = keys[j - 1];
+			keys[j] = x;
+		}
+		return;
+	}
+	size_t half = n / 2, a = 0, b = half, at = 0;
+	sort_same_prefix(keys, tmp, half, v);
+	sort_same_prefix(keys + half, tmp + half, n - half, v);
+	while (a < half && b < n)
+		tmp[at++] = compare_keys(&keys[b], v, &keys[a], v) < 0 ? keys[b++] : keys[a++];
+	while (a < half)
+		tmp[at++] = keys[a++];
+	while (b < n)
+		tmp[at++] = keys[b++];
+	memcpy(keys, tmp, n * sizeof *keys);
 }
 
-static int compare_rank(const void *a, const void *b)
+/* Sorts the n keys of terms of v into term order, through tmp (room for n):
+ * an LSD radix sort on the prefixes, 8 bits a pass (a byte that every prefix
+ * shares costs no pass), then each run of equal prefixes by its strings. */
+static void sort_terms(struct term_key *keys, struct term_key *tmp, size_t n, const struct vocab *v)
 {
-	const struct cf_rank *x = a, *y = b;
-	return (x->rank > y->rank) - (x->rank < y->rank);
+	size_t (*count)[256] = calloc(8, sizeof *count);  /* per byte of the prefix */
+	if (!count) {  /* no room for the counts: sort the strings alone */
+		sort_same_prefix(keys, tmp, n, v);
+		return;
+	}
+	for (size_t i = 0; i < n; i++)
+		for (unsigned byte = 0; byte < 8; byte++)
+			count[byte][(keys[i].prefix >> (8 * byte)) & 255]++;
+	struct term_key *from = keys, *to = tmp;
+	for (unsigned byte = 0; byte < 8; byte++) {
+		size_t *start = count[byte], at = 0;
+		if (n == 0 || start[(keys[0].prefix >> (8 * byte)) & 255] == n)
+			continue;  /* every prefix has this byte */
+		for (unsigned b = 0; b < 256; b++) {
+			size_t c = start[b];
+			start[b] = at;
+			at += c;
+		}
+		for (size_t i = 0; i < n; i++)
+			to[start[(from[i].prefix >> (8 * byte)) & 255]++] = from[i];
+		struct term_key *t = from;
+		from = to;
+		to = t;
+	}
+	free(count);
+	if (from != keys)
+		memcpy(keys, from, n * sizeof *keys);
+	for (size_t i = 0, j; i < n; i = j) {
+		for (j = i + 1; j < n && keys[j].prefix == keys[i].prefix; j++)
+			;
+		if (j - i > 1)
+			sort_same_prefix(keys + i, tmp, j - i, v);
+	}
 }
 
 /* Reads a vocabulary file into v (file order); duplicates are an error. */
@@ -488,45 +691,147 @@ static double bound_value(const struct df_bound *b, size_t n_docs)
 	return b->is_frac ? b->frac * (double)n_docs : (double)b->count;
 }
 
-struct merge {
-	struct vocab all;        /* every term of every part */
-	uint32_t **to_all;       /* per part: local id -> id in all */
-	uint32_t *final;         /* id in all -> final id, or VOCAB_NONE */
-	uint64_t *df, *cf;       /* per id in all */
-	struct { uint32_t part; size_t row; } *where;  /* per document */
+/* What step 1 of tf_build gives for one part, on a thread of its own: the
+ * part's df and cf over the included documents, and its terms in term
+ * order (unless a vocabulary is imposed); then, from step 2 on, the final id
+ * of each of its terms. */
+struct part_job {
+	struct tf_part *part;
+	const bool *included;
+	size_t n_docs;
+	bool sort;               /* the terms are needed in term order */
+	uint64_t *df, *cf;       /* per local id */
+	struct term_key *sorted; /* the local ids in term order */
+	uint32_t *to_final;      /* per local id: the matrix's id, or VOCAB_NONE */
+	int rc;
 };
 
-static void merge_free(struct merge *m, size_t n_parts)
+static void *count_and_sort_part(void *arg)
 {
-	vocab_free(&m->all);
-	if (m->to_all)
-		for (size_t i = 0; i < n_parts; i++)
-			free(m->to_all[i]);
-	free(m->to_all);
-	free(m->final);
-	free(m->df);
-	free(m->cf);
-	free(m->where);
+	struct part_job *j = arg;
+	struct tf_part *p = j->part;
+	size_t n_local = p->vocab.n_terms, n = n_local ? n_local : 1;
+	drop_counting_state(p);  /* the part is read by id from now on */
+	j->df = calloc(n, sizeof *j->df);
+	j->cf = calloc(n, sizeof *j->cf);
+	j->to_final = malloc(n * sizeof *j->to_final);
+	if (!j->df || !j->cf || !j->to_final) {
+		j->rc = TD_ENOMEM;
+		return NULL;
+	}
+	for (size_t r = 0; r < p->n_rows; r++) {
+		if (p->doc[r] >= j->n_docs || !j->included[p->doc[r]])
+			continue;
+		for (uint64_t k = p->row_ptr[r]; k < p->row_ptr[r + 1]; k++) {
+			j->df[p->col[k]]++;
+			j->cf[p->col[k]] += p->count[k];
+		}
+	}
+	if (!j->sort)
+		return NULL;
+	struct term_key *tmp = malloc(n * sizeof *tmp);
+	j->sorted = malloc(n * sizeof *j->sorted);
+	if (!tmp || !j->sorted) {
+		free(tmp);
+		j->rc = TD_ENOMEM;
+		return NULL;
+	}
+	for (size_t l = 0; l < n_local; l++)
+		j->sorted[l] = (struct term_key){ term_prefix(&p->vocab, (uint32_t)l), (uint32_t)l };
+	sort_terms(j->sorted, tmp, n_local, &p->vocab);
+	free(tmp);
+	return NULL;
 }
 
-/* Chooses the final terms and their ids: m->final. */
-static int choose_terms(struct merge *m, struct dtm *out, const struct tf_opts *opts,
+/* A term that passed the df bounds: its counts and where its string is. */
+struct kept_term {
+	uint64_t df, cf;
+	uint32_t part, id;
+};
+
+/* cf descending, then term order (ranks ascending). */
+struct cf_rank {
+	uint64_t cf;
+	uint32_t rank;
+};
+
+static int compare_cf(const void *a, const void *b)
+{
+	const struct cf_rank *x = a, *y = b;
+	if (x->cf != y->cf)
+		return x->cf < y->cf ? 1 : -1;
+	return (x->rank > y->rank) - (x->rank < y->rank);
+}
+
+static int compare_rank(const void *a, const void *b)
+{
+	const struct cf_rank *x = a, *y = b;
+	return (x->rank > y->rank) - (x->rank < y->rank);
+}
+
+/* Keeps the max_features terms of highest cf among the n kept (ties by term
+ * order), in term order: *kept is compacted, *n_kept lowered, and each
+ * part's to_final renumbered.  Returns 0 or TD_ENOMEM. */
+static int keep_most_frequent(struct kept_term *kept, size_t *n_kept, uint64_t max_features,
+			      struct part_job *jobs, size_t n_parts)
+{
+	size_t n = *n_kept;
+	struct cf_rank *by_cf = malloc(n * sizeof *by_cf);
+	uint32_t *renumber = malloc(n * sizeof *renumber);
+	if (!by_cf || !renumber) {
+		free(by_cf);
+		free(renumber);
+		return TD_ENOMEM;
+	}
+	for (size_t k = 0; k < n; k++)
+		by_cf[k] = (struct cf_rank){ kept[k].cf, (uint32_t)k };
+	qsort(by_cf, n, sizeof *by_cf, compare_cf);
+	n = (size_t)max_features;
+	/* back to term order, so that ids follow the sorted vocabulary */
+	qsort(by_cf, n, sizeof *by_cf, compare_rank);
+	for (size_t k = 0; k < *n_kept; k++)
+		renumber[k] = VOCAB_NONE;
+	for (size_t k = 0; k < n; k++) {
+		renumber[by_cf[k].rank] = (uint32_t)k;
+		kept[k] = kept[by_cf[k].rank];  /* rank >= k: not yet overwritten */
+	}
+	for (size_t pi = 0; pi < n_parts; pi++)
+		for (size_t l = 0; l < jobs[pi].part->vocab.n_terms; l++)
+			if (jobs[pi].to_final[l] != VOCAB_NONE)
+				jobs[pi].to_final[l] = renumber[jobs[pi].to_final[l]];
+	free(by_cf);
+	free(renumber);
+	*n_kept = n;
+	return 0;
+}
+
+/* Step 2 of tf_build: the final vocabulary into out->terms, out->df and
+ * out->cf, and each part's to_final.  The parts' sorted terms are merged:
+ * each distinct term once, in term order, with the df and cf of every part
+ * that holds it; the terms that pass the df bounds are numbered in that
+ * order.  With an imposed vocabulary, the file gives the terms and ids. */
+static int choose_terms(struct part_job *jobs, size_t n_parts, struct dtm *out, const struct tf_opts *opts,
 			struct td_diag *diag)
 {
-	size_t n_all = m->all.n_terms;
-	m->final = malloc((n_all ? n_all : 1) * sizeof *m->final);
-	if (!m->final)
-		return td_fail(diag, TD_ENOMEM, "out of memory");
-	for (size_t i = 0; i < n_all; i++)
-		m->final[i] = VOCAB_NONE;
-
 	if (opts->vocab_file) {  /* imposed: file order, no pruning (as scikit-learn) */
 		int rc = read_vocab_file(&out->terms, opts->vocab_file, diag);
 		if (rc)
 			return rc;
-		for (size_t i = 0; i < n_all; i++)
-			m->final[i] = vocab_find(&out->terms, vocab_term(&m->all, (uint32_t)i), m->all.len[i],
-						 m->all.hash[i]);
+		out->df = calloc(out->terms.n_terms, sizeof *out->df);
+		out->cf = calloc(out->terms.n_terms, sizeof *out->cf);
+		if (!out->df || !out->cf)
+			return td_fail(diag, TD_ENOMEM, "out of memory");
+		for (size_t pi = 0; pi < n_parts; pi++) {
+			const struct vocab *v = &jobs[pi].part->vocab;
+			for (size_t l = 0; l < v->n_terms; l++) {
+				uint32_t f = vocab_find(&out->terms, vocab_term(v, (uint32_t)l), v->len[l], v->hash[l]);
+				jobs[pi].to_final[l] = f;
+				if (f != VOCAB_NONE) {
+					out->df[f] += jobs[pi].df[l];
+					out->cf[f] += jobs[pi].cf[l];
+				}
+			}
+		}
 		return 0;
 	}
 
@@ -535,46 +840,96 @@ static int choose_terms(struct merge *m, struct dtm *out, const struct tf_opts *
 	if (high < low)
 		return td_fail(diag, TD_EINVAL, "max_df corresponds to fewer documents (%g) than min_df (%g)",
 			       high, low);
-	struct term_ref *sorted = malloc((n_all ? n_all : 1) * sizeof *sorted);
-	if (!sorted)
-		return td_fail(diag, TD_ENOMEM, "out of memory");
-	for (size_t i = 0; i < n_all; i++)
-		sorted[i] = (struct term_ref){ term_prefix(&m->all, (uint32_t)i), &m->all, (uint32_t)i };
-	qsort(sorted, n_all, sizeof *sorted, compare_terms);
-
-	/* Terms that pass the df bounds, in term order. */
-	struct cf_rank *kept = malloc((n_all ? n_all : 1) * sizeof *kept);
-	if (!kept) {
-		free(sorted);
-		return td_fail(diag, TD_ENOMEM, "out of memory");
-	}
-	size_t n_kept = 0;
-	for (size_t r = 0; r < n_all; r++) {
-		uint32_t id = sorted[r].id;
-		double df = (double)m->df[id];
-		if (m->df[id] > 0 && df >= low && df <= high)
-			kept[n_kept++] = (struct cf_rank){ m->cf[id], (uint32_t)r };
-	}
-	if (opts->max_features && n_kept > opts->max_features) {
-		qsort(kept, n_kept, sizeof *kept, compare_cf);
-		n_kept = opts->max_features;
-		/* back to term order, so that ids follow the sorted vocabulary */
-		qsort(kept, n_kept, sizeof *kept, compare_rank);
-	}
+	size_t total = 0;
+	for (size_t pi = 0; pi < n_parts; pi++)
+		total += jobs[pi].part->vocab.n_terms;
+	size_t *at = calloc(n_parts ? n_parts : 1, sizeof *at);
+	uint32_t *holders = malloc((n_parts ? n_parts : 1) * sizeof *holders);
+	struct kept_term *kept = malloc((total ? total : 1) * sizeof *kept);
+	size_t n_kept = 0, n_distinct = 0, arena_bytes = 0;
 	int rc = 0;
-	if (n_kept == 0)
-		rc = td_fail(diag, TD_EEMPTY, "no terms remain after pruning (min_df, max_df, max_features)");
-	for (size_t k = 0; k < n_kept && rc == 0; k++) {
-		uint32_t id = sorted[kept[k].rank].id, final_id;
-		if ((rc = vocab_intern(&out->terms, vocab_term(&m->all, id), m->all.len[id], m->all.hash[id],
-				       &final_id)))
-			td_fail(diag, rc, "out of memory");
-		m->final[id] = final_id;
+	if (!at || !holders || !kept) {
+		rc = td_fail(diag, TD_ENOMEM, "out of memory");
+		goto out;
 	}
+	for (;;) {
+		/* the least term at the parts' heads, and the parts that hold it */
+		size_t first = n_parts, n_holders = 0;
+		for (size_t pi = 0; pi < n_parts; pi++) {
+			if (at[pi] == jobs[pi].part->vocab.n_terms)
+				continue;
+			int c = first == n_parts ? -1
+					: compare_keys(&jobs[pi].sorted[at[pi]], &jobs[pi].part->vocab,
+						       &jobs[first].sorted[at[first]], &jobs[first].part->vocab);
+			if (c < 0) {
+				first = pi;
+				n_holders = 0;
+			}
+			if (c <= 0)
+				holders[n_holders++] = (uint32_t)pi;
+		}
+		if (first == n_parts)
+			break;
+		if (++n_distinct >= UINT32_MAX) {
+			rc = td_fail(diag, TD_EINVAL, "too many distinct terms");
+			goto out;
+		}
+		uint64_t df = 0, cf = 0;
+		for (size_t h = 0; h < n_holders; h++) {
+			const struct part_job *j = &jobs[holders[h]];
+			uint32_t id = j->sorted[at[holders[h]]].id;
+			df += j->df[id];
+			cf += j->cf[id];
+		}
+		uint32_t final = VOCAB_NONE;
+		if (df > 0 && (double)df >= low && (double)df <= high) {
+			uint32_t id = jobs[first].sorted[at[first]].id;
+			final = (uint32_t)n_kept;
+			kept[n_kept++] = (struct kept_term){ df, cf, (uint32_t)first, id };
+		}
+		for (size_t h = 0; h < n_holders; h++) {
+			struct part_job *j = &jobs[holders[h]];
+			j->to_final[j->sorted[at[holders[h]]++].id] = final;
+		}
+	}
+	if (opts->max_features && n_kept > opts->max_features &&
+	    keep_most_frequent(kept, &n_kept, opts->max_features, jobs, n_parts)) {
+		rc = td_fail(diag, TD_ENOMEM, "out of memory");
+		goto out;
+	}
+	if (n_kept == 0) {
+		rc = td_fail(diag, TD_EEMPTY, "no terms remain after pruning (min_df, max_df, max_features)");
+		goto out;
+	}
+	for (size_t k = 0; k < n_kept; k++)
+		arena_bytes += jobs[kept[k].part].part->vocab.len[kept[k].id] + 1;
+	out->df = malloc(n_kept * sizeof *out->df);
+	out->cf = malloc(n_kept * sizeof *out->cf);
+	if (!out->df || !out->cf || vocab_reserve(&out->terms, n_kept, arena_bytes)) {
+		rc = td_fail(diag, TD_ENOMEM, "out of memory");
+		goto out;
+	}
+	for (size_t k = 0; k < n_kept; k++) {
+		const struct vocab *v = &jobs[kept[k].part].part->vocab;
+		uint32_t id = kept[k].id, final_id;
+		if ((rc = vocab_intern(&out->terms, vocab_term(v, id), v->len[id], v->hash[id], &final_id))) {
+			td_fail(diag, rc, "out of memory");
+			goto out;
+		}
+		out->df[k] = kept[k].df;
+		out->cf[k] = kept[k].cf;
+	}
+out:
+	free(at);
+	free(holders);
 	free(kept);
-	free(sorted);
 	return rc;
 }
+
+struct entry {
+	uint32_t col;
+	uint32_t count;
+};
 
 /* Sorts a row's entries by column: insertion sort when short, else an LSD
  * radix sort on bits-wide column ids, 8 bits a pass, through tmp (room for
@@ -612,10 +967,36 @@ static void sort_entries(struct entry *e, struct entry *tmp, size_t n, unsigned 
 		memcpy(e, from, n * sizeof *e);
 }
 
+/* Reads row r of part p into row (room for its length) in final ids, the
+ * pruned terms left out, sorted by column through tmp; returns its length. */
+static size_t final_row(const struct tf_part *p, size_t r, const uint32_t *to_final, bool pruned, unsigned bits,
+			struct entry *row, struct entry *tmp)
+{
+	size_t n = 0;
+	if (pruned) {
+		for (uint64_t k = p->row_ptr[r]; k < p->row_ptr[r + 1]; k++) {
+			uint32_t f = to_final[p->col[k]];
+			if (f != VOCAB_NONE)
+				row[n++] = (struct entry){ f, p->count[k] };
+		}
+	} else {
+		for (uint64_t k = p->row_ptr[r]; k < p->row_ptr[r + 1]; k++)
+			row[n++] = (struct entry){ to_final[p->col[k]], p->count[k] };
+	}
+	sort_entries(row, tmp, n, bits);
+	return n;
+}
+
+/* Where each document's row is: its part, and its row there. */
+struct doc_row {
+	uint32_t part;           /* UINT32_MAX: not counted */
+	size_t row;
+};
+
 /* A share of the documents whose rows one thread builds. */
 struct build_job {
-	const struct merge *m;
-	struct tf_part *const *parts;
+	const struct doc_row *where;
+	const struct part_job *parts;
 	size_t n_parts;
 	const bool *included;
 	struct dtm *out;
@@ -629,11 +1010,11 @@ struct build_job {
 /* The entries of document d (its part row, or none). */
 static const struct tf_part *doc_row(const struct build_job *j, size_t d, size_t *r, uint32_t *pi)
 {
-	if (!j->included[d] || j->m->where[d].part == UINT32_MAX)
+	if (!j->included[d] || j->where[d].part == UINT32_MAX)
 		return NULL;
-	*pi = j->m->where[d].part;
-	*r = j->m->where[d].row;
-	return j->parts[*pi];
+	*pi = j->where[d].part;
+	*r = j->where[d].row;
+	return j->parts[*pi].part;
 }
 
 /* First pass: the length of each of the job's rows into out->row_ptr[d + 1]
@@ -650,7 +1031,7 @@ static void *row_lengths(void *arg)
 			n = p->row_ptr[r + 1] - p->row_ptr[r];
 		else if (p)
 			for (uint64_t k = p->row_ptr[r]; k < p->row_ptr[r + 1]; k++)
-				n += j->m->final[j->m->to_all[pi][p->col[k]]] != VOCAB_NONE;
+				n += j->parts[pi].to_final[p->col[k]] != VOCAB_NONE;
 		j->out->row_ptr[d + 1] = n;
 	}
 	return NULL;
@@ -679,18 +1060,13 @@ static void *fill_rows(void *arg)
 		const struct tf_part *p = doc_row(j, d, &r, &pi);
 		if (!p)
 			continue;
-		uint64_t start = j->out->row_ptr[d], n = 0, len = p->row_ptr[r + 1] - p->row_ptr[r];
+		uint64_t start = j->out->row_ptr[d], len = p->row_ptr[r + 1] - p->row_ptr[r];
 		if (array_reserve((void **)&row, &row_cap, len, sizeof *row) ||
 		    array_reserve((void **)&tmp, &tmp_cap, len, sizeof *tmp)) {
 			j->rc = TD_ENOMEM;
 			break;
 		}
-		for (uint64_t k = p->row_ptr[r]; k < p->row_ptr[r + 1]; k++) {
-			uint32_t f = j->m->final[j->m->to_all[pi][p->col[k]]];
-			if (f != VOCAB_NONE)
-				row[n++] = (struct entry){ f, p->count[k] };
-		}
-		sort_entries(row, tmp, n, j->bits);
+		size_t n = final_row(p, r, j->parts[pi].to_final, j->pruned, j->bits, row, tmp);
 		for (uint64_t k = 0; k < n; k++) {
 			j->out->col[start + k] = row[k].col;
 			j->out->count[start + k] = row[k].count;
@@ -712,33 +1088,102 @@ static void *fill_rows(void *arg)
 	return NULL;
 }
 
-/* Step 4 of tf_build: out->row_ptr, out->col and out->count (allocated)
+/* Step 3 with one part whose rows are in document order: each row is
+ * rewritten in the part's own arrays, which become the matrix's.  A row is
+ * read whole before it is written, and it lands at or before where it was
+ * (the rows before it only shrink or go), so nothing is overwritten unread;
+ * and the entries are never held twice. */
+static int build_rows_in_place(struct part_job *job, const bool *included, bool pruned, unsigned bits,
+			       struct dtm *out)
+{
+	struct tf_part *p = job->part;
+	struct entry *row = NULL, *tmp = NULL;
+	size_t row_cap = 0, tmp_cap = 0, d = 0;
+	uint64_t at = 0;
+	int rc = 0;
+	for (size_t r = 0; r < p->n_rows; r++) {
+		size_t doc = p->doc[r];
+		if (doc >= out->n_docs || !included[doc])
+			continue;
+		uint64_t len = p->row_ptr[r + 1] - p->row_ptr[r];
+		if (array_reserve((void **)&row, &row_cap, len, sizeof *row) ||
+		    array_reserve((void **)&tmp, &tmp_cap, len, sizeof *tmp)) {
+			rc = TD_ENOMEM;
+			break;
+		}
+		for (; d <= doc; d++)  /* the documents before it have no row */
+			out->row_ptr[d] = at;
+		size_t n = final_row(p, r, job->to_final, pruned, bits, row, tmp);
+		for (size_t k = 0; k < n; k++) {
+			p->col[at + k] = row[k].col;
+			p->count[at + k] = row[k].count;
+		}
+		at += n;
+	}
+	free(row);
+	free(tmp);
+	if (rc)
+		return rc;
+	for (; d <= out->n_docs; d++)
+		out->row_ptr[d] = at;
+	if (!p->col && grow_entries(&p->col, &p->count, &p->cap_nnz, 1))
+		return TD_ENOMEM;
+	out->col = p->col;
+	out->count = p->count;
+	p->col = NULL;
+	p->count = NULL;
+	p->nnz = p->cap_nnz = 0;
+	return 0;
+}
+
+/* Step 3 of tf_build: out->row_ptr, out->col and out->count (allocated)
  * from the parts, on as many threads as there are parts; the same bytes for
  * any number. */
-static int build_rows(const struct merge *m, struct tf_part *const *parts, size_t n_parts, const bool *included,
-		      struct dtm *out)
+static int build_rows(struct part_job *parts, size_t n_parts, const bool *included, struct dtm *out)
 {
 	size_t n_docs = out->n_docs, n_jobs = n_parts < 1 ? 1 : n_parts > JOBS_MAX ? JOBS_MAX : n_parts;
 	unsigned bits = 0;
 	while (bits < 32 && (out->n_terms >> bits) > 0)
 		bits += 8;
 	bool pruned = false, in_order = true;
-	for (size_t i = 0; i < m->all.n_terms && !pruned; i++)
-		pruned = m->final[i] == VOCAB_NONE;
+	for (size_t pi = 0; pi < n_parts && !pruned; pi++)
+		for (size_t l = 0; l < parts[pi].part->vocab.n_terms && !pruned; l++)
+			pruned = parts[pi].to_final[l] == VOCAB_NONE;
 	for (size_t pi = 0; pi < n_parts && in_order; pi++)
-		for (size_t r = 1; r < parts[pi]->n_rows; r++)
-			if (parts[pi]->doc[r] <= parts[pi]->doc[r - 1]) {
+		for (size_t r = 1; r < parts[pi].part->n_rows; r++)
+			if (parts[pi].part->doc[r] <= parts[pi].part->doc[r - 1]) {
 				in_order = false;
 				break;
 			}
+	out->row_ptr = malloc((n_docs + 1) * sizeof *out->row_ptr);
+	if (!out->row_ptr)
+		return TD_ENOMEM;
+	if (n_parts == 1 && in_order)
+		return build_rows_in_place(&parts[0], included, pruned, bits, out);
+
+	/* The parts bound the number of entries: col and count are allocated
+	 * once at that size (pages never written cost nothing) and trimmed at
+	 * the end. */
 	uint64_t total = 0;
+	size_t nnz_cap = 0;
 	for (size_t pi = 0; pi < n_parts; pi++)
-		total += parts[pi]->nnz;
+		total += parts[pi].part->nnz;
+	if (grow_entries(&out->col, &out->count, &nnz_cap, total ? total : 1))
+		return TD_ENOMEM;
+	struct doc_row *where = malloc((n_docs ? n_docs : 1) * sizeof *where);
+	if (!where)
+		return TD_ENOMEM;
+	for (size_t d = 0; d < n_docs; d++)
+		where[d].part = UINT32_MAX;
+	for (size_t pi = 0; pi < n_parts; pi++)
+		for (size_t r = 0; r < parts[pi].part->n_rows; r++)
+			if (parts[pi].part->doc[r] < n_docs)
+				where[parts[pi].part->doc[r]] = (struct doc_row){ (uint32_t)pi, r };
 	struct build_job jobs[JOBS_MAX];
 	size_t d = 0;
 	uint64_t seen = 0;
 	for (size_t i = 0; i < n_jobs; i++) {
-		jobs[i] = (struct build_job){ m, parts, n_parts, included, out, d, d, pruned, in_order, bits, 0 };
+		jobs[i] = (struct build_job){ where, parts, n_parts, included, out, d, d, pruned, in_order, bits, 0 };
 		uint64_t goal = total / n_jobs * (i + 1);
 		if (i + 1 == n_jobs)
 			d = n_docs;
@@ -756,6 +1201,7 @@ static int build_rows(const struct merge *m, struct tf_part *const *parts, size_
 	for (size_t k = 0; k < n_docs; k++)
 		out->row_ptr[k + 1] += out->row_ptr[k];
 	jobs_run(jobs, n_jobs, sizeof *jobs, fill_rows);
+	free(where);
 	for (size_t i = 0; i < n_jobs; i++)
 		if (jobs[i].rc)
 			return jobs[i].rc;
@@ -765,89 +1211,45 @@ static int build_rows(const struct merge *m, struct tf_part *const *parts, size_
 int tf_build(struct dtm *out, struct tf_part *const *parts, size_t n_parts, const bool *included,
 	     size_t n_docs, const struct tf_opts *opts, struct td_diag *diag)
 {
-	struct merge m = { 0 };
+	struct part_job *jobs = calloc(n_parts ? n_parts : 1, sizeof *jobs);
 	int rc = 0;
 	memset(out, 0, sizeof *out);
 	vocab_init(&out->terms);
-	vocab_init(&m.all);
 	out->n_docs = n_docs;
 	for (size_t d = 0; d < n_docs; d++)
 		out->n_included += included[d];
-
-	/* 1. One vocabulary over all parts, and where each document's row is. */
-	m.to_all = calloc(n_parts ? n_parts : 1, sizeof *m.to_all);
-	m.where = malloc((n_docs ? n_docs : 1) * sizeof *m.where);
-	if (!m.to_all || !m.where)
+	if (!jobs)
 		goto nomem;
-	for (size_t d = 0; d < n_docs; d++)
-		m.where[d].part = UINT32_MAX;
-	for (size_t pi = 0; pi < n_parts; pi++) {
-		struct tf_part *p = parts[pi];
-		/* the parts are read by id from now on: their tables go */
-		vocab_drop_index(&p->vocab);
-		m.to_all[pi] = malloc((p->vocab.n_terms ? p->vocab.n_terms : 1) * sizeof **m.to_all);
-		if (!m.to_all[pi])
+
+	/* 1. Each part's df and cf, and its terms in term order: a job per
+	 * part (the parts were counted by as many workers). */
+	for (size_t pi = 0; pi < n_parts; pi++)
+		jobs[pi] = (struct part_job){ .part = parts[pi], .included = included, .n_docs = n_docs,
+					      .sort = !opts->vocab_file };
+	jobs_run(jobs, n_parts < JOBS_MAX ? n_parts : JOBS_MAX, sizeof *jobs, count_and_sort_part);
+	for (size_t pi = JOBS_MAX; pi < n_parts; pi++)
+		count_and_sort_part(&jobs[pi]);
+	for (size_t pi = 0; pi < n_parts; pi++)
+		if (jobs[pi].rc)
 			goto nomem;
-		for (size_t l = 0; l < p->vocab.n_terms; l++)
-			if ((rc = vocab_intern(&m.all, vocab_term(&p->vocab, (uint32_t)l), p->vocab.len[l],
-					       p->vocab.hash[l], &m.to_all[pi][l])))
-				goto fail;
-		for (size_t r = 0; r < p->n_rows; r++)
-			if (p->doc[r] < n_docs) {
-				m.where[p->doc[r]].part = (uint32_t)pi;
-				m.where[p->doc[r]].row = r;
-			}
-	}
 
-	vocab_drop_index(&m.all);  /* read by id from now on */
-
-	/* 2. df and cf over the included documents. */
-	size_t n_all = m.all.n_terms;
-	m.df = calloc(n_all ? n_all : 1, sizeof *m.df);
-	m.cf = calloc(n_all ? n_all : 1, sizeof *m.cf);
-	if (!m.df || !m.cf)
-		goto nomem;
-	for (size_t d = 0; d < n_docs; d++) {
-		if (!included[d] || m.where[d].part == UINT32_MAX)
-			continue;
-		const struct tf_part *p = parts[m.where[d].part];
-		size_t r = m.where[d].row;
-		for (uint64_t k = p->row_ptr[r]; k < p->row_ptr[r + 1]; k++) {
-			uint32_t id = m.to_all[m.where[d].part][p->col[k]];
-			m.df[id]++;
-			m.cf[id] += p->count[k];
-		}
-	}
-
-	/* 3. The final vocabulary. */
-	if ((rc = choose_terms(&m, out, opts, diag)))
+	/* 2. The final vocabulary, and each part's ids in it. */
+	if ((rc = choose_terms(jobs, n_parts, out, opts, diag)))
 		goto out;
 	out->n_terms = out->terms.n_terms;
-	out->df = calloc(out->n_terms, sizeof *out->df);
-	out->cf = calloc(out->n_terms, sizeof *out->cf);
-	out->row_ptr = malloc((n_docs + 1) * sizeof *out->row_ptr);
-	if (!out->df || !out->cf || !out->row_ptr)
-		goto nomem;
-	for (size_t i = 0; i < n_all; i++)
-		if (m.final[i] != VOCAB_NONE) {
-			out->df[m.final[i]] = m.df[i];
-			out->cf[m.final[i]] = m.cf[i];
-		}
+	for (size_t pi = 0; pi < n_parts; pi++) {  /* what the rows do not need */
+		free(jobs[pi].df);
+		free(jobs[pi].cf);
+		free(jobs[pi].sorted);
+		jobs[pi].df = jobs[pi].cf = NULL;
+		jobs[pi].sorted = NULL;
+	}
 
-	/* 4. The rows, in final ids, each sorted by column: one job per part
-	 * (the parts were counted by as many workers), each on a share of the
-	 * documents.  The parts bound the number of entries: col and count are
-	 * allocated once at that size (pages never written cost nothing) and
-	 * trimmed at the end. */
-	size_t nnz_cap = 0, nnz_bound = 0;
-	for (size_t pi = 0; pi < n_parts; pi++)
-		nnz_bound += parts[pi]->nnz;
-	if (grow_entries(&out->col, &out->count, &nnz_cap, nnz_bound ? nnz_bound : 1))
-		goto nomem;
-	if ((rc = build_rows(&m, parts, n_parts, included, out)))
+	/* 3. The rows, in final ids, each sorted by column. */
+	if ((rc = build_rows(jobs, n_parts, included, out)))
 		goto fail;
 	uint64_t nnz = out->row_ptr[n_docs];
-	if (nnz < nnz_cap && nnz > 0) {  /* trim; a failed shrink keeps the larger block */
+	if (nnz > 0) {  /* trim; a failed shrink keeps the larger block */
 		uint32_t *col = realloc(out->col, nnz * sizeof *col);
 		if (col)
 			out->col = col;
@@ -859,9 +1261,15 @@ int tf_build(struct dtm *out, struct tf_part *const *parts, size_t n_parts, cons
 nomem:
 	rc = TD_ENOMEM;
 fail:
-	td_fail(diag, rc, rc == TD_ENOMEM ? "out of memory" : "too many distinct terms");
+	td_fail(diag, rc, "out of memory");
 out:
-	merge_free(&m, n_parts);
+	for (size_t pi = 0; jobs && pi < n_parts; pi++) {
+		free(jobs[pi].df);
+		free(jobs[pi].cf);
+		free(jobs[pi].sorted);
+		free(jobs[pi].to_final);
+	}
+	free(jobs);
 	if (rc)
 		dtm_free(out);
 	return rc;

@@ -1,17 +1,22 @@
 /* tf.h - term counting and the document-term matrix.
  *
  * Counting is done per document into a tf_part: the terms (unigrams and word
- * n-grams of the tokens that are not stopwords) are interned in the part's own
- * vocabulary and the document's row of (term, count) pairs is appended.  Parts
- * are independent, so each thread counts into its own; tf_build merges them.
- * Nothing holds more than one document's tokens: memory is the vocabulary plus
- * 8 bytes per (document, term) pair.
+ * n-grams of the tokens that are not stopwords) are given the part's own term
+ * ids and the document's row of (term, count) pairs is appended.  Words are
+ * found by their strings; an n-gram by its words' ids (a bigram by its two
+ * words', a trigram by its first two words' bigram and its last word), so
+ * that its string is made once, when it is new.  Parts are independent, so
+ * each thread counts into its own; tf_build merges them.  Nothing holds more
+ * than one document's tokens: memory is the vocabulary plus 8 bytes per
+ * (document, term) pair.
  *
  * tf_build then gives the document-term matrix: one row per document index
  * 0..n_docs-1 (documents that were not counted, or not included, have an
  * all-zero row), columns in the byte order of the final vocabulary (the code
  * point order scikit-learn sorts by), after pruning by document frequency and
- * max_features, or in the order of an imposed vocabulary.
+ * max_features, or in the order of an imposed vocabulary.  Each part sorts
+ * its own terms (on a thread of its own) and the sorted lists are merged; a
+ * single part whose rows are in document order becomes the matrix in place.
  *
  * The matrix is CSR with 64-bit row offsets and 32-bit term ids, because
  * gsl_spmatrix (GSL 2.7) indexes with int and a corpus can pass 2^31 nonzeros;
@@ -100,11 +105,13 @@ struct dtm {
 };
 
 /* Merges the parts into the matrix, consuming their counts (their memory is
- * given back as it is read: afterwards only tf_part_free may be called).  included[d] says whether document d
- * counts (its row is kept and it counts in n); n_docs is the number of
- * documents.  Errors, each with a message: min_df above max_df (TD_EINVAL),
- * every term pruned (TD_EEMPTY), a vocabulary file that cannot be read or
- * holds a term twice (TD_ENOENT, TD_EFORMAT), TD_ENOMEM. */
+ * given back as it is read, or becomes the matrix's: afterwards only
+ * tf_part_free, and with streams tf_part_rows, tf_part_row_doc,
+ * tf_part_stream and tf_part_map_stream, may be called).  included[d] says
+ * whether document d counts (its row is kept and it counts in n); n_docs is
+ * the number of documents.  Errors, each with a message: min_df above max_df
+ * (TD_EINVAL), every term pruned (TD_EEMPTY), a vocabulary file that cannot
+ * be read or holds a term twice (TD_ENOENT, TD_EFORMAT), TD_ENOMEM. */
 int tf_build(struct dtm *out, struct tf_part *const *parts, size_t n_parts, const bool *included,
 	     size_t n_docs, const struct tf_opts *opts, struct td_diag *diag);
 

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "array.h"
 #include "error.h"
 #include "hash.h"
 
@@ -36,19 +37,24 @@ static inline bool fits(size_t n, size_t n_slots)
 	return n <= n_slots / 4 * 3;
 }
 
-/* Rebuilds the table at twice the size (or at the size the terms need, when
- * the index was dropped) from the per-id arrays; ids and strings do not move. */
-static int vocab_rehash(struct vocab *v)
+/* Rebuilds the table at twice the size, or larger when need terms (or the
+ * terms, when the index was dropped) ask for it, from the per-id arrays; ids
+ * and strings do not move. */
+static int vocab_rehash(struct vocab *v, size_t need)
 {
 	size_t n_slots = v->n_slots ? 2 * v->n_slots : 1024;
-	while (!fits(v->n_terms + 1, n_slots))
+	while (!fits(need, n_slots)) {
+		if (n_slots > SIZE_MAX / 2 / sizeof(struct vocab_slot))
+			return TD_ENOMEM;
 		n_slots *= 2;
+	}
 	if (n_slots > SIZE_MAX / sizeof(struct vocab_slot))
 		return TD_ENOMEM;
 	size_t bytes = n_slots * sizeof(struct vocab_slot);
 	struct vocab_slot *slots = aligned_alloc(64, bytes);
 	if (!slots)
 		return TD_ENOMEM;
+	array_hint_huge(slots, bytes);  /* a large table is probed at random: a TLB miss a probe otherwise */
 	memset(slots, 0, bytes);
 	size_t mask = n_slots - 1;
 	for (size_t id = 0; id < v->n_terms; id++) {
@@ -70,9 +76,14 @@ void vocab_drop_index(struct vocab *v)
 	v->n_slots = 0;
 }
 
-static int grow_terms(struct vocab *v)
+static int grow_terms(struct vocab *v, size_t need)
 {
 	size_t cap = v->cap_terms ? 2 * v->cap_terms : 1024;
+	while (cap < need) {
+		if (cap > SIZE_MAX / 2 / sizeof(uint64_t))
+			return TD_ENOMEM;
+		cap *= 2;
+	}
 	uint64_t *offset = realloc(v->offset, cap * sizeof *offset);
 	if (!offset)
 		return TD_ENOMEM;
@@ -92,8 +103,11 @@ static int grow_terms(struct vocab *v)
 static int grow_arena(struct vocab *v, size_t need)
 {
 	size_t cap = v->arena_cap ? v->arena_cap : 1 << 16;
-	while (cap < need)
+	while (cap < need) {
+		if (cap > SIZE_MAX / 2)
+			return TD_ENOMEM;
 		cap *= 2;
+	}
 	char *arena = realloc(v->arena, cap);
 	if (!arena)
 		return TD_ENOMEM;
@@ -121,13 +135,13 @@ int vocab_add(struct vocab *v, const char *term, size_t len, uint64_t hash, size
 	if (v->n_terms >= UINT32_MAX - 1 || len > UINT32_MAX - 1)
 		return TD_EINVAL;
 	/* A new term: make room first, so that a failure changes nothing. */
-	if (v->n_terms == v->cap_terms && grow_terms(v))
+	if (v->n_terms == v->cap_terms && grow_terms(v, v->n_terms + 1))
 		return TD_ENOMEM;
 	if (v->arena_len + len + 1 > v->arena_cap && grow_arena(v, v->arena_len + len + 1))
 		return TD_ENOMEM;
 	bool rehashed = false;
 	if (!v->n_slots || !fits(v->n_terms + 1, v->n_slots)) {
-		if (vocab_rehash(v))
+		if (vocab_rehash(v, v->n_terms + 1))
 			return TD_ENOMEM;
 		rehashed = true;
 	}
@@ -146,6 +160,40 @@ int vocab_add(struct vocab *v, const char *term, size_t len, uint64_t hash, size
 	}
 	slot_fill(v, &v->slots[slot], new_id);
 	*id = new_id;
+	return 0;
+}
+
+int vocab_append(struct vocab *v, const char *term, size_t len, uint64_t hash, uint32_t *id)
+{
+	if (v->n_terms >= UINT32_MAX - 1 || len > UINT32_MAX - 1)
+		return TD_EINVAL;
+	if (v->n_terms == v->cap_terms && grow_terms(v, v->n_terms + 1))
+		return TD_ENOMEM;
+	if (v->arena_len + len + 1 > v->arena_cap && grow_arena(v, v->arena_len + len + 1))
+		return TD_ENOMEM;
+	vocab_drop_index(v);
+	uint32_t new_id = (uint32_t)v->n_terms++;
+	v->offset[new_id] = v->arena_len;
+	v->len[new_id] = (uint32_t)len;
+	v->hash[new_id] = hash;
+	memcpy(v->arena + v->arena_len, term, len);
+	v->arena[v->arena_len + len] = '\0';
+	v->arena_len += len + 1;
+	*id = new_id;
+	return 0;
+}
+
+int vocab_reserve(struct vocab *v, size_t n_terms, size_t arena_bytes)
+{
+	if (n_terms > SIZE_MAX - v->n_terms || arena_bytes > SIZE_MAX - v->arena_len)
+		return TD_ENOMEM;
+	size_t need = v->n_terms + n_terms;
+	if (need > v->cap_terms && grow_terms(v, need))
+		return TD_ENOMEM;
+	if (v->arena_len + arena_bytes > v->arena_cap && grow_arena(v, v->arena_len + arena_bytes))
+		return TD_ENOMEM;
+	if ((!v->n_slots || !fits(need, v->n_slots)) && vocab_rehash(v, need))
+		return TD_ENOMEM;
 	return 0;
 }
 

@@ -126,6 +126,20 @@ static VOCAB_HOT_INLINE int vocab_intern(struct vocab *v, const char *term, size
 	return vocab_add(v, term, len, hash, slot, id);
 }
 
+/* Adds a term without looking for it, for a vocabulary whose caller knows
+ * its terms are new (found by other means, such as n-grams by their words'
+ * ids): no hash table is built or probed.  A table the vocabulary had is
+ * dropped (vocab_find then finds nothing; the next vocab_intern rebuilds
+ * it, appended terms included).  Returns 0 and sets *id, TD_ENOMEM (nothing
+ * changed) or TD_EINVAL (UINT32_MAX - 1 terms already). */
+int vocab_append(struct vocab *v, const char *term, size_t len, uint64_t hash, uint32_t *id);
+
+/* Makes room for n_terms more terms holding arena_bytes bytes in all (a NUL
+ * after each included), so that interning that many new terms reallocates
+ * and rehashes nothing: for a vocabulary built from terms known in advance.
+ * Returns 0 or TD_ENOMEM (what was reserved before stays). */
+int vocab_reserve(struct vocab *v, size_t n_terms, size_t arena_bytes);
+
 /* The id of a term, or VOCAB_NONE. */
 uint32_t vocab_find(const struct vocab *v, const char *term, size_t len, uint64_t hash);
 

@@ -2,6 +2,9 @@
 #include "weight.h"
 
 #include <math.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <stdlib.h>
 #include <string.h>
 
@@ -141,6 +144,13 @@ int weight_apply(const struct dtm *dtm, const double *idf, const struct weight_o
 		 double **tf_out, double **tfidf_out)
 {
 	uint64_t nnz = dtm->row_ptr[dtm->n_docs];
+#ifdef __GLIBC__
+	/* The weights are often the largest allocation of a run, and come after
+	 * the counting's memory was freed; what of it lies below live blocks in
+	 * malloc's heap (which then cannot shrink) would stay resident: its
+	 * pages are given back first. */
+	malloc_trim(0);
+#endif
 	double *tf = tf_out ? malloc((nnz ? nnz : 1) * sizeof *tf) : NULL;
 	double *w = malloc((nnz ? nnz : 1) * sizeof *w);
 	if ((tf_out && !tf) || !w) {

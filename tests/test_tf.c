@@ -338,6 +338,158 @@ static void test_tf__large_parts_in_any_order(void **state)
 		token_list_free(&lists[d]);
 }
 
+/* Counts docs into n_parts parts, taking documents round-robin, in document
+ * order or in reverse order, and builds the matrix. */
+static int build_parts(struct dtm *dtm, const char *const *docs, size_t n_docs, const struct tf_opts *opts,
+		       size_t n_parts, bool reverse, const bool *included)
+{
+	struct tf_part *parts[4] = { 0 };
+	for (size_t p = 0; p < n_parts; p++)
+		assert_int_equal(tf_part_new(&parts[p], opts), 0);
+	for (size_t k = 0; k < n_docs; k++) {
+		size_t d = reverse ? n_docs - 1 - k : k;
+		struct token_list list;
+		fixture_tokens(&list, docs[d]);
+		assert_int_equal(tf_part_add(parts[k % n_parts], d, &list), 0);
+		token_list_free(&list);
+	}
+	int rc = tf_build(dtm, parts, n_parts, included, n_docs, opts, NULL);
+	for (size_t p = 0; p < n_parts; p++)
+		tf_part_free(parts[p]);
+	return rc;
+}
+
+static void assert_same_dtm(const struct dtm *a, const struct dtm *b)
+{
+	assert_int_equal(a->n_docs, b->n_docs);
+	assert_int_equal(a->n_included, b->n_included);
+	assert_int_equal(a->n_terms, b->n_terms);
+	for (size_t t = 0; t < a->n_terms; t++) {
+		assert_string_equal(vocab_term(&a->terms, (uint32_t)t), vocab_term(&b->terms, (uint32_t)t));
+		assert_true(a->terms.hash[t] == b->terms.hash[t]);
+		assert_int_equal(a->df[t], b->df[t]);
+		assert_int_equal(a->cf[t], b->cf[t]);
+	}
+	assert_memory_equal(a->row_ptr, b->row_ptr, (a->n_docs + 1) * sizeof *a->row_ptr);
+	uint64_t nnz = a->row_ptr[a->n_docs];
+	if (nnz) {
+		assert_memory_equal(a->col, b->col, nnz * sizeof *a->col);
+		assert_memory_equal(a->count, b->count, nnz * sizeof *a->count);
+	}
+}
+
+/* One part whose rows are in document order is rewritten in place into the
+ * matrix; one part in another order, or several parts, are merged into new
+ * arrays.  Every n-gram range, with and without n-grams across sentences,
+ * pruning and excluded documents, gives the same matrix both ways, and the
+ * terms hash as hash_term does. */
+static void test_tf__one_part_in_place_matches_merged_parts(void **state)
+{
+	(void)state;
+	const char *docs[] = {
+		"the united states | of america the united *of states",
+		"states united | the the the",
+		"",
+		"internationalization internationalizations international internationally | x",
+		"a b c a b c a b c",
+		"c b a | a b | *x c",
+		"*of *of | *of",
+	};
+	enum { N_DOCS = 7 };
+	const unsigned ranges[][2] = { { 1, 1 }, { 1, 2 }, { 1, 3 }, { 2, 2 }, { 2, 3 }, { 3, 3 } };
+	bool all[N_DOCS], some[N_DOCS];
+	for (size_t d = 0; d < N_DOCS; d++) {
+		all[d] = true;
+		some[d] = d != 1 && d != 4;
+	}
+	for (size_t r = 0; r < sizeof ranges / sizeof *ranges; r++)
+		for (int variant = 0; variant < 8; variant++) {
+			struct tf_opts opts;
+			tf_opts_default(&opts);
+			opts.ngram_min = ranges[r][0];
+			opts.ngram_max = ranges[r][1];
+			opts.ngram_across_sentences = variant & 1;
+			if (variant & 2)
+				opts.min_df.count = 2;
+			if (variant & 4)
+				opts.max_features = 5;
+			for (int inc = 0; inc < 2; inc++) {
+				const bool *included = inc ? some : all;
+				struct dtm in_place, one_reversed, three;
+				int rc = build_parts(&in_place, docs, N_DOCS, &opts, 1, false, included);
+				assert_int_equal(build_parts(&one_reversed, docs, N_DOCS, &opts, 1, true, included), rc);
+				assert_int_equal(build_parts(&three, docs, N_DOCS, &opts, 3, false, included), rc);
+				if (rc) {
+					assert_int_equal(rc, TD_EEMPTY);
+					continue;
+				}
+				assert_same_dtm(&in_place, &one_reversed);
+				assert_same_dtm(&in_place, &three);
+				for (size_t t = 0; t < in_place.n_terms; t++) {
+					const char *term = vocab_term(&in_place.terms, (uint32_t)t);
+					assert_true(in_place.terms.hash[t] == hash_term(term, strlen(term)));
+				}
+				dtm_free(&in_place);
+				dtm_free(&one_reversed);
+				dtm_free(&three);
+			}
+		}
+}
+
+/* Trigrams are found by their first two words' bigram: with bigrams not
+ * counted (3:3), within sentences or across them, stopwords skipped. */
+static void test_tf__trigrams_alone(void **state)
+{
+	(void)state;
+	const char *docs[] = { "a b c d | a b c", "b c d *x a" };
+	struct tf_opts opts;
+	tf_opts_default(&opts);
+	opts.ngram_min = opts.ngram_max = 3;
+	struct dtm dtm;
+	assert_int_equal(build(&dtm, docs, 2, &opts, 1, NULL, NULL), 0);
+	assert_string_equal(render_vocab(&dtm), "a b c(1,2) b c d(2,2) c d a(1,1)");
+	assert_string_equal(render(&dtm), " a b c:2 b c d:1 / b c d:1 c d a:1");
+	dtm_free(&dtm);
+	opts.ngram_across_sentences = true;
+	assert_int_equal(build(&dtm, docs, 2, &opts, 2, NULL, NULL), 0);
+	assert_string_equal(render(&dtm), " a b c:2 b c d:1 c d a:1 d a b:1 / b c d:1 c d a:1");
+	dtm_free(&dtm);
+}
+
+/* The vocabulary is sorted by 8-byte prefixes, then the terms that share one
+ * by their strings: 32 terms with one prefix (past the insertion sort's 16),
+ * of lengths around 8 and 16 bytes, in one part and in two. */
+static void test_tf__terms_sharing_long_prefixes_sort_in_byte_order(void **state)
+{
+	(void)state;
+	enum { N_WORDS = 40 };
+	static char words[N_WORDS][32];
+	static char doc0[N_WORDS * 33], doc1[N_WORDS * 33];
+	const char *tails[] = { "", "s", "z", "a", "ing", "\xc3\xa9", "zz", "aa", "ationalization", "ation" };
+	size_t at0 = 0, at1 = 0;
+	for (size_t i = 0; i < N_WORDS; i++) {
+		/* distinct: the last letter and the tail come from i; a fifth are shorter */
+		snprintf(words[i], sizeof words[i], "%s%s%c", i % 5 ? "prefixed" : "prefix", tails[i % 10],
+			 (char)('a' + i / 10));
+		size_t k = (i * 17) % N_WORDS;  /* shuffled */
+		char *doc = k % 2 ? doc1 : doc0;
+		size_t *at = k % 2 ? &at1 : &at0;
+		*at += (size_t)snprintf(doc + *at, N_WORDS * 33 - *at, "%s ", words[i]);
+	}
+	const char *docs[] = { doc0, doc1 };
+	struct tf_opts opts;
+	tf_opts_default(&opts);
+	struct dtm dtm, one;
+	assert_int_equal(build(&dtm, docs, 2, &opts, 2, NULL, NULL), 0);
+	assert_int_equal(build(&one, docs, 2, &opts, 1, NULL, NULL), 0);
+	assert_same_dtm(&dtm, &one);
+	for (size_t t = 1; t < dtm.n_terms; t++)
+		assert_true(strcmp(vocab_term(&dtm.terms, (uint32_t)t - 1), vocab_term(&dtm.terms, (uint32_t)t)) < 0);
+	assert_int_equal(dtm.n_terms, N_WORDS);
+	dtm_free(&dtm);
+	dtm_free(&one);
+}
+
 static void test_tf__option_parsers(void **state)
 {
 	(void)state;
@@ -378,6 +530,9 @@ int main(void)
 		cmocka_unit_test(test_tf__imposed_vocabulary_keeps_file_order),
 		cmocka_unit_test(test_tf__imposed_vocabulary_of_ngrams),
 		cmocka_unit_test(test_tf__large_parts_in_any_order),
+		cmocka_unit_test(test_tf__one_part_in_place_matches_merged_parts),
+		cmocka_unit_test(test_tf__trigrams_alone),
+		cmocka_unit_test(test_tf__terms_sharing_long_prefixes_sort_in_byte_order),
 		cmocka_unit_test(test_tf__option_parsers),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

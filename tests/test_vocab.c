@@ -141,6 +141,60 @@ static void test_vocab__every_byte_counts_at_every_length(void **state)
 	vocab_free(&v);
 }
 
+/* vocab_append adds without looking (and drops the table: vocab_find finds
+ * nothing); the next vocab_intern rebuilds the table with every term. */
+static void test_vocab__append_then_intern_finds_every_term(void **state)
+{
+	(void)state;
+	struct vocab v;
+	vocab_init(&v);
+	assert_int_equal(intern(&v, "alpha"), 0);
+	uint32_t id = VOCAB_NONE;
+	const char *long_term = "a term longer than sixteen bytes";
+	assert_int_equal(vocab_append(&v, long_term, strlen(long_term), hash_term(long_term, strlen(long_term)), &id), 0);
+	assert_int_equal(id, 1);
+	assert_int_equal(vocab_append(&v, "beta", 4, hash_bytes("beta", 4, 0), &id), 0);
+	assert_int_equal(id, 2);
+	assert_string_equal(vocab_term(&v, 1), long_term);
+	assert_int_equal(v.len[1], strlen(long_term));
+	assert_int_equal(vocab_find(&v, "alpha", 5, hash_bytes("alpha", 5, 0)), VOCAB_NONE);
+	assert_int_equal(intern(&v, "gamma"), 3);
+	assert_int_equal(intern(&v, "beta"), 2);
+	assert_int_equal(intern(&v, "alpha"), 0);
+	assert_int_equal(vocab_find(&v, long_term, strlen(long_term), hash_term(long_term, strlen(long_term))), 1);
+	vocab_free(&v);
+}
+
+/* After vocab_reserve, interning as many new terms moves nothing: the table,
+ * the arena and the per-id arrays stay where they are. */
+static void test_vocab__reserve_makes_room_for_new_terms(void **state)
+{
+	(void)state;
+	enum { N = 5000 };
+	struct vocab v;
+	vocab_init(&v);
+	assert_int_equal(intern(&v, "first"), 0);
+	size_t bytes = 0;
+	char term[32];
+	for (int i = 0; i < N; i++)
+		bytes += (size_t)snprintf(term, sizeof term, "term-%d", i) + 1;
+	assert_int_equal(vocab_reserve(&v, N, bytes), 0);
+	const struct vocab_slot *slots = v.slots;
+	const char *arena = v.arena;
+	const uint64_t *offset = v.offset;
+	for (int i = 0; i < N; i++) {
+		snprintf(term, sizeof term, "term-%d", i);
+		assert_int_equal(intern(&v, term), (uint32_t)i + 1);
+	}
+	assert_ptr_equal(v.slots, slots);
+	assert_ptr_equal(v.arena, arena);
+	assert_ptr_equal(v.offset, offset);
+	assert_int_equal(intern(&v, "first"), 0);
+	assert_int_equal(intern(&v, "term-4999"), N);
+	assert_int_equal(v.n_terms, N + 1);
+	vocab_free(&v);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -149,6 +203,8 @@ int main(void)
 		cmocka_unit_test(test_vocab__equal_hashes_do_not_merge_terms),
 		cmocka_unit_test(test_vocab__long_terms),
 		cmocka_unit_test(test_vocab__every_byte_counts_at_every_length),
+		cmocka_unit_test(test_vocab__append_then_intern_finds_every_term),
+		cmocka_unit_test(test_vocab__reserve_makes_room_for_new_terms),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

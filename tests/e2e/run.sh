@@ -124,6 +124,19 @@ if run_ok tfidf1 tfidf -i data/seeds --today 2026-01-01 --ngram 1:2 --threads 1 
 	same_file "$EXP/seeds/top_terms_by_day.csv" "$TMP/tfidf1/top_terms_by_day.csv"
 	same_file "$EXP/seeds/top_terms_by_day_wide.csv" "$TMP/tfidf1/top_terms_by_day_wide.csv"
 fi
+# One thread rewrites its counts in place into the matrix; more merge their
+# parts: the same bytes, for n-grams found by their words' ids (trigrams by
+# their bigram's), pruned or not.
+for spec in "2:3 --min-df 2" "1:3 --max-features 300 --ngram-across-sentences"; do
+	ng=ngram$(echo "$spec" | tr -dc '0-9')
+	# shellcheck disable=SC2086
+	if run_ok "${ng}_t1" tfidf -i data/seeds --today 2026-01-01 -q --ngram $spec --threads 1 &&
+		run_ok "${ng}_t2" tfidf -i data/seeds --today 2026-01-01 -q --ngram $spec --threads 2; then
+		for f in vocab.csv dtm.mtx tfidf.mtx; do
+			same_file "$TMP/${ng}_t1/$f" "$TMP/${ng}_t2/$f"
+		done
+	fi
+done
 # JSON Lines records are parsed on the workers: the same bytes, the same
 # warnings in input order and the same first error for any --threads.  Line
 # 150 is a 2.8 MB record without a text field (slow to parse) and line 151 is
