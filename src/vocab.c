@@ -130,21 +130,23 @@ uint32_t vocab_find(const struct vocab *v, const char *term, size_t len, uint64_
 	}
 }
 
-int vocab_add(struct vocab *v, const char *term, size_t len, uint64_t hash, size_t slot, uint32_t *id)
+/* Room for one more term of len bytes: 0, TD_EINVAL (too many terms, or
+ * too long) or TD_ENOMEM. */
+static int make_room(struct vocab *v, size_t len)
 {
 	if (v->n_terms >= UINT32_MAX - 1 || len > UINT32_MAX - 1)
 		return TD_EINVAL;
-	/* A new term: make room first, so that a failure changes nothing. */
 	if (v->n_terms == v->cap_terms && grow_terms(v, v->n_terms + 1))
 		return TD_ENOMEM;
 	if (v->arena_len + len + 1 > v->arena_cap && grow_arena(v, v->arena_len + len + 1))
 		return TD_ENOMEM;
-	bool rehashed = false;
-	if (!v->n_slots || !fits(v->n_terms + 1, v->n_slots)) {
-		if (vocab_rehash(v, v->n_terms + 1))
-			return TD_ENOMEM;
-		rehashed = true;
-	}
+	return 0;
+}
+
+/* Stores a new term (make_room made room) and returns its
+ * id; the hash table is the caller's business. */
+static uint32_t store_term(struct vocab *v, const char *term, size_t len, uint64_t hash)
+{
 	uint32_t new_id = (uint32_t)v->n_terms++;
 	v->offset[new_id] = v->arena_len;
 	v->len[new_id] = (uint32_t)len;
@@ -152,6 +154,22 @@ int vocab_add(struct vocab *v, const char *term, size_t len, uint64_t hash, size
 	memcpy(v->arena + v->arena_len, term, len);
 	v->arena[v->arena_len + len] = '\0';
 	v->arena_len += len + 1;
+	return new_id;
+}
+
+int vocab_add(struct vocab *v, const char *term, size_t len, uint64_t hash, size_t slot, uint32_t *id)
+{
+	/* A new term: make room first, so that a failure changes nothing. */
+	int rc = make_room(v, len);
+	if (rc)
+		return rc;
+	bool rehashed = false;
+	if (!v->n_slots || !fits(v->n_terms + 1, v->n_slots)) {
+		if (vocab_rehash(v, v->n_terms + 1))
+			return TD_ENOMEM;
+		rehashed = true;
+	}
+	uint32_t new_id = store_term(v, term, len, hash);
 	size_t mask = v->n_slots - 1;
 	if (rehashed) {  /* the probe ran in the old table */
 		slot = hash & mask;
@@ -165,20 +183,11 @@ int vocab_add(struct vocab *v, const char *term, size_t len, uint64_t hash, size
 
 int vocab_append(struct vocab *v, const char *term, size_t len, uint64_t hash, uint32_t *id)
 {
-	if (v->n_terms >= UINT32_MAX - 1 || len > UINT32_MAX - 1)
-		return TD_EINVAL;
-	if (v->n_terms == v->cap_terms && grow_terms(v, v->n_terms + 1))
-		return TD_ENOMEM;
-	if (v->arena_len + len + 1 > v->arena_cap && grow_arena(v, v->arena_len + len + 1))
-		return TD_ENOMEM;
+	int rc = make_room(v, len);
+	if (rc)
+		return rc;
 	vocab_drop_index(v);
-	uint32_t new_id = (uint32_t)v->n_terms++;
-	v->offset[new_id] = v->arena_len;
-	v->len[new_id] = (uint32_t)len;
-	v->hash[new_id] = hash;
-	memcpy(v->arena + v->arena_len, term, len);
-	v->arena[v->arena_len + len] = '\0';
-	v->arena_len += len + 1;
+	uint32_t new_id = store_term(v, term, len, hash);
 	*id = new_id;
 	return 0;
 }
