@@ -129,30 +129,6 @@ static char *new_run_path(struct shared *sh)
 	return path;
 }
 
-/* Writes n sorted entries to a new run.  Returns 0 or an error code. */
-static int write_run(struct shared *sh, const struct entry *e, size_t n)
-{
-	char *path = new_run_path(sh);
-	if (!path)
-		return atomic_load(&sh->error);
-	FILE *fp = fopen(path, "wb");
-	if (!fp) {
-		path_error(sh, "write", path, errno);
-		return TD_EIO;
-	}
-	size_t done = fwrite(e, sizeof *e, n, fp);
-	int err = errno;
-	if (fclose(fp) != 0 && done == n) {
-		err = errno;
-		done = 0;
-	}
-	if (done != n) {
-		path_error(sh, "write", path, err ? err : ENOSPC);
-		return TD_EIO;
-	}
-	return 0;
-}
-
 /* ---- packed sums ---------------------------------------------------------- */
 
 /* A pair's sums in 64 bits, as the dense block and the table hold them: the
@@ -189,6 +165,42 @@ struct table {
 	size_t cap, n;           /* cap: a power of two, or 0 */
 	size_t max_cap;          /* the largest cap the memory share allows */
 };
+
+/* Writes n sorted pairs to a new run, as entries: entries e, or (e NULL) a
+ * table's slots, unpacked on the way.  Returns 0 or an error code. */
+static int write_run(struct shared *sh, const struct entry *e, const struct slot *slots, size_t n)
+{
+	char *path = new_run_path(sh);
+	if (!path)
+		return atomic_load(&sh->error);
+	FILE *fp = fopen(path, "wb");
+	if (!fp) {
+		path_error(sh, "write", path, errno);
+		return TD_EIO;
+	}
+	bool ok = true;
+	if (e) {
+		ok = fwrite(e, sizeof *e, n, fp) == n;
+	} else {
+		struct entry buf[256];
+		for (size_t i = 0; i < n && ok; i += sizeof buf / sizeof *buf) {
+			size_t k = n - i < sizeof buf / sizeof *buf ? n - i : sizeof buf / sizeof *buf;
+			for (size_t j = 0; j < k; j++)
+				buf[j] = unpack(slots[i + j].key, slots[i + j].sums);
+			ok = fwrite(buf, sizeof *buf, k, fp) == k;
+		}
+	}
+	int err = errno;
+	if (fclose(fp) != 0 && ok) {
+		err = errno;
+		ok = false;
+	}
+	if (!ok) {
+		path_error(sh, "write", path, err ? err : ENOSPC);
+		return TD_EIO;
+	}
+	return 0;
+}
 
 static int cmp_entry(const void *x, const void *y)
 {
@@ -334,7 +346,7 @@ static void sort_over(struct worker *w)
 static int spill_over(struct worker *w)
 {
 	sort_over(w);
-	int rc = write_run(w->sh, w->over, w->n_over);
+	int rc = write_run(w->sh, w->over, NULL, w->n_over);
 	w->n_over = 0;
 	return rc;
 }
@@ -356,40 +368,6 @@ static int overflow(struct worker *w, uint64_t key, uint64_t *sums)
 	return 0;
 }
 
-/* Writes the table's n sorted pairs to a new run, as entries. */
-static int spill_table(struct worker *w)
-{
-	struct table *t = &w->table;
-	char *path = new_run_path(w->sh);
-	if (!path)
-		return atomic_load(&w->sh->error);
-	FILE *fp = fopen(path, "wb");
-	if (!fp) {
-		path_error(w->sh, "write", path, errno);
-		return TD_EIO;
-	}
-	struct entry buf[256];
-	size_t i = 0, n_buf = 0;
-	bool ok = true;
-	for (; i < t->n && ok; i++) {
-		buf[n_buf++] = unpack(t->e[i].key, t->e[i].sums);
-		if (n_buf == sizeof buf / sizeof *buf || i + 1 == t->n) {
-			ok = fwrite(buf, sizeof *buf, n_buf, fp) == n_buf;
-			n_buf = 0;
-		}
-	}
-	int err = errno;
-	if (fclose(fp) != 0 && ok) {
-		err = errno;
-		ok = false;
-	}
-	if (!ok) {
-		path_error(w->sh, "write", path, err ? err : ENOSPC);
-		return TD_EIO;
-	}
-	return 0;
-}
-
 /* Adds packed sums to a pair whose key hashes to hash; grows the table or
  * spills it to a run when full. */
 static int table_add_hashed(struct worker *w, uint64_t key, uint64_t hash, uint64_t add)
@@ -403,7 +381,7 @@ static int table_add_hashed(struct worker *w, uint64_t key, uint64_t hash, uint6
 			}
 		} else {
 			table_sort(t);
-			int rc = spill_table(w);
+			int rc = write_run(w->sh, NULL, t->e, t->n);
 			table_clear(t);
 			if (rc)
 				return rc;

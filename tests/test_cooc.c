@@ -325,8 +325,10 @@ static void expect_repeated(const struct cooc_opts *o, size_t n, uint64_t *count
 	*weighted = o->harmonic ? (double)wsum / (double)unit : (double)*count;
 }
 
+/* ... for 1 and 2 threads; with spilled, the sums must have gone through
+ * runs on disk. */
 static void check_repeated(const struct cooc_opts *o, const struct cooc_doc *docs, size_t n_docs, size_t n_terms,
-			   uint32_t id, size_t n)
+			   uint32_t id, size_t n, bool spilled)
 {
 	uint64_t count;
 	double weighted;
@@ -335,7 +337,9 @@ static void check_repeated(const struct cooc_opts *o, const struct cooc_doc *doc
 		struct cooc_opts ot = *o;
 		ot.n_threads = threads;
 		struct pick k = { .a = id, .b = id };
-		assert_int_equal(cooc_count(&ot, docs, n_docs, n_terms, pick_pair, &k, NULL, NULL), 0);
+		size_t runs;
+		assert_int_equal(cooc_count(&ot, docs, n_docs, n_terms, pick_pair, &k, &runs, NULL), 0);
+		assert_int_equal(runs > 0, spilled);
 		assert_int_equal(k.seen, 1);
 		assert_int_equal(k.count, count);
 		assert_true(k.weighted == weighted);
@@ -349,21 +353,27 @@ static void check_repeated(const struct cooc_opts *o, const struct cooc_doc *doc
 static void test_cooc__sums_past_their_packed_fields(void **state)
 {
 	(void)state;
-	enum { LONG = 9000000, SHORT = 20000, RARE = 2000, N_FILLER = 300, FILLER_EACH = 3000 };
+	enum { LONG = 9000000, SHORT = 20000, SPILLED = 700000, RARE = 2000, N_FILLER = 300, FILLER_EACH = 3000 };
 	uint32_t *ids = calloc(LONG, sizeof *ids);
 	assert_non_null(ids);
 	struct cooc_doc one = { ids, LONG };
 	struct cooc_opts o;
 	cooc_opts_default(&o);
 	o.window = 1;
-	check_repeated(&o, &one, 1, 1, 0, LONG);    /* 2 (n - 1) > 2^24 in the triangle */
+	check_repeated(&o, &one, 1, 1, 0, LONG, false);    /* 2 (n - 1) > 2^24 in the triangle */
 	o.direction = COOC_RIGHT;
-	check_repeated(&o, &one, 1, 1, 0, LONG);    /* n - 1 > 2^23 in the square */
+	check_repeated(&o, &one, 1, 1, 0, LONG, false);    /* n - 1 > 2^23 in the square */
 	o.direction = COOC_SYMMETRIC;
 	o.window = COOC_MAX_WINDOW;
 	o.harmonic = true;
 	one.n = SHORT;
-	check_repeated(&o, &one, 1, 1, 0, SHORT);   /* weights past 2^39 */
+	check_repeated(&o, &one, 1, 1, 0, SHORT, false);   /* weights past 2^39 */
+	/* a word beside itself 700,000 times fills its sums about 2,000 times:
+	 * more than the overflow list holds with 1 MB, so it is spilled */
+	one.n = SPILLED;
+	struct cooc_opts small = o;
+	small.memory = COOC_MIN_MEMORY;
+	check_repeated(&small, &one, 1, 1, 0, SPILLED, true);
 	/* the same in the table: with 1 MB the block holds the 200 most
 	 * frequent terms, and term 0 is rarer than the 300 fillers */
 	uint32_t *filler = malloc((size_t)N_FILLER * FILLER_EACH * sizeof *filler);
@@ -372,7 +382,7 @@ static void test_cooc__sums_past_their_packed_fields(void **state)
 		filler[i] = 1 + (uint32_t)(i % N_FILLER);
 	struct cooc_doc docs[2] = { { filler, (size_t)N_FILLER * FILLER_EACH }, { ids, RARE } };
 	o.memory = COOC_MIN_MEMORY;
-	check_repeated(&o, docs, 2, 400, 0, RARE);
+	check_repeated(&o, docs, 2, 400, 0, RARE, false);
 	free(filler);
 	free(ids);
 }
