@@ -449,7 +449,15 @@ int tf_part_add(struct tf_part *p, size_t doc_index, const struct token_list *to
 		if (t->flags & TOKEN_STOP)
 			continue;
 		uint32_t word, term;
-		if ((rc = vocab_intern(words, token_str(tokens, i), t->len, t->hash, &word)))
+		const char *str = token_str(tokens, i);
+		if (t->len <= VOCAB_INLINE) {
+			uint64_t key[2];
+			hash_word_key(str, t->len, key);
+			rc = vocab_intern_key(words, str, t->len, key, t->hash, &word);
+		} else {
+			rc = vocab_intern(words, str, t->len, t->hash, &word);
+		}
+		if (rc)
 			goto fail;
 		if (nmax > 1) {
 			p->kept_word[m] = word;

@@ -706,25 +706,17 @@ static int stop_build_index(struct stopwords *stop)
 	return 0;
 }
 
-/* The same for a token in token_list.buf, where 16 bytes can be read from
- * the token's start (tokenizer_run keeps 16 bytes spare at the end): two
- * loads and masks instead of a byte loop.  The bytes past the token are
- * masked off before they are used. */
-static inline bool stop_lookup_token(const struct stopwords *stop, const char *word, size_t len)
+/* The same for a token in token_list.buf whose key emit() has read
+ * (hash_word_key: 16 bytes can be read from a token's start, tokenizer_run
+ * keeps 16 bytes spare at the end, and the bytes past the token are masked
+ * off), when it has at most 16 bytes: no byte loop. */
+static inline bool stop_lookup_token(const struct stopwords *stop, const char *word, size_t len,
+				     const uint64_t key[2])
 {
 	if (len > stop->max_len || len == 0)
 		return false;
 	if (len > 16)
 		return stop_lookup(stop, word, len);
-	uint64_t key[2];
-	key[0] = hash_load64((const unsigned char *)word);
-	key[1] = hash_load64((const unsigned char *)word + 8);
-	if (len < 8) {
-		key[0] &= (UINT64_C(1) << (8 * len)) - 1;
-		key[1] = 0;
-	} else if (len < 16) {
-		key[1] &= (UINT64_C(1) << (8 * (len - 8))) - 1;
-	}
 	if (stop->index) {
 		const struct stop_entry *e = &stop->entries[stop->index[index_slot(stop, stop->seed, key, len)]];
 		return (e->key[0] == key[0]) & (e->key[1] == key[1]) & (e->len == len);
@@ -1032,16 +1024,23 @@ static int emit(struct scan *sc, size_t pos, size_t len, unsigned kind)
 	struct token_list *list = sc->list;
 	char *text = list->buf + list->buf_len;
 	uint8_t flags = 0;
+	/* A token of at most 16 bytes is read as its key once (16 bytes are
+	 * readable at any token): the stopword lookup and the hash use it. */
+	uint64_t key[2] = { 0, 0 };
+	if (len <= 16)
+		hash_word_key(text, len, key);
 	if (kind == TOKEN_WORD) {
 		/* A listed word is tested before the strip: "it's" and "he's" are
 		 * contractions, not possessives. */
-		bool stop = tok->stop && stop_lookup_token(tok->stop, text, len);
+		bool stop = tok->stop && stop_lookup_token(tok->stop, text, len, key);
 		flags = stop ? TOKEN_STOP : 0;
 		/* the common case (no strip, no stem) takes no branch on stop */
 		if ((tok->possessive_strip || tok->stemmer) && !stop) {
 			if (tok->possessive_strip && len > 2 && text[len - 2] == '\'' && text[len - 1] == 's') {
 				len -= 2;
-				if (tok->stop && stop_lookup_token(tok->stop, text, len))
+				if (len <= 16)
+					hash_word_key(text, len, key);
+				if (tok->stop && stop_lookup_token(tok->stop, text, len, key))
 					flags = TOKEN_STOP;
 			}
 			if (!flags && tok->stemmer && len <= INT_MAX) {
@@ -1062,6 +1061,8 @@ static int emit(struct scan *sc, size_t pos, size_t len, unsigned kind)
 				}
 				memcpy(text, stem, stem_len);
 				len = stem_len;
+				if (len <= 16)
+					hash_word_key(text, len, key);
 			}
 		}
 	}
@@ -1080,7 +1081,7 @@ static int emit(struct scan *sc, size_t pos, size_t len, unsigned kind)
 		.len = (uint32_t)len,
 		.sentence = list->n_sentences - 1,
 		.byte_offset = input_offset(sc, pos),
-		.hash = hash_bytes(text, len, 0),
+		.hash = len <= 16 ? hash_word16(key, len) : hash_word(text, len),
 		.kind = (uint8_t)kind,
 		.flags = flags,
 	};
@@ -1544,7 +1545,7 @@ int tokenizer_run(struct tokenizer *tok, const char *text, size_t len, struct to
 	/* Each token's string and its NUL take no more bytes than twice the text
 	 * it comes from, and tokens do not overlap: twice the text is room for
 	 * all of them, so the scan never checks.  Stems that grow add their
-	 * excess in emit().  The 16 spare bytes let stop_lookup_token() read 16
+	 * excess in emit().  The 16 spare bytes let emit() read 16
 	 * bytes from the start of any token. */
 	if (sc.n > (SIZE_MAX - 16) / 2)
 		return TD_ENOMEM;

@@ -61,7 +61,7 @@ struct token {
 	uint32_t len;          /* its length in bytes */
 	uint32_t sentence;     /* 0-based sentence number in the document */
 	uint64_t byte_offset;  /* offset of the token's first byte in the input text */
-	uint64_t hash;         /* hash_bytes(string, len, 0): computed once, used by every counter */
+	uint64_t hash;         /* hash_word(string, len) (hash.h): computed once, used by every counter */
 	uint8_t kind;          /* enum token_kind */
 	uint8_t flags;         /* TOKEN_STOP */
 };
@@ -71,7 +71,8 @@ struct token {
 struct token_list {
 	struct token *items;
 	size_t n, cap;
-	char *buf;              /* token strings, each followed by a NUL */
+	char *buf;              /* token strings, each followed by a NUL; 16 bytes
+				 * can be read from the start of any (hash_word_key) */
 	size_t buf_len, buf_cap;
 	uint32_t n_sentences;   /* sentences that hold at least one token */
 };

@@ -153,7 +153,7 @@ static void check_case(struct fixture *fx, const struct tcase *tc)
 	/* Each token carries the hash of its final form (after stemming and the
 	 * possessive strip): the counters use it instead of hashing again. */
 	for (size_t i = 0; i < list->n; i++)
-		assert_true(list->items[i].hash == hash_bytes(token_str(list, i), list->items[i].len, 0));
+		assert_true(list->items[i].hash == hash_word(token_str(list, i), list->items[i].len));
 	free(s);
 	free(o);
 	free(k);
@@ -558,7 +558,7 @@ static void expect_python_tokens(const struct token_list *list, const char *expe
 		bool same = want_len == t->len && memcmp(want, token_str(list, i), want_len) == 0;
 		if (same && kinds) {
 			bool number = strspn(want, "0123456789") >= want_len;
-			same = t->kind == (number ? TOKEN_NUMBER : TOKEN_WORD) && t->hash == hash_bytes(want, want_len, 0);
+			same = t->kind == (number ? TOKEN_NUMBER : TOKEN_WORD) && t->hash == hash_word(want, want_len);
 		}
 		if (!same && mismatches++ < 10)
 			print_error("token %zu: got '%s' (kind %u), Python '%.*s'\n", i, token_str(list, i),
@@ -765,7 +765,7 @@ static void test_tokenize__default_word_runs_match_the_rule(void **state)
 					 (int)want_len, want);
 			assert_int_equal(t->kind, number ? TOKEN_NUMBER : TOKEN_WORD);
 			assert_int_equal(t->byte_offset, i);
-			assert_int_equal(t->hash, hash_bytes(want, want_len, 0));
+			assert_int_equal(t->hash, hash_word(want, want_len));
 			got++;
 			i = end;
 		}

@@ -141,6 +141,63 @@ static void test_vocab__every_byte_counts_at_every_length(void **state)
 	vocab_free(&v);
 }
 
+/* vocab_intern_key (a term of at most 16 bytes, given with its key) finds
+ * what vocab_intern adds and adds what it does not know, for every length:
+ * terms that differ in one byte, all with one hash, read from a buffer
+ * whose bytes past the term are not zero (the key masks them off). */
+static void test_vocab__intern_key_compares_the_masked_key(void **state)
+{
+	(void)state;
+	struct vocab v;
+	vocab_init(&v);
+	char buf[32];
+	for (size_t len = 0; len <= VOCAB_INLINE; len++) {
+		uint32_t id, again;
+		uint64_t key[2];
+		memset(buf, 'z', sizeof buf);
+		memset(buf, 'q', len);
+		assert_int_equal(vocab_intern(&v, buf, len, 7, &id), 0);
+		hash_word_key(buf, len, key);
+		assert_int_equal(vocab_intern_key(&v, buf, len, key, 7, &again), 0);
+		assert_int_equal(again, id);
+		for (size_t at = 0; at < len; at++) {
+			buf[at] = 'r';
+			hash_word_key(buf, len, key);
+			assert_int_equal(vocab_intern_key(&v, buf, len, key, 7, &again), 0);
+			assert_int_not_equal(again, id);
+			assert_int_equal(vocab_find(&v, buf, len, 7), again);
+			assert_memory_equal(vocab_term(&v, again), buf, len);
+			buf[at] = 'q';
+		}
+	}
+	assert_int_equal(v.n_terms, (VOCAB_INLINE + 1) + VOCAB_INLINE * (VOCAB_INLINE + 1) / 2);
+	vocab_free(&v);
+}
+
+/* hash_word: a word of at most 16 bytes hashes as its key (the bytes past
+ * it do not count, its length does: "a" and "a\0" differ), a longer one
+ * with XXH3; and hash_term of one word is its hash_word. */
+static void test_vocab__hash_word_of_keys_and_long_words(void **state)
+{
+	(void)state;
+	char buf[32], zeros[17] = { 0 };
+	uint64_t seen[17];
+	for (size_t len = 0; len <= 16; len++) {
+		uint64_t key[2];
+		memset(buf, 'x', sizeof buf);
+		memcpy(buf, "termdriftwords16", len);
+		hash_word_key(buf, len, key);
+		assert_true(hash_word16(key, len) == hash_word("termdriftwords16", len));
+		assert_true(hash_term("termdriftwords16", len) == hash_word("termdriftwords16", len));
+		seen[len] = hash_word(zeros, len);
+		for (size_t k = 0; k < len; k++)
+			assert_true(seen[k] != seen[len]);
+	}
+	const char *longer = "seventeen-letters";
+	assert_true(hash_word(longer, 17) == XXH3_64bits(longer, 17));
+	assert_true(hash_word(longer, 16) != hash_word(longer, 17));
+}
+
 /* vocab_append adds without looking (and drops the table: vocab_find finds
  * nothing); the next vocab_intern rebuilds the table with every term. */
 static void test_vocab__append_then_intern_finds_every_term(void **state)
@@ -203,6 +260,8 @@ int main(void)
 		cmocka_unit_test(test_vocab__equal_hashes_do_not_merge_terms),
 		cmocka_unit_test(test_vocab__long_terms),
 		cmocka_unit_test(test_vocab__every_byte_counts_at_every_length),
+		cmocka_unit_test(test_vocab__intern_key_compares_the_masked_key),
+		cmocka_unit_test(test_vocab__hash_word_of_keys_and_long_words),
 		cmocka_unit_test(test_vocab__append_then_intern_finds_every_term),
 		cmocka_unit_test(test_vocab__reserve_makes_room_for_new_terms),
 	};

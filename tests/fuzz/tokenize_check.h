@@ -9,7 +9,7 @@
  *   split     English stopwords (flagged, never dropped) and split_hyphens;
  *   stemmed   English stopwords, possessive strip and the English stemmer.
  * Every token, in each: valid UTF-8, not empty, no NUL inside, its hash as
- * hash_bytes gives it; its byte offset inside the input, at the start of a
+ * hash_word gives it; its byte offset inside the input, at the start of a
  * character, and not before the previous token's; sentences numbered from 0
  * without gaps.
  * plain and split are also idempotent: the tokens of "t1 t2 t3" (the tokens
@@ -81,7 +81,7 @@ static inline void tokcheck_list(const struct tokcheck *tc, int config, const st
 		FUZZ_CHECK(t->text + t->len < list->buf_len);
 		FUZZ_CHECK(strlen(s) == t->len);
 		FUZZ_CHECK(fuzz_valid_utf8(s, t->len));
-		FUZZ_CHECK(t->hash == hash_bytes(s, t->len, 0));
+		FUZZ_CHECK(t->hash == hash_word(s, t->len));
 		FUZZ_CHECK(t->byte_offset < len);
 		FUZZ_CHECK(((unsigned char)text[t->byte_offset] & 0xC0) != 0x80);
 		FUZZ_CHECK(t->sentence < list->n_sentences);
