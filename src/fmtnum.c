@@ -22,17 +22,17 @@ static const double tens[TENS_MAX - TENS_MIN + 1] = {
 	1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17
 };
 
-/* 10^k for k = 0..17 as integers. */
-static const uint64_t pow10_u64[18] = {
+/* 10^k for k = 0..19, every power of ten below 2^64 (fmtnum_uint). */
+const uint64_t fmtnum_pow10[20] = {
 	UINT64_C(1), UINT64_C(10), UINT64_C(100), UINT64_C(1000), UINT64_C(10000), UINT64_C(100000),
 	UINT64_C(1000000), UINT64_C(10000000), UINT64_C(100000000), UINT64_C(1000000000),
 	UINT64_C(10000000000), UINT64_C(100000000000), UINT64_C(1000000000000), UINT64_C(10000000000000),
 	UINT64_C(100000000000000), UINT64_C(1000000000000000), UINT64_C(10000000000000000),
-	UINT64_C(100000000000000000)
+	UINT64_C(100000000000000000), UINT64_C(1000000000000000000), UINT64_C(10000000000000000000)
 };
 
 /* "00", "01", ..., "99": two digits per lookup. */
-static const char two_digits[201] =
+const char fmtnum_two_digits[201] =
 	"0001020304050607080910111213141516171819"
 	"2021222324252627282930313233343536373839"
 	"4041424344454647484950515253545556575859"
@@ -90,7 +90,7 @@ static inline bool digits_exact(double v, int precision, uint64_t *out, int *exp
 	if (e + 1 < TENS_MIN || e + 1 > TENS_MAX)
 		return false;
 	e += v >= tens[e + 1 - TENS_MIN];
-	const uint64_t first = pow10_u64[precision - 1], end = pow10_u64[precision];
+	const uint64_t first = fmtnum_pow10[precision - 1], end = fmtnum_pow10[precision];
 	for (int tries = 0; tries < 2; tries++) {
 		int s = precision - 1 - e;  /* v * 10^s has P digits before the point */
 		if (s < 0 || s > 22)
@@ -218,13 +218,13 @@ static bool digits_wide(double v, int precision, uint64_t *out, int *exp10)
 static inline void put8(char *out, uint32_t y)
 {
 	uint64_t t = ((uint64_t)y * UINT64_C(281474977) >> 16) + 1;  /* ceil(2^48 / 10^6) */
-	memcpy(out, two_digits + 2 * (t >> 32), 2);
+	memcpy(out, fmtnum_two_digits + 2 * (t >> 32), 2);
 	t = (t & 0xffffffff) * 100;
-	memcpy(out + 2, two_digits + 2 * (t >> 32), 2);
+	memcpy(out + 2, fmtnum_two_digits + 2 * (t >> 32), 2);
 	t = (t & 0xffffffff) * 100;
-	memcpy(out + 4, two_digits + 2 * (t >> 32), 2);
+	memcpy(out + 4, fmtnum_two_digits + 2 * (t >> 32), 2);
 	t = (t & 0xffffffff) * 100;
-	memcpy(out + 6, two_digits + 2 * (t >> 32), 2);
+	memcpy(out + 6, fmtnum_two_digits + 2 * (t >> 32), 2);
 }
 
 /* The number of trailing zeros of 0 < y < 10^8, in three halvings. */
@@ -259,9 +259,9 @@ static inline size_t format_g(char *buf, double v, int precision)
 		return 0;
 	/* n's P digits and 17 - P zeros, 17 digits whatever P: the first,
 	 * then two groups of 8 (one fixed sequence of multiplications) */
-	uint64_t full = n * pow10_u64[17 - precision];
-	uint64_t first = full / pow10_u64[16], top9 = full / pow10_u64[8];
-	uint32_t mid = (uint32_t)(top9 - first * pow10_u64[8]), low = (uint32_t)(full - top9 * pow10_u64[8]);
+	uint64_t full = n * fmtnum_pow10[17 - precision];
+	uint64_t first = full / fmtnum_pow10[16], top9 = full / fmtnum_pow10[8];
+	uint32_t mid = (uint32_t)(top9 - first * fmtnum_pow10[8]), low = (uint32_t)(full - top9 * fmtnum_pow10[8]);
 	char lead = (char)('0' + first);
 	/* the last digit kept, the last nonzero one (%g drops trailing zeros,
 	 * and the digits past P are zeros): the P-th, but for 1 in 10 random
@@ -286,7 +286,7 @@ static inline size_t format_g(char *buf, double v, int precision)
 			*p++ = (char)('0' + a / 100);
 			a %= 100;
 		}
-		memcpy(p, two_digits + 2 * a, 2);
+		memcpy(p, fmtnum_two_digits + 2 * a, 2);
 		p += 2;
 	} else if (e < 0) {  /* 0.000ddd: e is -1..-4 */
 		memcpy(p, "0.000", 5);

@@ -19,6 +19,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 /* Room fmtnum_g needs: "-d.dddddddddddddddde-308" and some. */
 #define FMTNUM_MAX 32
@@ -30,18 +31,30 @@
  * already tell every double apart), so the text always fits. */
 size_t fmtnum_g(char *buf, double v, int precision);
 
+/* "00" to "99", and 10^k for k = 0..19 (fmtnum.c). */
+extern const char fmtnum_two_digits[201];
+extern const uint64_t fmtnum_pow10[20];
+
 /* Writes the decimal digits of v at buf (no NUL); returns their number (at
- * most 20). */
+ * most 20).  The length comes first, from the bit length (log10 2 is about
+ * 1233 / 4096) and one comparison; then two digits a step from the end: a
+ * matrix's column numbers took a division and a loop turn per digit. */
 static inline size_t fmtnum_uint(char *buf, uint64_t v)
 {
-	char tmp[20];
-	size_t n = 0;
-	do {
-		tmp[n++] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
-	for (size_t i = 0; i < n; i++)
-		buf[i] = tmp[n - 1 - i];
+	unsigned bits = 64 - (unsigned)__builtin_clzll(v | 1);
+	unsigned t = bits * 1233 >> 12;  /* floor(log10 v) or one more */
+	size_t n = t + 1 - ((v | 1) < fmtnum_pow10[t]);  /* v | 1: 0 has one digit */
+	char *p = buf + n;
+	while (v >= 100) {
+		uint64_t q = v / 100;
+		p -= 2;
+		memcpy(p, fmtnum_two_digits + 2 * (v - 100 * q), 2);
+		v = q;
+	}
+	if (v >= 10)
+		memcpy(p - 2, fmtnum_two_digits + 2 * v, 2);
+	else
+		p[-1] = (char)('0' + v);
 	return n;
 }
 

@@ -940,10 +940,13 @@ struct entry {
 };
 
 /* Sorts a row's entries by column: insertion sort when short, else an LSD
- * radix sort on bits-wide column ids, 8 bits a pass, through tmp (room for
- * n entries).  O(n) per row, and nothing larger than the longest row. */
+ * radix sort on bits-wide column ids through tmp (room for n entries), in
+ * as few passes of at most 11 bits as cover them (two for up to 4 million
+ * terms, where bytes took three past 65,536).  O(n) per row, and nothing
+ * larger than the longest row. */
 static void sort_entries(struct entry *e, struct entry *tmp, size_t n, unsigned bits)
 {
+	enum { MAX_WIDTH = 11 };
 	if (n < 48) {
 		for (size_t i = 1; i < n; i++) {
 			struct entry x = e[i];
@@ -954,19 +957,23 @@ static void sort_entries(struct entry *e, struct entry *tmp, size_t n, unsigned 
 		}
 		return;
 	}
+	unsigned passes = (bits + MAX_WIDTH - 1) / MAX_WIDTH;
+	unsigned width = passes ? (bits + passes - 1) / passes : 0;
+	uint32_t mask = (UINT32_C(1) << width) - 1;
 	struct entry *from = e, *to = tmp;
-	for (unsigned shift = 0; shift < bits; shift += 8) {
-		size_t start[256] = { 0 };
+	for (unsigned shift = 0; shift < bits; shift += width) {
+		size_t start[1u << MAX_WIDTH];
+		memset(start, 0, ((size_t)mask + 1) * sizeof *start);
 		for (size_t i = 0; i < n; i++)
-			start[(from[i].col >> shift) & 255]++;
+			start[(from[i].col >> shift) & mask]++;
 		size_t at = 0;
-		for (unsigned b = 0; b < 256; b++) {
+		for (uint32_t b = 0; b <= mask; b++) {
 			size_t c = start[b];
 			start[b] = at;
 			at += c;
 		}
 		for (size_t i = 0; i < n; i++)
-			to[start[(from[i].col >> shift) & 255]++] = from[i];
+			to[start[(from[i].col >> shift) & mask]++] = from[i];
 		struct entry *t = from;
 		from = to;
 		to = t;
@@ -1152,7 +1159,7 @@ static int build_rows(struct part_job *parts, size_t n_parts, const bool *includ
 	size_t n_docs = out->n_docs, n_jobs = n_parts < 1 ? 1 : n_parts > JOBS_MAX ? JOBS_MAX : n_parts;
 	unsigned bits = 0;
 	while (bits < 32 && (out->n_terms >> bits) > 0)
-		bits += 8;
+		bits++;
 	bool pruned = false, in_order = true;
 	for (size_t pi = 0; pi < n_parts && !pruned; pi++)
 		for (size_t l = 0; l < parts[pi].part->vocab.n_terms && !pruned; l++)

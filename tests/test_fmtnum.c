@@ -12,6 +12,7 @@
 #include <cmocka.h>
 
 #include <float.h>
+#include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -321,6 +322,42 @@ static void test_fmtnum__fast_path_is_taken(void **state)
 	assert_true(fast > 2 * n / 100 * 99);
 }
 
+/* fmtnum_uint against snprintf("%" PRIu64): every integer below 2 million,
+ * each power of ten and its neighbours up to 2^64 - 1, and random 64-bit
+ * integers of every bit length; nothing is written past the digits. */
+static void check_uint(uint64_t v)
+{
+	char want[32], got[32];
+	memset(got, CANARY, sizeof got);
+	int len = snprintf(want, sizeof want, "%" PRIu64, v);
+	size_t n = fmtnum_uint(got, v);
+	if (n != (size_t)len || memcmp(got, want, n) != 0 || (unsigned char)got[n] != CANARY)
+		fail_msg("%" PRIu64 ": got '%.*s' (%zu digits)", v, (int)n, got, n);
+}
+
+static void test_fmtnum__uint_every_length(void **state)
+{
+	(void)state;
+	for (uint64_t v = 0; v < 2000000; v++)
+		check_uint(v);
+	for (uint64_t p = 1;; p *= 10) {
+		check_uint(p - 1);
+		check_uint(p);
+		check_uint(p + 1);
+		if (p > UINT64_MAX / 10)
+			break;
+	}
+	check_uint(UINT64_MAX);
+	check_uint(UINT64_MAX - 1);
+	uint64_t x = UINT64_C(0x9e3779b97f4a7c15);
+	for (int i = 0; i < 200000; i++) {
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		check_uint(x >> (i % 64));
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -333,6 +370,7 @@ int main(void)
 		cmocka_unit_test(test_fmtnum__random_weights),
 		cmocka_unit_test(test_fmtnum__precision_clamped),
 		cmocka_unit_test(test_fmtnum__fast_path_is_taken),
+		cmocka_unit_test(test_fmtnum__uint_every_length),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
