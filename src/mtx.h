@@ -6,14 +6,15 @@
 
 #include "error.h"
 #include "tf.h"
+#include "weight.h"
 
-/* Writes dtm's counts ("integer general") as dir/name, or, when values is not
- * NULL, those values ("real general", %.*g with precision digits) for the
- * same nonzeros.  n_threads > 1 format the lines in parallel (the bytes are
- * the same for any number).  Complete or absent (outfile.h).  Returns 0 or a
- * negative code with a message; *rows receives the number of nonzeros
- * written. */
-int mtx_write(const char *dir, const char *name, const struct dtm *dtm, const double *values,
+/* Writes dtm's counts ("integer general") as dir/name, or, when weights (a
+ * weighting of dtm) is not NULL, their weighted values ("real general", %.*g
+ * with precision digits), each computed as its line is formatted.
+ * n_threads > 1 format the lines in parallel (the bytes are the same for any
+ * number).  Complete or absent (outfile.h).  Returns 0 or a negative code
+ * with a message; *rows receives the number of nonzeros written. */
+int mtx_write(const char *dir, const char *name, const struct dtm *dtm, const struct weighting *weights,
 	      int precision, const char *comment, unsigned n_threads, uint64_t *rows, struct td_diag *diag);
 
 /* Writes the dense n_rows x n_cols matrix at values (row-major, row stride

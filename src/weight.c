@@ -85,83 +85,65 @@ int weight_idf(const struct dtm *dtm, enum idf_scheme scheme, double **idf_out)
 	return 0;
 }
 
-/* Weights rows [first, last) of dtm into tf (may be NULL) and w. */
-static void weight_rows(const struct dtm *dtm, const double *idf, const struct weight_opts *opts, size_t first,
-			size_t last, double *tf, double *w)
+/* The data of row d of wt's matrix into rows[d] (wt->rows, being made):
+ * its total and max, which the tf weights of prop and augmented need, then
+ * the norm of its values before division, summed in column order. */
+static void weigh_row(const struct weighting *wt, struct weight_row *rows, size_t d)
 {
-	for (size_t d = first; d < last; d++) {
-		uint64_t start = dtm->row_ptr[d], end = dtm->row_ptr[d + 1];
-		double total = 0, max = 0;
-		for (uint64_t k = start; k < end; k++) {
-			total += dtm->count[k];
-			max = fmax(max, dtm->count[k]);
-		}
-		for (uint64_t k = start; k < end; k++) {
-			double c = dtm->count[k], t;
-			switch (opts->tf) {
-			case TFS_SUBLINEAR: t = log(c) + 1; break;
-			case TFS_BINARY: t = 1; break;
-			case TFS_LOG: t = log1p(c); break;
-			case TFS_PROP: t = c / total; break;
-			case TFS_AUGMENTED: t = 0.5 + 0.5 * c / max; break;
-			default: t = c;
-			}
-			if (tf)
-				tf[k] = t;
-			w[k] = t * idf[dtm->col[k]];
-		}
-		double norm = 0;
-		if (opts->norm == NORM_L2) {
-			for (uint64_t k = start; k < end; k++)
-				norm += w[k] * w[k];
-			norm = sqrt(norm);
-		} else if (opts->norm == NORM_L1) {
-			for (uint64_t k = start; k < end; k++)
-				norm += fabs(w[k]);
-		}
-		if (norm > 0)
-			for (uint64_t k = start; k < end; k++)
-				w[k] /= norm;
+	const struct dtm *dtm = wt->dtm;
+	uint64_t start = dtm->row_ptr[d], end = dtm->row_ptr[d + 1];
+	/* Summed as integers: the same double as the counts summed as doubles
+	 * (each partial sum an integer below 2^53, each addition exact), without
+	 * a chain of floating-point additions or a call to fmax per count. */
+	uint64_t total = 0;
+	uint32_t max = 0;
+	for (uint64_t k = start; k < end; k++) {
+		total += dtm->count[k];
+		max = dtm->count[k] > max ? dtm->count[k] : max;
 	}
+	rows[d] = (struct weight_row){ (double)total, (double)max, 0 };
+	double norm = 0;
+	if (wt->opts.norm == NORM_L2) {
+		for (uint64_t k = start; k < end; k++) {
+			double w = weighting_tf(wt, d, k) * wt->idf[dtm->col[k]];
+			norm += w * w;
+		}
+		norm = sqrt(norm);
+	} else if (wt->opts.norm == NORM_L1) {
+		for (uint64_t k = start; k < end; k++)
+			norm += fabs(weighting_tf(wt, d, k) * wt->idf[dtm->col[k]]);
+	}
+	rows[d].norm = norm;
 }
 
+/* Rows [first, last): their data made into rows, or, when rows is NULL, the
+ * values of their nonzeros written into values. */
 struct weight_job {
-	const struct dtm *dtm;
-	const double *idf;
-	const struct weight_opts *opts;
+	const struct weighting *wt;
+	struct weight_row *rows;
+	double *values;
 	size_t first, last;
-	double *tf, *w;
 };
 
 static void *weight_worker(void *arg)
 {
-	struct weight_job *j = arg;
-	weight_rows(j->dtm, j->idf, j->opts, j->first, j->last, j->tf, j->w);
+	const struct weight_job *j = arg;
+	const uint64_t *row_ptr = j->wt->dtm->row_ptr;
+	if (j->rows)
+		for (size_t d = j->first; d < j->last; d++)
+			weigh_row(j->wt, j->rows, d);
+	else
+		weighting_range(j->wt, j->first, row_ptr[j->first], row_ptr[j->last], j->values + row_ptr[j->first]);
 	return NULL;
 }
 
-int weight_apply(const struct dtm *dtm, const double *idf, const struct weight_opts *opts, unsigned n_threads,
-		 double **tf_out, double **tfidf_out)
+/* Runs the jobs of weight_worker over every row of wt's matrix: rows are
+ * independent, so n_threads take a share of the nonzeros each (whole rows),
+ * and the results are the same for any number. */
+static void weigh_rows(const struct weighting *wt, struct weight_row *rows, double *values, unsigned n_threads)
 {
+	const struct dtm *dtm = wt->dtm;
 	uint64_t nnz = dtm->row_ptr[dtm->n_docs];
-#ifdef __GLIBC__
-	/* The weights are often the largest allocation of a run, and come after
-	 * the counting's memory was freed; what of it lies below live blocks in
-	 * malloc's heap (which then cannot shrink) would stay resident: its
-	 * pages are given back first. */
-	malloc_trim(0);
-#endif
-	double *tf = tf_out ? malloc((nnz ? nnz : 1) * sizeof *tf) : NULL;
-	double *w = malloc((nnz ? nnz : 1) * sizeof *w);
-	if ((tf_out && !tf) || !w) {
-		free(tf);
-		free(w);
-		return TD_ENOMEM;
-	}
-	array_hint_huge(tf, nnz * sizeof *tf);
-	array_hint_huge(w, nnz * sizeof *w);
-	/* Rows are independent: n_threads take a share of the nonzeros each
-	 * (whole rows), and the values are the same for any number. */
 	enum { MIN_SHARE = 1 << 16 };
 	unsigned n = n_threads < 1 ? 1 : n_threads > JOBS_MAX ? JOBS_MAX : n_threads;
 	if (nnz / n < MIN_SHARE)
@@ -176,12 +158,59 @@ int weight_apply(const struct dtm *dtm, const double *idf, const struct weight_o
 		else
 			while (d < dtm->n_docs && dtm->row_ptr[d + 1] <= goal)
 				d++;
-		jobs[i] = (struct weight_job){ dtm, idf, opts, first, d, tf, w };
+		jobs[i] = (struct weight_job){ wt, rows, values, first, d };
 	}
 	jobs_run(jobs, n, sizeof *jobs, weight_worker);
-	if (tf_out)
-		*tf_out = tf;
-	*tfidf_out = w;
+}
+
+void weighting_range(const struct weighting *wt, size_t d, uint64_t first, uint64_t end, double *values)
+{
+	const uint64_t *row_ptr = wt->dtm->row_ptr;
+	for (uint64_t k = first; k < end; d++) {
+		uint64_t row_end = row_ptr[d + 1] < end ? row_ptr[d + 1] : end;
+		for (; k < row_end; k++)
+			values[k - first] = weighting_value(wt, d, k);
+	}
+}
+
+int weighting_init(struct weighting *wt, const struct dtm *dtm, const struct weight_opts *opts,
+		   unsigned n_threads)
+{
+	*wt = (struct weighting){ .dtm = dtm, .opts = *opts };
+	struct weight_row *rows = malloc((dtm->n_docs ? dtm->n_docs : 1) * sizeof *rows);
+	if (!rows || weight_idf(dtm, opts->idf, &wt->idf)) {
+		free(rows);
+		return TD_ENOMEM;
+	}
+	wt->rows = rows;
+	weigh_rows(wt, rows, NULL, n_threads);
+	return 0;
+}
+
+void weighting_free(struct weighting *wt)
+{
+	free(wt->idf);
+	free(wt->rows);
+	wt->idf = NULL;
+	wt->rows = NULL;
+}
+
+int weighting_values(const struct weighting *wt, unsigned n_threads, double **values_out)
+{
+	uint64_t nnz = wt->dtm->row_ptr[wt->dtm->n_docs];
+#ifdef __GLIBC__
+	/* The values are often the largest allocation of a run, and come after
+	 * the counting's memory was freed; what of it lies below live blocks in
+	 * malloc's heap (which then cannot shrink) would stay resident: its
+	 * pages are given back first. */
+	malloc_trim(0);
+#endif
+	double *values = malloc((nnz ? nnz : 1) * sizeof *values);
+	if (!values)
+		return TD_ENOMEM;
+	array_hint_huge(values, nnz * sizeof *values);
+	weigh_rows(wt, NULL, values, n_threads);
+	*values_out = values;
 	return 0;
 }
 

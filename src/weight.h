@@ -15,6 +15,8 @@
 #ifndef TD_WEIGHT_H
 #define TD_WEIGHT_H
 
+#include <math.h>
+
 #include "error.h"
 #include "tf.h"
 #include "timeline.h"
@@ -41,12 +43,67 @@ const char *weight_norm_name(enum norm_scheme norm);
  * Returns 0 or TD_ENOMEM. */
 int weight_idf(const struct dtm *dtm, enum idf_scheme scheme, double **idf);
 
-/* The weighted values of every nonzero of dtm (same order as dtm->col) into
- * new arrays: *tf the tf weights (not kept when tf is NULL), *tfidf the final
- * values; rows are shared among n_threads (the values do not depend on it).
- * Returns 0 or TD_ENOMEM. */
-int weight_apply(const struct dtm *dtm, const double *idf, const struct weight_opts *opts, unsigned n_threads,
-		 double **tf, double **tfidf);
+/* What a row's weights are computed from besides each nonzero's count. */
+struct weight_row {
+	double total;  /* the row's counts summed (prop) */
+	double max;    /* its largest count (augmented) */
+	double norm;   /* its values are divided by it when it is > 0 */
+};
+
+/* The weighting of one matrix: enough to compute the value of any nonzero on
+ * its own, where it is written, instead of an array of every value (one
+ * double per nonzero, the largest allocation of a run).  Holds dtm, which
+ * must outlive it. */
+struct weighting {
+	const struct dtm *dtm;
+	struct weight_opts opts;
+	double *idf;             /* per term (weight_idf) */
+	struct weight_row *rows; /* per document */
+};
+
+/* Makes wt for dtm: the idf of its terms and the data of its rows, the rows
+ * shared among n_threads (the values do not depend on it).  Returns 0 or
+ * TD_ENOMEM (wt then holds nothing to free; weighting_free may be called
+ * either way). */
+int weighting_init(struct weighting *wt, const struct dtm *dtm, const struct weight_opts *opts,
+		   unsigned n_threads);
+
+void weighting_free(struct weighting *wt);
+
+/* The tf weight of nonzero k, in row d, of wt's matrix. */
+static inline double weighting_tf(const struct weighting *wt, size_t d, uint64_t k)
+{
+	double c = wt->dtm->count[k];
+	switch (wt->opts.tf) {
+	case TFS_SUBLINEAR: return log(c) + 1;
+	case TFS_BINARY: return 1;
+	case TFS_LOG: return log1p(c);
+	case TFS_PROP: return c / wt->rows[d].total;
+	case TFS_AUGMENTED: return 0.5 + 0.5 * c / wt->rows[d].max;
+	default: return c;
+	}
+}
+
+/* The weighted value of nonzero k, in row d, of wt's matrix: the tf weight
+ * times the idf, divided (not multiplied by an inverse, which can differ in
+ * the last bit) by the row's norm. */
+static inline double weighting_value(const struct weighting *wt, size_t d, uint64_t k)
+{
+	double w = weighting_tf(wt, d, k) * wt->idf[wt->dtm->col[k]];
+	double norm = wt->rows[d].norm;
+	return norm > 0 ? w / norm : w;
+}
+
+/* The values of nonzeros [first, end) of wt's matrix, which are in row d
+ * (the row of nonzero first) and the rows after it, into values[0 .. end -
+ * first): many values at once in a loop of their own, cheaper than each in
+ * the middle of other work. */
+void weighting_range(const struct weighting *wt, size_t d, uint64_t first, uint64_t end, double *values);
+
+/* The value of every nonzero of wt's matrix (same order as its col) into a
+ * new array, computed on n_threads (the values do not depend on it), for
+ * what needs them all at once.  Returns 0 or TD_ENOMEM. */
+int weighting_values(const struct weighting *wt, unsigned n_threads, double **values);
 
 /* Sums the rows of dtm by date bin into a new matrix whose rows are the bins
  * from the first to the last dated, included document (empty bins between

@@ -1,5 +1,6 @@
-/* test_mtx.c - Matrix Market files: every line as the format says, and the
- * same bytes whatever the number of threads that format them. */
+/* test_mtx.c - Matrix Market files: every line as the format says, the
+ * weighted values those computed before the weighting (weight_reference.h),
+ * and the same bytes whatever the number of threads that format them. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -14,13 +15,12 @@
 
 #include "mtx.h"
 #include "outfile.h"
+#include "weight_reference.h"
 
 /* A matrix of n_docs rows with a pseudo-random number of nonzeros each
- * (some rows empty), columns increasing in a row, and a value per nonzero
- * spread over many magnitudes. */
+ * (some rows empty), columns increasing in a row, counts from 1 to 1000. */
 struct fixture {
 	struct dtm dtm;
-	double *values;
 	char dir[32];
 };
 
@@ -38,13 +38,14 @@ static int setup(void **state)
 	assert_non_null(fx);
 	struct dtm *m = &fx->dtm;
 	m->n_docs = 3000;
+	m->n_included = 3000;
 	m->n_terms = 5000;
 	m->row_ptr = malloc((m->n_docs + 1) * sizeof *m->row_ptr);
 	size_t cap = 3000 * 120;
 	m->col = malloc(cap * sizeof *m->col);
 	m->count = malloc(cap * sizeof *m->count);
-	fx->values = malloc(cap * sizeof *fx->values);
-	assert_true(m->row_ptr && m->col && m->count && fx->values);
+	m->df = calloc(m->n_terms, sizeof *m->df);
+	assert_true(m->row_ptr && m->col && m->count && m->df);
 	uint64_t x = 2463534242u, k = 0;
 	for (size_t d = 0; d < m->n_docs; d++) {
 		m->row_ptr[d] = k;
@@ -56,7 +57,7 @@ static int setup(void **state)
 				break;
 			m->col[k] = col;
 			m->count[k] = 1 + (uint32_t)(next(&x) % 1000);
-			fx->values[k] = (double)(next(&x) >> 11) / 9007199254740992.0 * (next(&x) % 3 == 0 ? 1e-6 : 1.0);
+			m->df[col]++;
 			k++;
 		}
 	}
@@ -74,7 +75,7 @@ static int teardown(void **state)
 	free(fx->dtm.row_ptr);
 	free(fx->dtm.col);
 	free(fx->dtm.count);
-	free(fx->values);
+	free(fx->dtm.df);
 	rmdir(fx->dir);
 	free(fx);
 	return 0;
@@ -99,34 +100,45 @@ static char *slurp(const char *dir, const char *name, size_t *len)
 	return buf;
 }
 
-/* The file as snprintf would write it, line by line. */
-static char *expected_file(const struct fixture *fx, bool real, size_t *len)
+/* The file as snprintf would write it, line by line: the counts, or the
+ * values reference_weights computes with wt's idf and options, with
+ * precision digits. */
+static char *expected_file(const struct fixture *fx, const struct weighting *wt, int precision, size_t *len)
 {
 	const struct dtm *m = &fx->dtm;
+	bool real = wt != NULL;
 	size_t cap = 256 + (size_t)m->row_ptr[m->n_docs] * 64, at = 0;
 	char *buf = malloc(cap);
-	assert_non_null(buf);
+	double *tf = malloc(((size_t)m->row_ptr[m->n_docs] + 1) * sizeof *tf);
+	double *values = malloc(((size_t)m->row_ptr[m->n_docs] + 1) * sizeof *values);
+	assert_true(buf && tf && values);
+	if (real)
+		reference_weights(m, wt->idf, &wt->opts, tf, values);
 	at += (size_t)snprintf(buf + at, cap - at, "%%%%MatrixMarket matrix coordinate %s general\n%% c\n%zu %zu %" PRIu64 "\n",
 			       real ? "real" : "integer", m->n_docs, m->n_terms, m->row_ptr[m->n_docs]);
 	for (size_t d = 0; d < m->n_docs; d++)
 		for (uint64_t k = m->row_ptr[d]; k < m->row_ptr[d + 1]; k++) {
 			if (real)
-				at += (size_t)snprintf(buf + at, cap - at, "%zu %u %.10g\n", d + 1, m->col[k] + 1, fx->values[k]);
+				at += (size_t)snprintf(buf + at, cap - at, "%zu %u %.*g\n", d + 1, m->col[k] + 1, precision,
+						       values[k]);
 			else
 				at += (size_t)snprintf(buf + at, cap - at, "%zu %u %u\n", d + 1, m->col[k] + 1, m->count[k]);
 		}
+	free(tf);
+	free(values);
 	*len = at;
 	return buf;
 }
 
-static void check_threads(struct fixture *fx, bool real)
+/* Writes the counts, or the values of wt, with 1 to 5 threads. */
+static void check_threads(struct fixture *fx, const struct weighting *wt, int precision)
 {
 	size_t want_len;
-	char *want = expected_file(fx, real, &want_len);
+	char *want = expected_file(fx, wt, precision, &want_len);
 	for (unsigned threads = 1; threads <= 5; threads++) {
 		uint64_t rows = 0;
 		struct td_diag diag = { 0 };
-		assert_int_equal(mtx_write(fx->dir, "m.mtx", &fx->dtm, real ? fx->values : NULL, 10, "c", threads,
+		assert_int_equal(mtx_write(fx->dir, "m.mtx", &fx->dtm, wt, precision, "c", threads,
 					   &rows, &diag), 0);
 		assert_int_equal(rows, fx->dtm.row_ptr[fx->dtm.n_docs]);
 		size_t len;
@@ -139,14 +151,31 @@ static void check_threads(struct fixture *fx, bool real)
 	free(want);
 }
 
-static void test_mtx__real_values_any_threads(void **state)
+/* Weighted values, computed as the lines are formatted (by the workers
+ * with several threads), for a few of the schemes; 17 digits tell any two
+ * doubles apart, so that a value off by its last bit is caught. */
+static void test_mtx__weighted_values_any_threads(void **state)
 {
-	check_threads(*state, true);
+	struct fixture *fx = *state;
+	static const struct weight_opts schemes[] = {
+		{ TFS_RAW, IDF_SMOOTH, NORM_L2 },       /* scikit-learn's default */
+		{ TFS_SUBLINEAR, IDF_PLAIN, NORM_L1 },
+		{ TFS_PROP, IDF_PROB, NORM_L2 },
+		{ TFS_AUGMENTED, IDF_SMOOTH, NORM_NONE },
+		{ TFS_RAW, IDF_NONE, NORM_NONE },       /* the counts, as reals */
+	};
+	for (size_t i = 0; i < sizeof schemes / sizeof *schemes; i++) {
+		struct weighting wt;
+		assert_int_equal(weighting_init(&wt, &fx->dtm, &schemes[i], 2), 0);
+		check_threads(fx, &wt, 17);
+		check_threads(fx, &wt, 10);
+		weighting_free(&wt);
+	}
 }
 
 static void test_mtx__counts_any_threads(void **state)
 {
-	check_threads(*state, false);
+	check_threads(*state, NULL, 10);
 }
 
 /* An empty matrix is a header and a size line. */
@@ -172,7 +201,7 @@ static void test_mtx__no_nonzeros(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_mtx__real_values_any_threads),
+		cmocka_unit_test(test_mtx__weighted_values_any_threads),
 		cmocka_unit_test(test_mtx__counts_any_threads),
 		cmocka_unit_test(test_mtx__no_nonzeros),
 	};

@@ -1,8 +1,9 @@
-/* test_weight.c - every weighting formula on a hand-worked example, and the
- * date bins.  Corpus: d0 = "a b b", d1 = "a c".  n = 2; df: a 2, b 1, c 1.
- * Expected values: scikit-learn 1.2 TfidfVectorizer on the same two documents
- * (printed with 17 digits), or the formula worked by hand where scikit-learn
- * has no such option. */
+/* test_weight.c - every weighting formula on a hand-worked example, the
+ * weighting's values bit for bit as computed before it (weight_reference.h)
+ * for any number of threads, and the date bins.  Corpus: d0 = "a b b",
+ * d1 = "a c".  n = 2; df: a 2, b 1, c 1.  Expected values: scikit-learn 1.2
+ * TfidfVectorizer on the same two documents (printed with 17 digits), or the
+ * formula worked by hand where scikit-learn has no such option. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -11,10 +12,12 @@
 
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "date.h"
 #include "tokens_fixture.h"
 #include "weight.h"
+#include "weight_reference.h"
 
 #define EXACT 1e-15
 
@@ -38,19 +41,23 @@ static struct dtm example(void)
 	return dtm;
 }
 
-/* Weights example() and compares the 4 nonzeros (d0 a, d0 b, d1 a, d1 c). */
+/* Weights example() and compares the values of its 4 nonzeros (d0 a, d0 b,
+ * d1 a, d1 c), one at a time and all at once. */
 static void check(enum tf_scheme tf_s, enum idf_scheme idf_s, enum norm_scheme norm_s, const double expect[4])
 {
 	struct dtm dtm = example();
 	struct weight_opts opts = { tf_s, idf_s, norm_s };
-	double *idf, *tf, *w;
-	assert_int_equal(weight_idf(&dtm, idf_s, &idf), 0);
-	assert_int_equal(weight_apply(&dtm, idf, &opts, 1, &tf, &w), 0);
-	for (int k = 0; k < 4; k++)
+	struct weighting wt;
+	double *w;
+	assert_int_equal(weighting_init(&wt, &dtm, &opts, 1), 0);
+	assert_int_equal(weighting_values(&wt, 1, &w), 0);
+	static const size_t row_of[] = { 0, 0, 1, 1 };
+	for (int k = 0; k < 4; k++) {
+		assert_float_equal(weighting_value(&wt, row_of[k], (uint64_t)k), expect[k], EXACT);
 		assert_float_equal(w[k], expect[k], EXACT);
-	free(idf);
-	free(tf);
+	}
 	free(w);
+	weighting_free(&wt);
 	dtm_free(&dtm);
 }
 
@@ -121,6 +128,34 @@ static void test_weight__other_tf_schemes_by_hand(void **state)
 	/* idf none: raw counts, l1 */
 	const double raw[] = { 1.0 / 3, 2.0 / 3, 0.5, 0.5 };
 	check(TFS_RAW, IDF_NONE, NORM_L1, raw);
+	/* prob idf: every weight 0, a norm of 0 that divides nothing */
+	const double zero[] = { 0, 0, 0, 0 };
+	check(TFS_RAW, IDF_PROB, NORM_L2, zero);
+}
+
+/* The tf weights themselves (tfidf.csv's tf column). */
+static void test_weight__tf_weights_by_hand(void **state)
+{
+	(void)state;
+	struct dtm dtm = example();  /* counts 1, 2 (row total 3, max 2); 1, 1 (total 2, max 1) */
+	static const size_t row_of[] = { 0, 0, 1, 1 };
+	const double expect[][4] = {
+		[TFS_RAW] = { 1, 2, 1, 1 },
+		[TFS_SUBLINEAR] = { 1, 1 + log(2.0), 1, 1 },
+		[TFS_BINARY] = { 1, 1, 1, 1 },
+		[TFS_LOG] = { log(2.0), log(3.0), log(2.0), log(2.0) },
+		[TFS_PROP] = { 1.0 / 3, 2.0 / 3, 0.5, 0.5 },
+		[TFS_AUGMENTED] = { 0.75, 1, 1, 1 },
+	};
+	for (int s = TFS_RAW; s <= TFS_AUGMENTED; s++) {
+		struct weight_opts opts = { (enum tf_scheme)s, IDF_SMOOTH, NORM_L2 };
+		struct weighting wt;
+		assert_int_equal(weighting_init(&wt, &dtm, &opts, 1), 0);
+		for (int k = 0; k < 4; k++)
+			assert_float_equal(weighting_tf(&wt, row_of[k], (uint64_t)k), expect[s][k], EXACT);
+		weighting_free(&wt);
+	}
+	dtm_free(&dtm);
 }
 
 static void test_weight__bins_sum_documents_and_keep_gaps(void **state)
@@ -171,65 +206,78 @@ static void test_weight__bins_sum_documents_and_keep_gaps(void **state)
 	dtm_free(&dtm);
 }
 
-/* Rows are weighted on several threads: the same values, bit for bit, for
- * 1 to 5 threads, on a matrix of 4,000 rows (some empty) and 400,000
- * nonzeros, for every tf scheme and norm. */
-static void test_weight__any_threads_same_values(void **state)
+/* The weighting's values and tf weights are those weight_reference.h
+ * computes, bit for bit, with its rows made on 1 to 5 threads and all values
+ * computed at once on 1 to 5 threads, on a matrix of 4,000 rows (some empty)
+ * and 400,000 nonzeros, for every tf, idf and norm scheme. */
+static void test_weight__same_bits_as_reference_any_threads(void **state)
 {
 	(void)state;
-	struct dtm dtm = { .n_docs = 4000, .n_terms = 3000 };
+	struct dtm dtm = { .n_docs = 4000, .n_included = 4000, .n_terms = 3000 };
 	dtm.row_ptr = malloc((dtm.n_docs + 1) * sizeof *dtm.row_ptr);
 	dtm.col = malloc(400000 * sizeof *dtm.col);
 	dtm.count = malloc(400000 * sizeof *dtm.count);
-	double *idf = malloc(dtm.n_terms * sizeof *idf);
-	assert_true(dtm.row_ptr && dtm.col && dtm.count && idf);
+	dtm.df = calloc(dtm.n_terms, sizeof *dtm.df);
+	double *tf_ref = malloc(400000 * sizeof *tf_ref), *w_ref = malloc(400000 * sizeof *w_ref);
+	assert_true(dtm.row_ptr && dtm.col && dtm.count && dtm.df && tf_ref && w_ref);
 	uint64_t x = 2463534242u, k = 0;
-	for (size_t t = 0; t < dtm.n_terms; t++)
-		idf[t] = 1 + (double)t / 997;
 	for (size_t d = 0; d < dtm.n_docs; d++) {
 		dtm.row_ptr[d] = k;
 		x ^= x << 13, x ^= x >> 7, x ^= x << 17;
 		size_t n = d % 9 == 0 ? 0 : 100 + x % 99;
 		for (size_t j = 0; j < n && k < 400000; j++) {
 			dtm.col[k] = (uint32_t)(j * 29 % dtm.n_terms);
+			dtm.df[dtm.col[k]]++;
 			dtm.count[k++] = 1 + (uint32_t)((x >> (j % 40)) % 50);
 		}
 	}
 	dtm.row_ptr[dtm.n_docs] = k;
-	static const enum tf_scheme tfs[] = { TFS_RAW, TFS_SUBLINEAR, TFS_BINARY, TFS_LOG, TFS_PROP, TFS_AUGMENTED };
-	static const enum norm_scheme norms[] = { NORM_L2, NORM_L1, NORM_NONE };
-	for (size_t a = 0; a < sizeof tfs / sizeof *tfs; a++)
-		for (size_t b = 0; b < sizeof norms / sizeof *norms; b++) {
-			struct weight_opts opts = { tfs[a], IDF_SMOOTH, norms[b] };
-			double *tf1, *w1;
-			assert_int_equal(weight_apply(&dtm, idf, &opts, 1, &tf1, &w1), 0);
-			for (unsigned threads = 2; threads <= 5; threads++) {
-				double *tf, *w;
-				assert_int_equal(weight_apply(&dtm, idf, &opts, threads, &tf, &w), 0);
-				assert_memory_equal(tf, tf1, k * sizeof *tf);
-				assert_memory_equal(w, w1, k * sizeof *w);
-				free(tf);
-				free(w);
+	for (int t = TFS_RAW; t <= TFS_AUGMENTED; t++)
+		for (int i = IDF_SMOOTH; i <= IDF_NONE; i++)
+			for (int n = NORM_L2; n <= NORM_NONE; n++) {
+				struct weight_opts opts = { (enum tf_scheme)t, (enum idf_scheme)i, (enum norm_scheme)n };
+				struct weighting one;
+				assert_int_equal(weighting_init(&one, &dtm, &opts, 1), 0);
+				reference_weights(&dtm, one.idf, &opts, tf_ref, w_ref);
+				size_t differ = 0;
+				for (size_t d = 0; d < dtm.n_docs; d++)
+					for (uint64_t j = dtm.row_ptr[d]; j < dtm.row_ptr[d + 1]; j++) {
+						double tf = weighting_tf(&one, d, j), w = weighting_value(&one, d, j);
+						differ += memcmp(&tf, &tf_ref[j], sizeof tf) != 0;
+						differ += memcmp(&w, &w_ref[j], sizeof w) != 0;
+					}
+				assert_int_equal(differ, 0);
+				for (unsigned threads = 1; threads <= 5; threads++) {
+					struct weighting wt;
+					double *w;
+					assert_int_equal(weighting_init(&wt, &dtm, &opts, threads), 0);
+					assert_memory_equal(wt.rows, one.rows, dtm.n_docs * sizeof *wt.rows);
+					assert_int_equal(weighting_values(&wt, threads, &w), 0);
+					assert_memory_equal(w, w_ref, k * sizeof *w);
+					free(w);
+					weighting_free(&wt);
+				}
+				weighting_free(&one);
 			}
-			free(tf1);
-			free(w1);
-		}
 	free(dtm.row_ptr);
 	free(dtm.col);
 	free(dtm.count);
-	free(idf);
+	free(dtm.df);
+	free(tf_ref);
+	free(w_ref);
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_weight__sklearn_default_smooth_l2),
-		cmocka_unit_test(test_weight__any_threads_same_values),
+		cmocka_unit_test(test_weight__same_bits_as_reference_any_threads),
 		cmocka_unit_test(test_weight__sklearn_sublinear),
 		cmocka_unit_test(test_weight__sklearn_plain_idf),
 		cmocka_unit_test(test_weight__sklearn_l1_and_none),
 		cmocka_unit_test(test_weight__sklearn_binary),
 		cmocka_unit_test(test_weight__other_tf_schemes_by_hand),
+		cmocka_unit_test(test_weight__tf_weights_by_hand),
 		cmocka_unit_test(test_weight__bins_sum_documents_and_keep_gaps),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -168,7 +168,8 @@ static int measure_bins(const struct cli_opts *opts, const struct matrix *m, con
 			const struct bin_sums *s, struct bin_drift *out, struct td_diag *diag)
 {
 	size_t n_bins = bins->n_bins, n_terms = m->dtm.n_terms ? m->dtm.n_terms : 1, first = SIZE_MAX, prev = SIZE_MAX;
-	double *idf = NULL, *w = NULL, *vec[2] = { NULL, NULL }, norm[2] = { 0, 0 };
+	struct weighting wt = { 0 };
+	double *w = NULL, *vec[2] = { NULL, NULL }, norm[2] = { 0, 0 };
 	uint32_t *touched[2] = { NULL, NULL };
 	size_t n_touched[2] = { 0, 0 }, *pair_a = NULL, *pair_b = NULL, n_pairs = 0;
 	double *observed = NULL, *p_values = NULL;
@@ -182,7 +183,8 @@ static int measure_bins(const struct cli_opts *opts, const struct matrix *m, con
 	observed = malloc((n_bins ? n_bins : 1) * sizeof *observed);
 	p_values = malloc((n_bins ? n_bins : 1) * sizeof *p_values);
 	if (!vec[0] || !vec[1] || !touched[0] || !touched[1] || !pair_a || !pair_b || !observed || !p_values ||
-	    weight_idf(&m->dtm, opts->weight.idf, &idf) || weight_apply(&m->dtm, idf, &opts->weight, opts->corpus.n_threads, NULL, &w)) {
+	    weighting_init(&wt, &m->dtm, &opts->weight, opts->corpus.n_threads) ||
+	    weighting_values(&wt, opts->corpus.n_threads, &w)) {
 		rc = td_fail(diag, TD_ENOMEM, "out of memory");
 		goto out;
 	}
@@ -227,7 +229,7 @@ static int measure_bins(const struct cli_opts *opts, const struct matrix *m, con
 				out[pair_b[i]].p_value = p_values[i];
 	}
 out:
-	free(idf);
+	weighting_free(&wt);
 	free(w);
 	free(vec[0]);
 	free(vec[1]);

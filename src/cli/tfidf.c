@@ -21,10 +21,11 @@ static const char tfidf_help[] =
 #define WIDE_TOP 10
 #define MANY_BINS 3660  /* ten years of days */
 
-/* Sorts the entries of row d into *buf (grown as needed); returns the count. */
-static size_t rank_row(const struct dtm *dtm, const double *values, size_t d, struct ranked **buf,
-		       size_t *cap)
+/* Sorts the weighted entries of row d into *buf (grown as needed); returns
+ * the count. */
+static size_t rank_row(const struct weighting *wt, size_t d, struct ranked **buf, size_t *cap)
 {
+	const struct dtm *dtm = wt->dtm;
 	size_t n = (size_t)(dtm->row_ptr[d + 1] - dtm->row_ptr[d]);
 	if (n > *cap) {
 		struct ranked *grown = realloc(*buf, n * sizeof *grown);
@@ -35,15 +36,15 @@ static size_t rank_row(const struct dtm *dtm, const double *values, size_t d, st
 	}
 	for (size_t i = 0; i < n; i++) {
 		uint64_t k = dtm->row_ptr[d] + i;
-		(*buf)[i] = (struct ranked){ dtm->col[k], values[k] };
+		(*buf)[i] = (struct ranked){ dtm->col[k], weighting_value(wt, d, k) };
 	}
 	if (n > 1)
 		qsort(*buf, n, sizeof **buf, ranked_compare);
 	return n;
 }
 
-static int write_tfidf(const struct cli_opts *opts, const struct matrix *m, const double *idf,
-		       const double *tf, const double *w, struct runinfo *ri, struct td_diag *diag)
+static int write_tfidf(const struct cli_opts *opts, const struct matrix *m, const struct weighting *wt,
+		       struct runinfo *ri, struct td_diag *diag)
 {
 	static const char *const columns[] = { "doc_id", "term", "tf", "idf", "tfidf" };
 	const struct dtm *dtm = &m->dtm;
@@ -57,9 +58,9 @@ static int write_tfidf(const struct cli_opts *opts, const struct matrix *m, cons
 		for (uint64_t k = dtm->row_ptr[d]; k < dtm->row_ptr[d + 1]; k++) {
 			csv_out_str(&csv, corpus_doc_id(m->corpus, d));
 			csv_out_strn(&csv, vocab_term(&dtm->terms, dtm->col[k]), dtm->terms.len[dtm->col[k]]);
-			csv_out_double(&csv, tf[k]);
-			csv_out_double(&csv, idf[dtm->col[k]]);
-			csv_out_double(&csv, w[k]);
+			csv_out_double(&csv, weighting_tf(wt, d, k));
+			csv_out_double(&csv, wt->idf[dtm->col[k]]);
+			csv_out_double(&csv, weighting_value(wt, d, k));
 			csv_out_end_row(&csv);
 		}
 	rc = runinfo_commit_table(ri, &csv,
@@ -71,7 +72,7 @@ mtx:
 	if (!cli_wants(opts, "tfidf.mtx"))
 		return 0;
 	uint64_t rows;
-	rc = mtx_write(opts->out_dir, "tfidf.mtx", dtm, w, opts->precision,
+	rc = mtx_write(opts->out_dir, "tfidf.mtx", dtm, wt, opts->precision,
 		       "termdrift tf-idf: rows = docs.csv order, columns = vocab.csv term_id + 1",
 		       opts->corpus.n_threads, &rows, diag);
 	if (rc == 0)
@@ -80,10 +81,10 @@ mtx:
 	return rc;
 }
 
-/* top_terms_by_doc.csv, or top_terms_by_day.csv when bin_starts is given. */
-static int write_top(const struct cli_opts *opts, const struct matrix *m, const struct dtm *dtm,
-		     const double *w, bool by_day, const int32_t *bin_starts, struct runinfo *ri,
-		     struct td_diag *diag)
+/* top_terms_by_doc.csv, or top_terms_by_day.csv (wt the bins' weighting,
+ * NULL when there are none) when by_day. */
+static int write_top(const struct cli_opts *opts, const struct matrix *m, const struct weighting *wt,
+		     bool by_day, const int32_t *bin_starts, struct runinfo *ri, struct td_diag *diag)
 {
 	static const char *const doc_columns[] = { "doc_id", "rank", "term", "tfidf" };
 	static const char *const day_columns[] = { "date", "rank", "term", "tfidf" };
@@ -97,8 +98,9 @@ static int write_top(const struct cli_opts *opts, const struct matrix *m, const 
 		return rc;
 	struct ranked *buf = NULL;
 	size_t cap = 0;
+	const struct dtm *dtm = wt ? wt->dtm : NULL;
 	for (size_t d = 0; dtm && d < dtm->n_docs; d++) {
-		size_t n = rank_row(dtm, w, d, &buf, &cap);
+		size_t n = rank_row(wt, d, &buf, &cap);
 		if (n == SIZE_MAX) {
 			free(buf);
 			csv_out_abort(&csv);
@@ -126,11 +128,12 @@ static int write_top(const struct cli_opts *opts, const struct matrix *m, const 
 
 /* top_terms_by_day_wide.csv: date, then one column per term of the union of
  * each bin's top WIDE_TOP terms (ordered by their highest tf-idf). */
-static int write_top_wide(const struct cli_opts *opts, const struct dtm *bins, const double *w,
-			  const int32_t *bin_starts, struct runinfo *ri, struct td_diag *diag)
+static int write_top_wide(const struct cli_opts *opts, const struct weighting *wt, const int32_t *bin_starts,
+			  struct runinfo *ri, struct td_diag *diag)
 {
 	if (!cli_wants(opts, "top_terms_by_day_wide.csv"))
 		return 0;
+	const struct dtm *bins = wt ? wt->dtm : NULL;
 	size_t n_terms = bins ? bins->n_terms : 0, n_cols = 0;
 	double *best = calloc(n_terms ? n_terms : 1, sizeof *best);
 	struct ranked *cols = malloc((n_terms ? n_terms : 1) * sizeof *cols), *buf = NULL;
@@ -141,7 +144,7 @@ static int write_top_wide(const struct cli_opts *opts, const struct dtm *bins, c
 	if (!best || !cols || !row)
 		goto nomem;
 	for (size_t d = 0; bins && d < bins->n_docs; d++) {
-		size_t n = rank_row(bins, w, d, &buf, &cap);
+		size_t n = rank_row(wt, d, &buf, &cap);
 		if (n == SIZE_MAX)
 			goto nomem;
 		for (size_t r = 0; r < n && r < WIDE_TOP && r < opts->top; r++)
@@ -163,7 +166,7 @@ static int write_top_wide(const struct cli_opts *opts, const struct dtm *bins, c
 		goto out;
 	for (size_t d = 0; bins && d < bins->n_docs; d++) {
 		for (uint64_t k = bins->row_ptr[d]; k < bins->row_ptr[d + 1]; k++)
-			row[bins->col[k]] = w[k];
+			row[bins->col[k]] = weighting_value(wt, d, k);
 		csv_out_date(&csv, bin_starts[d]);
 		for (size_t c = 0; c < n_cols; c++)
 			csv_out_double(&csv, row[cols[c].term]);
@@ -194,8 +197,8 @@ static int write_by_day(const struct cli_opts *opts, const struct matrix *m, str
 		return 0;
 	int32_t *dates = NULL, *bin_starts = NULL;
 	bool *has_date = NULL;
-	double *idf = NULL, *tf = NULL, *w = NULL;
 	struct dtm bins;
+	struct weighting wt = { 0 };
 	bool have_bins = false;
 	int rc = matrix_dates(m, &dates, &has_date, diag);
 	if (rc)
@@ -222,23 +225,20 @@ static int write_by_day(const struct cli_opts *opts, const struct matrix *m, str
 			      "a coarser --bin (week, month, year) gives smaller by-day tables",
 			bins.n_docs, timeline_unit_name(opts->bin), first, last, bins.n_included);
 	}
-	if (have_bins && (weight_idf(&bins, opts->weight.idf, &idf) ||
-			  weight_apply(&bins, idf, &opts->weight, opts->corpus.n_threads, NULL, &w))) {
+	if (have_bins && weighting_init(&wt, &bins, &opts->weight, opts->corpus.n_threads)) {
 		rc = td_fail(diag, TD_ENOMEM, "out of memory");
 		goto out;
 	}
-	if ((rc = write_top(opts, m, have_bins ? &bins : NULL, w, true, bin_starts, ri, diag)))
+	if ((rc = write_top(opts, m, have_bins ? &wt : NULL, true, bin_starts, ri, diag)))
 		goto out;
-	rc = write_top_wide(opts, have_bins ? &bins : NULL, w, bin_starts, ri, diag);
+	rc = write_top_wide(opts, have_bins ? &wt : NULL, bin_starts, ri, diag);
 out:
+	weighting_free(&wt);
 	if (have_bins)
 		dtm_free(&bins);
 	free(dates);
 	free(has_date);
 	free(bin_starts);
-	free(idf);
-	free(tf);
-	free(w);
 	return rc;
 }
 
@@ -313,21 +313,20 @@ out:
 int tfidf_stage(const struct cli_opts *opts, struct matrix *mp, struct runinfo *ri, struct td_diag *diag)
 {
 	const struct matrix m = *mp;  /* a view: the caller keeps and frees it */
-	double *idf = NULL, *tf = NULL, *w = NULL;
+	struct weighting wt;
 	int rc = 0;
 	double start = runinfo_now();
-	/* the tf weights are kept only for tfidf.csv's tf column */
-	if (weight_idf(&m.dtm, opts->weight.idf, &idf) ||
-	    weight_apply(&m.dtm, idf, &opts->weight, opts->corpus.n_threads, cli_wants(opts, "tfidf.csv") ? &tf : NULL, &w)) {
+	/* No array of the values: each is computed where it is written. */
+	if (weighting_init(&wt, &m.dtm, &opts->weight, opts->corpus.n_threads)) {
 		rc = td_fail(diag, TD_ENOMEM, "out of memory");
 		goto out;
 	}
 	runinfo_stage_time(ri, "weight", runinfo_now() - start);
 	start = runinfo_now();
-	if ((rc = matrix_write_vocab(opts, &m, idf, ri, diag)) ||
+	if ((rc = matrix_write_vocab(opts, &m, wt.idf, ri, diag)) ||
 	    (rc = matrix_write_counts(opts, &m, ri, diag)) ||
-	    (rc = write_tfidf(opts, &m, idf, tf, w, ri, diag)) ||
-	    (rc = write_top(opts, &m, &m.dtm, w, false, NULL, ri, diag)) ||
+	    (rc = write_tfidf(opts, &m, &wt, ri, diag)) ||
+	    (rc = write_top(opts, &m, &wt, false, NULL, ri, diag)) ||
 	    (rc = write_by_day(opts, &m, ri, diag)) ||
 	    (rc = write_docs_by_day(opts, &m, ri, diag)))
 		goto out;
@@ -339,9 +338,7 @@ int tfidf_stage(const struct cli_opts *opts, struct matrix *mp, struct runinfo *
 	    runinfo_param_int(ri, "top", opts->top))
 		rc = td_fail(diag, TD_ENOMEM, "out of memory");
 out:
-	free(idf);
-	free(tf);
-	free(w);
+	weighting_free(&wt);
 	return rc;
 }
 

@@ -99,10 +99,12 @@ static int fit_nmf(const struct cli_opts *opts, const struct matrix *m, struct m
 		   struct td_diag *diag)
 {
 	const struct dtm *dtm = &m->dtm;
-	double *idf = NULL, *w = NULL;
+	struct weighting wt = { 0 };
+	double *w = NULL;
 	struct nmf_result res = { 0 };
 	int rc = 0;
-	if (weight_idf(dtm, opts->weight.idf, &idf) || weight_apply(dtm, idf, &opts->weight, opts->corpus.n_threads, NULL, &w)) {
+	if (weighting_init(&wt, dtm, &opts->weight, opts->corpus.n_threads) ||
+	    weighting_values(&wt, opts->corpus.n_threads, &w)) {
 		rc = td_fail(diag, TD_ENOMEM, "out of memory");
 		goto out;
 	}
@@ -117,7 +119,7 @@ static int fit_nmf(const struct cli_opts *opts, const struct matrix *m, struct m
 	no.threads = opts->corpus.n_threads;
 	if (asked(opts, "tfidf.mtx")) {
 		uint64_t rows;
-		if ((rc = mtx_write(opts->out_dir, "tfidf.mtx", dtm, w, 17,
+		if ((rc = mtx_write(opts->out_dir, "tfidf.mtx", dtm, &wt, 17,
 				    "termdrift tf-idf the topics were fitted on: rows = docs.csv order, columns = vocab.csv term_id + 1",
 				    opts->corpus.n_threads, &rows, diag)) ||
 		    (rc = runinfo_record_file(ri, opts->out_dir, "tfidf.mtx", rows,
@@ -152,7 +154,7 @@ static int fit_nmf(const struct cli_opts *opts, const struct matrix *m, struct m
 		rc = td_fail(diag, TD_ENOMEM, "out of memory");
 out:
 	nmf_result_free(&res);
-	free(idf);
+	weighting_free(&wt);
 	free(w);
 	return rc;
 }
