@@ -490,6 +490,62 @@ static void test_tf__terms_sharing_long_prefixes_sort_in_byte_order(void **state
 	dtm_free(&one);
 }
 
+static int compare_strings(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Terms that share 8, 16, 24... bytes in runs of dozens (the prefix sort
+ * leaves each run to string comparisons), terms alike for 300 bytes, and
+ * terms that are prefixes of others: the vocabulary is in byte order, with
+ * one part and three, shuffled. */
+static void test_tf__terms_sharing_many_chunks_sort_in_byte_order(void **state)
+{
+	(void)state;
+	static const char *const mids[] = { "", "x", "abcdefg", "abcdefgh", "abcdefghij", "abcdefghijklmnopq" };
+	static const char *const tails[] = { "", "a", "zz", "\xc3\xa9", "ab", "b" };
+	enum { N_BASES = 3, N_MIDS = 6, N_TAILS = 6, N_WORDS = N_BASES * N_MIDS * N_TAILS * 2 };
+	char long_base[301];
+	memset(long_base, 'q', 300);
+	long_base[300] = '\0';
+	const char *bases[N_BASES] = { "internationalization", long_base, "inter" };
+	static char words[N_WORDS][340];
+	const char *sorted[N_WORDS];
+	size_t n_words = 0;
+	for (size_t b = 0; b < N_BASES; b++)
+		for (size_t m = 0; m < N_MIDS; m++)
+			for (size_t t = 0; t < N_TAILS; t++)
+				for (size_t e = 0; e < 2; e++) {
+					char *w = words[n_words];
+					snprintf(w, sizeof words[0], "%s%s%s%s", bases[b], mids[m], tails[t], e ? "k" : "");
+					bool seen = w[0] == '\0';
+					for (size_t i = 0; i < n_words && !seen; i++)
+						seen = strcmp(words[i], w) == 0;
+					if (!seen)
+						sorted[n_words++] = w;
+				}
+	/* three documents, the words dealt out in a shuffled order */
+	static char docs_text[3][N_WORDS * 341];
+	size_t at[3] = { 0 };
+	for (size_t i = 0; i < n_words; i++) {
+		size_t k = (i * 37) % n_words, d = k % 3;
+		at[d] += (size_t)snprintf(docs_text[d] + at[d], sizeof docs_text[d] - at[d], "%s ", words[k]);
+	}
+	qsort(sorted, n_words, sizeof *sorted, compare_strings);
+	const char *docs[] = { docs_text[0], docs_text[1], docs_text[2] };
+	struct tf_opts opts;
+	tf_opts_default(&opts);
+	struct dtm three, one;
+	assert_int_equal(build(&three, docs, 3, &opts, 3, NULL, NULL), 0);
+	assert_int_equal(build(&one, docs, 3, &opts, 1, NULL, NULL), 0);
+	assert_same_dtm(&three, &one);
+	assert_int_equal(one.n_terms, n_words);
+	for (size_t t = 0; t < one.n_terms; t++)
+		assert_string_equal(vocab_term(&one.terms, (uint32_t)t), sorted[t]);
+	dtm_free(&three);
+	dtm_free(&one);
+}
+
 static void test_tf__option_parsers(void **state)
 {
 	(void)state;
@@ -533,6 +589,7 @@ int main(void)
 		cmocka_unit_test(test_tf__one_part_in_place_matches_merged_parts),
 		cmocka_unit_test(test_tf__trigrams_alone),
 		cmocka_unit_test(test_tf__terms_sharing_long_prefixes_sort_in_byte_order),
+		cmocka_unit_test(test_tf__terms_sharing_many_chunks_sort_in_byte_order),
 		cmocka_unit_test(test_tf__option_parsers),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
