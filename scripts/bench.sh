@@ -102,10 +102,14 @@ PY
 # timings vary by up to a third from one run to the next): WALL the median of
 # the wall seconds, WALLS all of them, RSS the largest peak in KB, from
 # /usr/bin/time -v; the command's output of the last run in $TMPD/stdout.
+# FRESH, when set, is a folder removed before each run (untimed): every run
+# then writes a new output folder, as the first did, instead of replacing
+# the previous run's files (which costs the kernel's freeing of their pages).
 measure() {
 	WALLS= RSS=0
 	run=0
 	while [ "$run" -lt "$RUNS" ]; do
+		[ -n "${FRESH:-}" ] && rm -rf "$FRESH"
 		/usr/bin/time -v "$@" > "$TMPD/stdout" 2> "$TMPD/time" || { cat "$TMPD/time" >&2; return 1; }
 		rss=$(awk -F': ' '/Maximum resident set size/ { print $2 }' "$TMPD/time")
 		wall=$(awk -F': ' '/Elapsed \(wall clock\)/ { n = split($2, p, ":"); s = 0; for (i = 1; i <= n; i++) s = s * 60 + p[i]; print s }' "$TMPD/time")
@@ -159,9 +163,11 @@ bench_tfidf_on() {
 			echo "scikit-learn TfidfVectorizer ngram 1:$ngram: $(awk '{ printf "%s docs, %s terms, %s nonzeros", $2, $3, $4 }' "$TMPD/stdout"), ${sk_wall} s, peak ${sk_rss} KB"
 		fi
 		for threads in 1 2; do
+			FRESH="$TMPD/out"
 			measure "$TERMDRIFT" tfidf -i "$input" -o "$TMPD/out" --tokenizer sklearn --stopwords none \
 				--no-boilerplate --dedup off --ngram-across-sentences --ngram "1:$ngram" \
 				--threads "$threads" -q --outputs tfidf.mtx
+			FRESH=
 			line="termdrift tfidf ngram 1:$ngram, $threads thread(s): $(wall_text), peak ${RSS} KB, $(awk -v b="$text_bytes" -v s="$WALL" 'BEGIN { printf "%.1f MB/s", b / 1e6 / s }')"
 			if [ "$have_sklearn" = 1 ]; then
 				line="$line; $(awk -v a="$sk_wall" -v b="$WALL" -v ra="$sk_rss" -v rb="$RSS" 'BEGIN { printf "%.1fx faster than scikit-learn, %.2f of its memory", a / b, rb / ra }')"
@@ -185,8 +191,10 @@ bench_cooc() {
 	text_bytes=$(find "$FOLDER" -name '*.txt' -exec cat {} + | wc -c)
 	td_args="-i $FOLDER --no-boilerplate --dedup off --window 10 --weighting harmonic -q --outputs cooc.mtx,vocab.csv"
 	for threads in 1 2; do
+		FRESH="$TMPD/td$threads"
 		# shellcheck disable=SC2086
 		measure "$TERMDRIFT" cooc $td_args --threads "$threads" -o "$TMPD/td$threads"
+		FRESH=
 		eval "td_wall$threads=\$WALL td_rss$threads=\$RSS"
 		echo "termdrift cooc window 10 harmonic, $threads thread(s), reading and tokenizing included: $(wall_text), peak ${RSS} KB, $(awk -v b="$text_bytes" -v s="$WALL" 'BEGIN { printf "%.1f MB/s", b / 1e6 / s }')"
 	done
@@ -217,8 +225,10 @@ PY
 	# every pair of distinct words of a document: quadratic in a document's
 	# vocabulary, so on the speeches once (233 documents), not ten times
 	for threads in 1 2; do
+		FRESH="$TMPD/doc$threads"
 		measure "$TERMDRIFT" cooc -i "$CORPUS" --no-boilerplate --dedup off --scope document -q --outputs cooc.mtx \
 			--threads "$threads" -o "$TMPD/doc$threads"
+		FRESH=
 		echo "termdrift cooc --scope document on $CORPUS (233 speeches), $threads thread(s): $(wall_text), peak ${RSS} KB"
 	done
 	rm -rf "$TMPD"
