@@ -111,7 +111,12 @@ int vocab_add(struct vocab *v, const char *term, size_t len, uint64_t hash, size
 #define VOCAB_HOT_INLINE inline
 #endif
 
-static VOCAB_HOT_INLINE int vocab_intern(struct vocab *v, const char *term, size_t len, uint64_t hash, uint32_t *id)
+/* The probe both take: with a key (a term of at most VOCAB_INLINE bytes,
+ * hash_word_key) a slot is checked by comparing its hash, length and two
+ * 8-byte words, with no branch on the length; without one, by
+ * vocab_slot_holds.  Inlined where key is a constant, which picks. */
+static VOCAB_HOT_INLINE int vocab_probe(struct vocab *v, const char *term, size_t len, const uint64_t *key,
+					uint64_t hash, uint32_t *id)
 {
 	size_t slot = 0;
 	if (v->n_slots) {
@@ -120,7 +125,10 @@ static VOCAB_HOT_INLINE int vocab_intern(struct vocab *v, const char *term, size
 			const struct vocab_slot *s = &v->slots[slot];
 			if (!s->id1)
 				break;
-			if (vocab_slot_holds(v, s, term, len, hash)) {
+			bool same = key ? ((s->hash ^ hash) | (s->len ^ len) | (hash_load64(s->key.bytes) ^ key[0]) |
+					   (hash_load64(s->key.bytes + 8) ^ key[1])) == 0
+					: vocab_slot_holds(v, s, term, len, hash);
+			if (same) {
 				*id = s->id1 - 1;
 				return 0;
 			}
@@ -129,29 +137,17 @@ static VOCAB_HOT_INLINE int vocab_intern(struct vocab *v, const char *term, size
 	return vocab_add(v, term, len, hash, slot, id);
 }
 
+static VOCAB_HOT_INLINE int vocab_intern(struct vocab *v, const char *term, size_t len, uint64_t hash, uint32_t *id)
+{
+	return vocab_probe(v, term, len, NULL, hash, id);
+}
+
 /* vocab_intern for a term of at most VOCAB_INLINE bytes given with its key
- * (hash_word_key, hash.h; the term is read only when it is new): a slot is
- * checked by comparing its hash, length and two 8-byte words, with no
- * branch on the length. */
+ * (hash_word_key, hash.h; the term is read only when it is new). */
 static VOCAB_HOT_INLINE int vocab_intern_key(struct vocab *v, const char *term, size_t len, const uint64_t key[2],
 					     uint64_t hash, uint32_t *id)
 {
-	size_t slot = 0;
-	if (v->n_slots) {
-		size_t mask = v->n_slots - 1;
-		for (slot = hash & mask;; slot = (slot + 1) & mask) {
-			const struct vocab_slot *s = &v->slots[slot];
-			if (!s->id1)
-				break;
-			uint64_t differ = (s->hash ^ hash) | (s->len ^ len) |
-					  (hash_load64(s->key.bytes) ^ key[0]) | (hash_load64(s->key.bytes + 8) ^ key[1]);
-			if (!differ) {
-				*id = s->id1 - 1;
-				return 0;
-			}
-		}
-	}
-	return vocab_add(v, term, len, hash, slot, id);
+	return vocab_probe(v, term, len, key, hash, id);
 }
 
 /* Adds a term without looking for it, for a vocabulary whose caller knows
