@@ -30,9 +30,8 @@ static inline uint64_t hash_load64(const unsigned char *p)
 }
 
 /* Hashes len bytes at data with a seed: xxHash's XXH3 (64 bits), inlined,
- * whose result is defined byte for byte on every machine.  Tokens are
- * hashed once each and most are short, where XXH3 costs a third of the
- * MurmurHash3-finaliser hash it replaced. */
+ * whose result is defined byte for byte on every machine (lines, shingles,
+ * keys; words and terms hash with hash_word below). */
 static inline uint64_t hash_bytes(const void *data, size_t len, uint64_t seed)
 {
 	return XXH3_64bits_withSeed(data, len, seed);
