@@ -10,7 +10,8 @@
 
 /* Writes dtm's counts ("integer general") as dir/name, or, when weights (a
  * weighting of dtm) is not NULL, their weighted values ("real general", %.*g
- * with precision digits), each computed as its line is formatted.
+ * with precision digits), computed block by block as the lines are
+ * formatted.
  * n_threads > 1 format the lines in parallel (the bytes are the same for any
  * number).  Complete or absent (outfile.h).  Returns 0 or a negative code
  * with a message; *rows receives the number of nonzeros written. */

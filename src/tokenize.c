@@ -621,12 +621,14 @@ struct stopwords {
 	unsigned index_shift;     /* 64 - log2(index slots) */
 };
 
+/* A word's key: its first 16 bytes as hash_word_key reads them, so that a
+ * listed word's key is the one emit() reads from a token. */
 static inline void pack_key(const char *word, size_t len, uint64_t key[2])
 {
-	key[0] = key[1] = 0;
+	unsigned char padded[16] = { 0 };
 	size_t n = len < 16 ? len : 16;
-	for (size_t i = 0; i < n; i++)
-		key[i >> 3] |= (uint64_t)(unsigned char)word[i] << (8 * (i & 7));
+	memcpy(padded, word, n);
+	hash_word_key(padded, n, key);
 }
 
 /* Multiplicative (Fibonacci) hashing: one multiply, the top bits index the
