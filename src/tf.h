@@ -90,7 +90,7 @@ struct dtm;
 
 /* Rewrites the part's streams in the term ids of dtm (built from it).
  * Returns 0 or TD_ENOMEM. */
-int tf_part_map_stream(struct tf_part *part, const struct dtm *dtm);
+int tf_part_map_stream(struct tf_part *part, struct dtm *dtm);
 
 struct dtm {
 	size_t n_docs;          /* rows */

@@ -192,7 +192,7 @@ int vocab_append(struct vocab *v, const char *term, size_t len, uint64_t hash, u
 	return 0;
 }
 
-int vocab_reserve(struct vocab *v, size_t n_terms, size_t arena_bytes)
+int vocab_reserve_terms(struct vocab *v, size_t n_terms, size_t arena_bytes)
 {
 	if (n_terms > SIZE_MAX - v->n_terms || arena_bytes > SIZE_MAX - v->arena_len)
 		return TD_ENOMEM;
@@ -201,8 +201,41 @@ int vocab_reserve(struct vocab *v, size_t n_terms, size_t arena_bytes)
 		return TD_ENOMEM;
 	if (v->arena_len + arena_bytes > v->arena_cap && grow_arena(v, v->arena_len + arena_bytes))
 		return TD_ENOMEM;
+	return 0;
+}
+
+int vocab_reserve(struct vocab *v, size_t n_terms, size_t arena_bytes)
+{
+	if (vocab_reserve_terms(v, n_terms, arena_bytes))
+		return TD_ENOMEM;
+	size_t need = v->n_terms + n_terms;
 	if ((!v->n_slots || !fits(need, v->n_slots)) && vocab_rehash(v, need))
 		return TD_ENOMEM;
+	return 0;
+}
+
+int vocab_index(struct vocab *v)
+{
+	if (v->n_slots || !v->n_terms)
+		return 0;
+	return vocab_rehash(v, v->n_terms);
+}
+
+int vocab_copy(struct vocab *dst, const struct vocab *src)
+{
+	vocab_free(dst);
+	if (!src->n_terms)
+		return 0;
+	if (grow_terms(dst, src->n_terms) || grow_arena(dst, src->arena_len)) {
+		vocab_free(dst);
+		return TD_ENOMEM;
+	}
+	memcpy(dst->arena, src->arena, src->arena_len);
+	memcpy(dst->offset, src->offset, src->n_terms * sizeof *dst->offset);
+	memcpy(dst->len, src->len, src->n_terms * sizeof *dst->len);
+	memcpy(dst->hash, src->hash, src->n_terms * sizeof *dst->hash);
+	dst->arena_len = src->arena_len;
+	dst->n_terms = src->n_terms;
 	return 0;
 }
 

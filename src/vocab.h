@@ -164,6 +164,19 @@ int vocab_append(struct vocab *v, const char *term, size_t len, uint64_t hash, u
  * Returns 0 or TD_ENOMEM (what was reserved before stays). */
 int vocab_reserve(struct vocab *v, size_t n_terms, size_t arena_bytes);
 
+/* The same room without the hash table: for terms to be added by
+ * vocab_append. */
+int vocab_reserve_terms(struct vocab *v, size_t n_terms, size_t arena_bytes);
+
+/* Builds the hash table of a vocabulary that has none (terms added by
+ * vocab_append, or the table dropped), for vocab_find.  Returns 0 or
+ * TD_ENOMEM. */
+int vocab_index(struct vocab *v);
+
+/* Makes dst (initialised; what it held is freed) a copy of src's terms, ids
+ * and strings, without a hash table.  Returns 0 or TD_ENOMEM (dst empty). */
+int vocab_copy(struct vocab *dst, const struct vocab *src);
+
 /* The id of a term, or VOCAB_NONE. */
 uint32_t vocab_find(const struct vocab *v, const char *term, size_t len, uint64_t hash);
 

@@ -281,12 +281,8 @@ int weight_bin_rows(const struct dtm *dtm, const bool *included, const int32_t *
 		starts[bi++] = b;
 
 	/* Terms: the same strings and ids. */
-	for (size_t t = 0; t < dtm->n_terms; t++) {
-		uint32_t id;
-		if (vocab_intern(&out->terms, vocab_term(&dtm->terms, (uint32_t)t), dtm->terms.len[t],
-				 dtm->terms.hash[t], &id))
-			goto nomem;
-	}
+	if (vocab_copy(&out->terms, &dtm->terms))
+		goto nomem;
 	out->n_terms = dtm->n_terms;
 	out->n_docs = n_bins;
 

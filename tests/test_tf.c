@@ -544,6 +544,27 @@ static void test_tf__terms_sharing_many_chunks_sort_in_byte_order(void **state)
 		assert_string_equal(vocab_term(&one.terms, (uint32_t)t), sorted[t]);
 	dtm_free(&three);
 	dtm_free(&one);
+
+	/* every word in every document, in three orders: the parts' lists hold
+	 * the same terms, which the merge must find equal (by their 16-byte
+	 * keys, and past them by their strings) */
+	for (size_t d = 0; d < 3; d++) {
+		at[d] = 0;
+		for (size_t i = 0; i < n_words; i++) {
+			size_t k = (i * (d == 0 ? 37 : d == 1 ? 41 : 1)) % n_words;
+			at[d] += (size_t)snprintf(docs_text[d] + at[d], sizeof docs_text[d] - at[d], "%s ", words[k]);
+		}
+	}
+	assert_int_equal(build(&three, docs, 3, &opts, 3, NULL, NULL), 0);
+	assert_int_equal(build(&one, docs, 3, &opts, 1, NULL, NULL), 0);
+	assert_same_dtm(&three, &one);
+	assert_int_equal(three.n_terms, n_words);
+	for (size_t t = 0; t < three.n_terms; t++) {
+		assert_string_equal(vocab_term(&three.terms, (uint32_t)t), sorted[t]);
+		assert_int_equal(three.df[t], 3);
+	}
+	dtm_free(&three);
+	dtm_free(&one);
 }
 
 static void test_tf__option_parsers(void **state)

@@ -252,6 +252,47 @@ static void test_vocab__reserve_makes_room_for_new_terms(void **state)
 	vocab_free(&v);
 }
 
+/* Terms appended after vocab_reserve_terms (no table: vocab_find finds
+ * none), then vocab_index: every term found by its id, short and long; a
+ * copy has the same ids and strings and, indexed, finds them too. */
+static void test_vocab__appended_terms_indexed_and_copied(void **state)
+{
+	(void)state;
+	enum { N = 3000 };
+	struct vocab v, copy;
+	vocab_init(&v);
+	vocab_init(&copy);
+	char term[64];
+	size_t bytes = 0;
+	for (int i = 0; i < N; i++)
+		bytes += (size_t)snprintf(term, sizeof term, i % 3 ? "t%d" : "a term past sixteen bytes %d", i) + 1;
+	assert_int_equal(vocab_reserve_terms(&v, N, bytes), 0);
+	assert_int_equal(v.n_slots, 0);
+	const char *arena = v.arena;
+	for (int i = 0; i < N; i++) {
+		int len = snprintf(term, sizeof term, i % 3 ? "t%d" : "a term past sixteen bytes %d", i);
+		uint32_t id;
+		assert_int_equal(vocab_append(&v, term, (size_t)len, hash_term(term, (size_t)len), &id), 0);
+		assert_int_equal(id, (uint32_t)i);
+	}
+	assert_ptr_equal(v.arena, arena);
+	assert_int_equal(vocab_find(&v, "t1", 2, hash_term("t1", 2)), VOCAB_NONE);
+	assert_int_equal(vocab_copy(&copy, &v), 0);
+	assert_int_equal(vocab_index(&v), 0);
+	assert_int_equal(vocab_index(&copy), 0);
+	assert_int_equal(copy.n_terms, N);
+	for (int i = 0; i < N; i++) {
+		int len = snprintf(term, sizeof term, i % 3 ? "t%d" : "a term past sixteen bytes %d", i);
+		uint64_t h = hash_term(term, (size_t)len);
+		assert_int_equal(vocab_find(&v, term, (size_t)len, h), (uint32_t)i);
+		assert_int_equal(vocab_find(&copy, term, (size_t)len, h), (uint32_t)i);
+		assert_string_equal(vocab_term(&copy, (uint32_t)i), term);
+	}
+	assert_int_equal(vocab_find(&copy, "t3", 2, hash_term("t3", 2)), VOCAB_NONE);  /* 3 is a long one */
+	vocab_free(&v);
+	vocab_free(&copy);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -264,6 +305,7 @@ int main(void)
 		cmocka_unit_test(test_vocab__hash_word_of_keys_and_long_words),
 		cmocka_unit_test(test_vocab__append_then_intern_finds_every_term),
 		cmocka_unit_test(test_vocab__reserve_makes_room_for_new_terms),
+		cmocka_unit_test(test_vocab__appended_terms_indexed_and_copied),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -269,7 +269,7 @@ int cli_matrix_command(int argc, char **argv, const char *name, const char *help
  * term 'x' is not in the vocabulary", or "N WHAT terms are not in the
  * vocabulary: x,y") and listed in *missing (new, comma-separated; NULL when
  * none).  Returns 0 or TD_ENOMEM. */
-int matrix_find_terms(const struct dtm *dtm, const char *list, const char *what, uint32_t **ids, size_t *n_ids,
+int matrix_find_terms(struct dtm *dtm, const char *list, const char *what, uint32_t **ids, size_t *n_ids,
 		      char **missing, struct td_diag *diag);
 
 int cmd_ingest(int argc, char **argv);

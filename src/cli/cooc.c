@@ -75,7 +75,7 @@ struct focus {
 };
 
 /* Terms by collection frequency, highest first, then by id. */
-static int choose_focus(const struct cli_opts *opts, const struct dtm *dtm, struct focus *f, struct runinfo *ri,
+static int choose_focus(const struct cli_opts *opts, struct dtm *dtm, struct focus *f, struct runinfo *ri,
 			struct td_diag *diag)
 {
 	memset(f, 0, sizeof *f);

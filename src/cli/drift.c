@@ -376,7 +376,7 @@ static int write_trends(const struct cli_opts *opts, const struct matrix *m, con
 }
 
 /* The tracked terms: --track, or the DEFAULT_TRACKED most frequent. */
-static int tracked_terms(const struct cli_opts *opts, const struct matrix *m, const struct bin_sums *s,
+static int tracked_terms(const struct cli_opts *opts, struct matrix *m, const struct bin_sums *s,
 			 uint32_t **ids, size_t *n_ids, struct runinfo *ri, struct td_diag *diag)
 {
 	size_t n_terms = m->dtm.n_terms;
@@ -401,7 +401,7 @@ static int tracked_terms(const struct cli_opts *opts, const struct matrix *m, co
 	return 0;
 }
 
-static int write_wide(const struct cli_opts *opts, const struct matrix *m, const struct drift_bins *bins,
+static int write_wide(const struct cli_opts *opts, struct matrix *m, const struct drift_bins *bins,
 		      const struct bin_sums *s, struct runinfo *ri, struct td_diag *diag)
 {
 	if (!cli_wants(opts, "term_trends_wide.csv"))

@@ -212,7 +212,7 @@ mtx:
 	return rc;
 }
 
-int matrix_find_terms(const struct dtm *dtm, const char *list, const char *what, uint32_t **ids, size_t *n_ids,
+int matrix_find_terms(struct dtm *dtm, const char *list, const char *what, uint32_t **ids, size_t *n_ids,
 		      char **missing, struct td_diag *diag)
 {
 	size_t cap = 1, missing_len = 0, n_missing = 0;
@@ -222,7 +222,7 @@ int matrix_find_terms(const struct dtm *dtm, const char *list, const char *what,
 	*n_ids = 0;
 	*missing = NULL;
 	char *absent = calloc(strlen(list) + 1, 1);
-	if (!*ids || !absent)
+	if (!*ids || !absent || vocab_index(&dtm->terms))
 		goto nomem;
 	for (const char *p = list; *p;) {
 		const char *end = strchr(p, ',');
