@@ -108,7 +108,7 @@ unit: $(TEST_BIN)
 	done; exit $$failed
 
 e2e: $(BIN)
-	@TERMDRIFT=$(BIN) tests/e2e/run.sh
+	@TERMDRIFT=$(BIN) TD_SAN=$(SAN) tests/e2e/run.sh
 
 oracle: $(BIN)
 	@TERMDRIFT=$(BIN) tests/oracle/run.sh

@@ -76,8 +76,11 @@ int runinfo_new(struct runinfo **out, const char *command, int argc, char **argv
 	struct tm tm;
 	if (gmtime_r(&now, &tm))
 		strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%SZ", &tm);
-	ri->root = json_pack("{s:s, s:s, s:o*, s:s, s:o*}", "termdrift", TERMDRIFT_VERSION, "command",
-			     command, "argv", args, "started", stamp, "libraries", library_versions());
+	/* GLIBC_TUNABLES: malloc's settings, which termdrift sets itself
+	 * (huge pages, main.c) unless the user did: speed depends on them */
+	ri->root = json_pack("{s:s, s:s, s:o*, s:s, s:o*, s:s?}", "termdrift", TERMDRIFT_VERSION, "command",
+			     command, "argv", args, "started", stamp, "libraries", library_versions(),
+			     "glibc_tunables", getenv("GLIBC_TUNABLES"));
 	if (!ri->root || !ri->params || !ri->inputs || !ri->outputs || !ri->stages || !ri->counts ||
 	    json_object_set(ri->root, "parameters", ri->params) ||
 	    json_object_set(ri->root, "inputs", ri->inputs) ||

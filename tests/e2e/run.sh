@@ -91,6 +91,21 @@ if run_ok seeds ingest -i data/seeds --today 2026-01-01; then
 	ls -A "$TMP/seeds" | grep -q '\.tmp\.' && fail "seeds: temporary files left" || pass
 fi
 
+# --- malloc in huge pages: started again with GLIBC_TUNABLES, unless it is set ---
+# (not in a sanitizer build, whose allocator is the sanitizer's: TD_SAN=1)
+if env -u GLIBC_TUNABLES "$TD" tf -i data/seeds -o "$TMP/tunables" -q 2>"$TMP/tunables.stderr" &&
+	GLIBC_TUNABLES= "$TD" tf -i data/seeds -o "$TMP/tunables_user" -q 2>>"$TMP/tunables.stderr"; then
+	expect='"glibc_tunables": "glibc.malloc.hugetlb=1"'
+	[ "${TD_SAN:-0}" = 1 ] && expect='"glibc_tunables": null'
+	grep -q "$expect" "$TMP/tunables/manifest.json" && pass ||
+		fail "tunables: manifest.json lacks $expect"
+	grep -q '"glibc_tunables": ""' "$TMP/tunables_user/manifest.json" && pass ||
+		fail "tunables: the user's GLIBC_TUNABLES was not kept"
+	same_file "$TMP/tunables/vocab.csv" "$TMP/tunables_user/vocab.csv"
+else
+	fail "tunables: $(cat "$TMP/tunables.stderr")"
+fi
+
 # --- tokens on standard output, JSON Lines input -------------------------------
 if "$TD" tokens -i tests/e2e/data/small.jsonl -o - --today 2026-01-01 >"$TMP/tokens.csv" 2>"$TMP/tokens.stderr"; then
 	same_file "$EXP/small/tokens.csv" "$TMP/tokens.csv"
