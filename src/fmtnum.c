@@ -242,21 +242,14 @@ static inline int trailing_zeros8(uint32_t y)
 	return zeros + (y % 10 == 0);
 }
 
-/* fmtnum_g_fast() for a precision in 1..17: the digits by digits_exact()
- * or digits_wide() and the layout by %g's rules; 0 when both decline. */
-static inline size_t format_g(char *buf, double v, int precision)
+/* The layout of %g's rules for the P = precision digits n (in
+ * [10^(P-1), 10^P)) with the decimal exponent e, after a '-' when negative:
+ * the text at buf (FMTNUM_MAX bytes of room) and a NUL; returns its length. */
+static inline size_t layout_g(char *buf, bool negative, uint64_t n, int e, int precision)
 {
-	if (!isnormal(v))
-		return 0;
 	char *p = buf;
-	if (v < 0) {
+	if (negative)
 		*p++ = '-';
-		v = -v;
-	}
-	uint64_t n;
-	int e;
-	if (!digits_exact(v, precision, &n, &e) && !digits_wide(v, precision, &n, &e))
-		return 0;
 	/* n's P digits and 17 - P zeros, 17 digits whatever P: the first,
 	 * then two groups of 8 (one fixed sequence of multiplications) */
 	uint64_t full = n * fmtnum_pow10[17 - precision];
@@ -311,6 +304,42 @@ static inline size_t format_g(char *buf, double v, int precision)
 	}
 	*p = '\0';
 	return (size_t)(p - buf);
+}
+
+/* fmtnum_g_fast() for a precision in 1..17: the digits by digits_exact()
+ * or digits_wide() and the layout by %g's rules; 0 when both decline. */
+static inline size_t format_g(char *buf, double v, int precision)
+{
+	if (!isnormal(v))
+		return 0;
+	bool negative = v < 0;
+	v = fabs(v);
+	uint64_t n;
+	int e;
+	if (!digits_exact(v, precision, &n, &e) && !digits_wide(v, precision, &n, &e))
+		return 0;
+	return layout_g(buf, negative, n, e, precision);
+}
+
+bool fmtnum_digits(double v, int precision, struct fmtnum_digits *d)
+{
+	if (precision < 1 || precision > 17 || !isnormal(v))
+		return false;
+	d->negative = v < 0;
+	v = fabs(v);
+	return digits_exact(v, precision, &d->n, &d->exp10) || digits_wide(v, precision, &d->n, &d->exp10);
+}
+
+void fmtnum_digits_many(const double *v, size_t count, int precision, struct fmtnum_digits *d)
+{
+	for (size_t i = 0; i < count; i++)
+		if (!fmtnum_digits(v[i], precision, &d[i]))
+			d[i].n = 0;
+}
+
+size_t fmtnum_layout(char *buf, const struct fmtnum_digits *d, int precision)
+{
+	return layout_g(buf, d->negative, d->n, d->exp10, precision);
 }
 
 /* format_g(), or 0 for a precision outside 1..17. */

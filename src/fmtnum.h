@@ -58,6 +58,29 @@ static inline size_t fmtnum_uint(char *buf, uint64_t v)
 	return n;
 }
 
+/* The digits of a double at a precision, apart from their layout: a
+ * writer of many numbers finds all their digits first, in a loop whose
+ * turns do not wait for one another, then lays them out. */
+struct fmtnum_digits {
+	uint64_t n;      /* the precision's digits, in [10^(precision-1), 10^precision) */
+	int exp10;       /* the decimal exponent of the first */
+	bool negative;
+};
+
+/* The digits of v at a precision in 1..17, rounded as printf rounds them;
+ * false where fmtnum_g would ask snprintf (zeros, denormals, infinities,
+ * NaNs, near-ties beyond long double), and for a precision outside 1..17. */
+bool fmtnum_digits(double v, int precision, struct fmtnum_digits *d);
+
+/* fmtnum_digits for count values, into d[0..count); n is 0 where it is
+ * false (fmtnum_g writes those). */
+void fmtnum_digits_many(const double *v, size_t count, int precision, struct fmtnum_digits *d);
+
+/* Writes digits found by fmtnum_digits at the same precision as fmtnum_g
+ * writes their number (FMTNUM_MAX bytes of room, a NUL after); returns
+ * the length. */
+size_t fmtnum_layout(char *buf, const struct fmtnum_digits *d, int precision);
+
 /* The fast path alone: the length, or 0 when it cannot be sure and
  * fmtnum_g would ask snprintf (for tests: the fast path must be taken). */
 size_t fmtnum_g_fast(char *buf, double v, int precision);

@@ -41,6 +41,21 @@ static void same(double v, int precision)
 	for (size_t i = FMTNUM_MAX; i < sizeof got; i++)
 		if (got[i] != CANARY)
 			fail_msg("%.17g at precision %d: byte %zu written, past FMTNUM_MAX", v, precision, i);
+	/* in two steps (the digits, then their layout), where the fast path
+	 * takes v: the same bytes */
+	struct fmtnum_digits d;
+	bool found = fmtnum_digits(v, precision, &d);
+	if (found != (fmtnum_g_fast(got, v, precision) > 0))
+		fail_msg("%.17g at precision %d: fmtnum_digits %s where the fast path %s", v, precision,
+			 found ? "found digits" : "declined", found ? "declined" : "did not");
+	if (found) {
+		memset(got + FMTNUM_MAX, CANARY, 8);
+		n = fmtnum_layout(got, &d, precision);
+		check(got, n, v, precision);
+		for (size_t i = FMTNUM_MAX; i < sizeof got; i++)
+			if (got[i] != CANARY)
+				fail_msg("%.17g at precision %d: layout wrote byte %zu", v, precision, i);
+	}
 }
 
 /* The same, from the fast path itself (not snprintf). */

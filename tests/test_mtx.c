@@ -173,6 +173,31 @@ static void test_mtx__weighted_values_any_threads(void **state)
 	}
 }
 
+/* Weights of zero (a probabilistic idf of terms in more than half the
+ * documents), which fmtnum_digits leaves to fmtnum_g, among the others,
+ * and rows all of zeros. */
+static void test_mtx__zero_weights_any_threads(void **state)
+{
+	struct fixture *fx = *state;
+	uint64_t *df = fx->dtm.df, *saved = malloc(fx->dtm.n_terms * sizeof *saved);
+	assert_non_null(saved);
+	memcpy(saved, df, fx->dtm.n_terms * sizeof *saved);
+	for (size_t t = 0; t < fx->dtm.n_terms; t += 3)
+		df[t] = fx->dtm.n_docs - 1;
+	const struct weight_opts prob = { TFS_RAW, IDF_PROB, NORM_L2 };
+	struct weighting wt;
+	assert_int_equal(weighting_init(&wt, &fx->dtm, &prob, 2), 0);
+	size_t zeros = 0;
+	for (size_t t = 0; t < fx->dtm.n_terms; t++)
+		zeros += wt.idf[t] == 0;
+	assert_true(zeros > fx->dtm.n_terms / 4);
+	check_threads(fx, &wt, 10);
+	check_threads(fx, &wt, 17);
+	weighting_free(&wt);
+	memcpy(df, saved, fx->dtm.n_terms * sizeof *saved);
+	free(saved);
+}
+
 static void test_mtx__counts_any_threads(void **state)
 {
 	check_threads(*state, NULL, 10);
@@ -202,6 +227,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_mtx__weighted_values_any_threads),
+		cmocka_unit_test(test_mtx__zero_weights_any_threads),
 		cmocka_unit_test(test_mtx__counts_any_threads),
 		cmocka_unit_test(test_mtx__no_nonzeros),
 	};
