@@ -62,7 +62,7 @@ static size_t format_block(const struct mtx_src *src, size_t b, char *buf)
 		weighting_range(src->weights, lo, first, end, values);
 	size_t used = 0, d = lo, row_len = 0;
 	uint64_t row_end = k;  /* the row's prefix is made at its first line */
-	char row[24];
+	char row[24] = { 0 };  /* copied whole into each line */
 	struct fmtnum_digits digits[DIGITS_RUN];
 	while (k < end) {
 		uint64_t run_end = end - k > DIGITS_RUN ? k + DIGITS_RUN : end;
@@ -77,7 +77,7 @@ static size_t format_block(const struct mtx_src *src, size_t b, char *buf)
 				row_end = dtm->row_ptr[d + 1] < end ? dtm->row_ptr[d + 1] : end;
 			}
 			char *line = buf + used;
-			memcpy(line, row, row_len);
+			memcpy(line, row, sizeof row);  /* all of it: no call for a variable length */
 			size_t at = row_len + fmtnum_uint(line + row_len, (uint64_t)dtm->col[k] + 1);
 			line[at++] = ' ';
 			if (!src->weights)
