@@ -340,20 +340,37 @@ static void *worker_main(void *arg)
 }
 
 static void read_batch(struct corpus *c, struct batch *b);
+static int finish_batch(struct corpus *c, const struct corpus_opts *opts, const struct corpus_hooks *hooks,
+			struct batch *b, struct td_diag *diag);
+
+/* What the calling thread does in run_batch before it works: with more
+ * than one worker, it reads the next batch and finishes the one before. */
+struct batch_extra {
+	struct batch *ahead;           /* to read into, or NULL */
+	struct batch *done;            /* to finish, or NULL */
+	const struct corpus_opts *opts;
+	const struct corpus_hooks *hooks;
+	struct td_diag *diag;
+};
 
 /* Runs the batch on n_workers workers; the calling thread is worker 0.
- * When `ahead` is given (more than one worker), the calling thread first
- * reads the next batch into it while the other workers start on this one,
- * then joins them: reading overlaps the rest. */
-static void run_batch(struct batch *b, struct worker *workers, unsigned n_workers, struct corpus *c,
-		      struct batch *ahead)
+ * With x (more than one worker), the calling thread first reads the next
+ * batch into x->ahead and finishes x->done (the batch before, in input
+ * order) while the other workers start on this one, then joins them:
+ * reading, and the documents' reports and the other in-order work, overlap
+ * the rest (finished after each batch, the documents of SOTU x10 left the
+ * other thread idle 8-11 ms).  Returns what finishing x->done returned (its
+ * failure stops the workers early). */
+static int run_batch(struct batch *b, struct worker *workers, unsigned n_workers, struct corpus *c,
+		     const struct batch_extra *x)
 {
+	struct batch *ahead = x ? x->ahead : NULL;
 	pthread_t threads[64];
 	struct worker_arg args[64];
 	unsigned started = 0;
 	atomic_store(&b->next, 0);
 	atomic_store(&b->first_failed, SIZE_MAX);
-	for (unsigned i = 1; i < n_workers && (b->n > 1 || ahead); i++) {
+	for (unsigned i = 1; i < n_workers && (b->n > 1 || ahead || (x && x->done)); i++) {
 		args[i] = (struct worker_arg){ b, &workers[i] };
 		if (pthread_create(&threads[i], NULL, worker_main, &args[i]) != 0)
 			break;  /* fewer workers: slower, not wrong */
@@ -361,10 +378,14 @@ static void run_batch(struct batch *b, struct worker *workers, unsigned n_worker
 	}
 	if (ahead)
 		read_batch(c, ahead);
+	int rc = x && x->done ? finish_batch(c, x->opts, x->hooks, x->done, x->diag) : 0;
+	if (rc)
+		atomic_store(&b->first_failed, 0);  /* its work is not needed */
 	args[0] = (struct worker_arg){ b, &workers[0] };
 	worker_main(&args[0]);
 	for (unsigned i = 1; i <= started; i++)
 		pthread_join(threads[i], NULL);
+	return rc;
 }
 
 /* Adds the document's sketch to the near-duplicate index, in input order. */
@@ -567,20 +588,22 @@ int corpus_run(struct corpus **out, const struct corpus_opts *opts, const struct
 	unsigned n_workers = opts->n_threads < 1 ? 1 : opts->n_threads > 64 ? 64 : opts->n_threads;
 	struct corpus *c = calloc(1, sizeof *c);
 	struct worker *workers = calloc(n_workers, sizeof *workers);
-	struct batch batches[2] = {
+	struct batch batches[3] = {
 		{ .slots = calloc(BATCH_DOCS, sizeof *batches[0].slots), .hooks = hooks,
 		  .boiler_lock = PTHREAD_MUTEX_INITIALIZER },
 		{ .slots = calloc(BATCH_DOCS, sizeof *batches[1].slots), .hooks = hooks,
 		  .boiler_lock = PTHREAD_MUTEX_INITIALIZER },
+		{ .slots = calloc(BATCH_DOCS, sizeof *batches[2].slots), .hooks = hooks,
+		  .boiler_lock = PTHREAD_MUTEX_INITIALIZER },
 	};
 	struct stopwords *stop = NULL;
 	int rc = 0;
-	for (int k = 0; k < 2; k++) {
+	for (int k = 0; k < 3; k++) {
 		notes_init(&batches[k].end);
 		for (size_t i = 0; batches[k].slots && i < BATCH_DOCS; i++)
 			notes_init(&batches[k].slots[i].notes);
 	}
-	if (!c || !workers || !batches[0].slots || !batches[1].slots) {
+	if (!c || !workers || !batches[0].slots || !batches[1].slots || !batches[2].slots) {
 		rc = td_fail(diag, TD_ENOMEM, "out of memory");
 		goto out;
 	}
@@ -608,27 +631,39 @@ int corpus_run(struct corpus **out, const struct corpus_opts *opts, const struct
 				opts->boilerplate_min_frac, diag);
 		if (rc || (rc = count_boilerplate(c, diag)))
 			goto out;
-		batches[0].boiler = batches[1].boiler = c->boiler;
+		for (int k = 0; k < 3; k++)
+			batches[k].boiler = c->boiler;
 	}
-	batches[0].keep_tokens = batches[1].keep_tokens = hooks->emit_tokens;
-	batches[0].dedup = batches[1].dedup = c->dedup;
-	batches[0].reader = batches[1].reader = c->reader;
-	/* Two batches: while one is tokenized, the next is read (n_workers > 1). */
-	struct batch *cur = &batches[0], *next = &batches[1];
+	for (int k = 0; k < 3; k++) {
+		batches[k].keep_tokens = hooks->emit_tokens;
+		batches[k].dedup = c->dedup;
+		batches[k].reader = c->reader;
+	}
+	/* Three batches (n_workers > 1): while one is tokenized, the next is
+	 * read and the one before is finished; one worker takes them in turn. */
+	struct batch *done = NULL, *cur = &batches[0], *next = &batches[1], *spare = &batches[2];
 	bool overlap = n_workers > 1;
 	read_batch(c, cur);
 	for (;;) {
 		bool more = !cur->ended;
-		run_batch(cur, workers, n_workers, c, overlap && more ? next : NULL);
-		if ((rc = finish_batch(c, opts, hooks, cur, diag)) || !more)
-			break;
-		if (overlap) {
-			struct batch *t = cur;
-			cur = next;
-			next = t;
-		} else {
+		if (!overlap) {
+			run_batch(cur, workers, n_workers, c, NULL);
+			if ((rc = finish_batch(c, opts, hooks, cur, diag)) || !more)
+				break;
 			read_batch(c, cur);
+			continue;
 		}
+		struct batch_extra x = { more ? next : NULL, done, opts, hooks, diag };
+		if ((rc = run_batch(cur, workers, n_workers, c, &x)))
+			break;
+		if (!more) {
+			rc = finish_batch(c, opts, hooks, cur, diag);
+			break;
+		}
+		struct batch *t = done ? done : spare;
+		done = cur;
+		cur = next;
+		next = t;
 	}
 	if (rc)
 		goto out;
@@ -640,7 +675,7 @@ int corpus_run(struct corpus **out, const struct corpus_opts *opts, const struct
 	*out = c;
 	c = NULL;
 out:
-	for (int k = 0; k < 2; k++) {
+	for (int k = 0; k < 3; k++) {
 		struct slot *slots = batches[k].slots;
 		for (size_t i = 0; slots && i < BATCH_DOCS; i++) {
 			doc_clear(&slots[i].doc);
