@@ -245,6 +245,19 @@ static inline int trailing_zeros8(uint32_t y)
 /* The layout of %g's rules for the P = precision digits n (in
  * [10^(P-1), 10^P)) with the decimal exponent e, after a '-' when negative:
  * the text at buf (FMTNUM_MAX bytes of room) and a NUL; returns its length. */
+/* The 8 digits after the ninth of the 17 layout_g makes (low), as far as
+ * the precision P needs them: none for P <= 9, the first for P = 10 (n's
+ * last digit: the others are zeros), all from P = 11 on (at the default
+ * precision 10, a line of tfidf.mtx took 17.4-18.3 ns with all 8 written,
+ * 16.4-17.6 ns without). */
+static inline void put_low(char *at, uint32_t low, uint64_t n, int precision)
+{
+	if (precision > 10)
+		put8(at, low);
+	else if (precision == 10)
+		*at = (char)('0' + n % 10);
+}
+
 static inline size_t layout_g(char *buf, bool negative, uint64_t n, int e, int precision)
 {
 	char *p = buf;
@@ -262,15 +275,16 @@ static inline size_t layout_g(char *buf, bool negative, uint64_t n, int e, int p
 	int last = precision - 1;
 	if (n % 10 == 0)
 		last = low ? 16 - trailing_zeros8(low) : mid ? 8 - trailing_zeros8(mid) : 0;
-	/* Every case writes all 17 digits where they go, some perhaps past
-	 * the end of the text, and then ends the text after the last one kept:
+	/* Every case writes the digits the precision has (and zeros up to the
+	 * ninth) where they go, some perhaps past the end of the text, and then
+	 * ends the text after the last one kept:
 	 * nothing past buf[24] ("-d.", 16 digits, "e-308" and the NUL), within
 	 * FMTNUM_MAX. */
 	if (e < -4 || e >= precision) {  /* d.ddde+XX */
 		p[0] = lead;
 		p[1] = '.';
 		put8(p + 2, mid);
-		put8(p + 10, low);
+		put_low(p + 10, low, n, precision);
 		p += last > 0 ? last + 2 : 1;
 		*p++ = 'e';
 		*p++ = e < 0 ? '-' : '+';
@@ -286,12 +300,12 @@ static inline size_t layout_g(char *buf, bool negative, uint64_t n, int e, int p
 		p += 1 - e;
 		p[0] = lead;
 		put8(p + 1, mid);
-		put8(p + 9, low);
+		put_low(p + 9, low, n, precision);
 		p += last + 1;
 	} else if (last > e) {  /* ddd.ddd: the digits one place on, the integer part back */
 		p[1] = lead;
 		put8(p + 2, mid);
-		put8(p + 10, low);
+		put_low(p + 10, low, n, precision);
 		for (int i = 0; i <= e; i++)
 			p[i] = p[i + 1];
 		p[e + 1] = '.';
@@ -299,7 +313,7 @@ static inline size_t layout_g(char *buf, bool negative, uint64_t n, int e, int p
 	} else {  /* ddd, an integer */
 		p[0] = lead;
 		put8(p + 1, mid);
-		put8(p + 9, low);
+		put_low(p + 9, low, n, precision);
 		p += e + 1;
 	}
 	*p = '\0';
