@@ -50,13 +50,14 @@ static void usage(FILE *fp)
  * (glibc.malloc.hugetlb=1: the heap and the mapped blocks are advised
  * MADV_HUGEPAGE), unless GLIBC_TUNABLES is set (by the user, or by this
  * very call); returns when it cannot.  A tunable is read only from the
- * environment a program starts with, hence the second start (5 ms).
+ * environment a program starts with, hence the second start (3 ms).
  * Memory is touched a page at a time, and where a page fault is costly (a
  * virtual machine's: 9 us for each 4 KB page, 0.2 us per 4 KB of a 2 MB
  * page, measured on the benchmark machine) a run paid more for faults than
  * for anything it computed: SOTU x10 with bigrams took 35,000 faults on
- * one thread, 5,600 with huge pages, and 2.08 s became 1.7 s.  GLIBC_TUNABLES
- * set to anything (even empty) keeps the first start. */
+ * one thread, 5,600 with huge pages, and 1.84 s became 1.71 s (two threads:
+ * 1.59 s became 1.03 s).  GLIBC_TUNABLES set to anything (even empty)
+ * keeps the first start. */
 static void start_with_huge_pages(char **argv)
 {
 #if defined(__GLIBC__) && defined(__linux__) && !defined(__SANITIZE_ADDRESS__)
