@@ -634,8 +634,8 @@ static int compare_keys(const struct term_key *x, const struct vocab *vx, const 
 	return (lx > ly) - (lx < ly);
 }
 
-/* Sorts n keys of terms of v that share their first 8 bytes, through tmp (room for
- * n): a merge sort, insertion sort below 16. */
+/* Sorts n keys of terms of v that share their first 8 bytes, through tmp
+ * (room for n): a merge sort, insertion sort below 16. */
 static void sort_same_prefix(struct term_key *keys, struct term_key *tmp, size_t n, const struct vocab *v)
 {
 	if (n < 16) {
