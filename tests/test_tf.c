@@ -456,6 +456,18 @@ static void test_tf__trigrams_alone(void **state)
 	dtm_free(&dtm);
 }
 
+/* Builds docs with n_parts parts and with one (default options), and checks
+ * that both give the same matrix. */
+static void build_many_and_one(struct dtm *many, struct dtm *one, const char *const *docs, size_t n_docs,
+			       size_t n_parts)
+{
+	struct tf_opts opts;
+	tf_opts_default(&opts);
+	assert_int_equal(build(many, docs, n_docs, &opts, n_parts, NULL, NULL), 0);
+	assert_int_equal(build(one, docs, n_docs, &opts, 1, NULL, NULL), 0);
+	assert_same_dtm(many, one);
+}
+
 /* The vocabulary is sorted by 8-byte prefixes, then the terms that share one
  * by their strings: 32 terms with one prefix (past the insertion sort's 16),
  * of lengths around 8 and 16 bytes, in one part and in two. */
@@ -477,12 +489,8 @@ static void test_tf__terms_sharing_long_prefixes_sort_in_byte_order(void **state
 		*at += (size_t)snprintf(doc + *at, N_WORDS * 33 - *at, "%s ", words[i]);
 	}
 	const char *docs[] = { doc0, doc1 };
-	struct tf_opts opts;
-	tf_opts_default(&opts);
 	struct dtm dtm, one;
-	assert_int_equal(build(&dtm, docs, 2, &opts, 2, NULL, NULL), 0);
-	assert_int_equal(build(&one, docs, 2, &opts, 1, NULL, NULL), 0);
-	assert_same_dtm(&dtm, &one);
+	build_many_and_one(&dtm, &one, docs, 2, 2);
 	for (size_t t = 1; t < dtm.n_terms; t++)
 		assert_true(strcmp(vocab_term(&dtm.terms, (uint32_t)t - 1), vocab_term(&dtm.terms, (uint32_t)t)) < 0);
 	assert_int_equal(dtm.n_terms, N_WORDS);
@@ -533,12 +541,8 @@ static void test_tf__terms_sharing_many_chunks_sort_in_byte_order(void **state)
 	}
 	qsort(sorted, n_words, sizeof *sorted, compare_strings);
 	const char *docs[] = { docs_text[0], docs_text[1], docs_text[2] };
-	struct tf_opts opts;
-	tf_opts_default(&opts);
 	struct dtm three, one;
-	assert_int_equal(build(&three, docs, 3, &opts, 3, NULL, NULL), 0);
-	assert_int_equal(build(&one, docs, 3, &opts, 1, NULL, NULL), 0);
-	assert_same_dtm(&three, &one);
+	build_many_and_one(&three, &one, docs, 3, 3);
 	assert_int_equal(one.n_terms, n_words);
 	for (size_t t = 0; t < one.n_terms; t++)
 		assert_string_equal(vocab_term(&one.terms, (uint32_t)t), sorted[t]);
@@ -555,9 +559,7 @@ static void test_tf__terms_sharing_many_chunks_sort_in_byte_order(void **state)
 			at[d] += (size_t)snprintf(docs_text[d] + at[d], sizeof docs_text[d] - at[d], "%s ", words[k]);
 		}
 	}
-	assert_int_equal(build(&three, docs, 3, &opts, 3, NULL, NULL), 0);
-	assert_int_equal(build(&one, docs, 3, &opts, 1, NULL, NULL), 0);
-	assert_same_dtm(&three, &one);
+	build_many_and_one(&three, &one, docs, 3, 3);
 	assert_int_equal(three.n_terms, n_words);
 	for (size_t t = 0; t < three.n_terms; t++) {
 		assert_string_equal(vocab_term(&three.terms, (uint32_t)t), sorted[t]);
