@@ -242,9 +242,6 @@ static inline int trailing_zeros8(uint32_t y)
 	return zeros + (y % 10 == 0);
 }
 
-/* The layout of %g's rules for the P = precision digits n (in
- * [10^(P-1), 10^P)) with the decimal exponent e, after a '-' when negative:
- * the text at buf (FMTNUM_MAX bytes of room) and a NUL; returns its length. */
 /* The 8 digits after the ninth of the 17 layout_g makes (low), as far as
  * the precision P needs them: none for P <= 9, the first for P = 10 (n's
  * last digit: the others are zeros), all from P = 11 on (at the default
@@ -258,6 +255,9 @@ static inline void put_low(char *at, uint32_t low, uint64_t n, int precision)
 		*at = (char)('0' + n % 10);
 }
 
+/* The layout of %g's rules for the P = precision digits n (in
+ * [10^(P-1), 10^P)) with the decimal exponent e, after a '-' when negative:
+ * the text at buf (FMTNUM_MAX bytes of room) and a NUL; returns its length. */
 static inline size_t layout_g(char *buf, bool negative, uint64_t n, int e, int precision)
 {
 	char *p = buf;
