@@ -204,16 +204,6 @@ int vocab_reserve_terms(struct vocab *v, size_t n_terms, size_t arena_bytes)
 	return 0;
 }
 
-int vocab_reserve(struct vocab *v, size_t n_terms, size_t arena_bytes)
-{
-	if (vocab_reserve_terms(v, n_terms, arena_bytes))
-		return TD_ENOMEM;
-	size_t need = v->n_terms + n_terms;
-	if ((!v->n_slots || !fits(need, v->n_slots)) && vocab_rehash(v, need))
-		return TD_ENOMEM;
-	return 0;
-}
-
 int vocab_index(struct vocab *v)
 {
 	if (v->n_slots || !v->n_terms)

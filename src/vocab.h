@@ -159,13 +159,10 @@ static VOCAB_HOT_INLINE int vocab_intern_key(struct vocab *v, const char *term, 
 int vocab_append(struct vocab *v, const char *term, size_t len, uint64_t hash, uint32_t *id);
 
 /* Makes room for n_terms more terms holding arena_bytes bytes in all (a NUL
- * after each included), so that interning that many new terms reallocates
- * and rehashes nothing: for a vocabulary built from terms known in advance.
- * Returns 0 or TD_ENOMEM (what was reserved before stays). */
-int vocab_reserve(struct vocab *v, size_t n_terms, size_t arena_bytes);
-
-/* The same room without the hash table: for terms to be added by
- * vocab_append. */
+ * after each included), so that appending that many new terms
+ * (vocab_append) reallocates nothing: for a vocabulary built from terms
+ * known in advance.  Returns 0 or TD_ENOMEM (what was reserved before
+ * stays). */
 int vocab_reserve_terms(struct vocab *v, size_t n_terms, size_t arena_bytes);
 
 /* Builds the hash table of a vocabulary that has none (terms added by
