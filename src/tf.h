@@ -99,7 +99,8 @@ struct dtm {
 	uint64_t *row_ptr;      /* n_docs + 1 offsets into col/count */
 	uint32_t *col;          /* term ids, increasing within a row */
 	uint32_t *count;        /* occurrences of the term in the document */
-	struct vocab terms;     /* term strings; id i of the matrix is vocab id i */
+	struct vocab terms;     /* term strings; id i of the matrix is vocab id i (no hash
+				   table: vocab_index before vocab_find) */
 	uint64_t *df;           /* documents holding the term */
 	uint64_t *cf;           /* occurrences in the whole corpus */
 };
