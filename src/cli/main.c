@@ -57,13 +57,15 @@ static void usage(FILE *fp)
  * for anything it computed: SOTU x10 with bigrams took 35,000 faults on
  * one thread, 5,600 with huge pages, and 1.84 s became 1.71 s (two threads:
  * 1.59 s became 1.03 s).  GLIBC_TUNABLES set to anything (even empty)
- * keeps the first start (under valgrind, say, which does not follow an
- * exec unless told to). */
+ * keeps the first start.  Not under valgrind (its preloaded libraries in
+ * LD_PRELOAD tell): the exec of /proc/self/exe left valgrind's loader and
+ * failed ("You cannot run ... directly"), and its allocator is its own. */
 static void start_with_huge_pages(char **argv)
 {
 #if defined(__GLIBC__) && defined(__linux__) && !defined(__SANITIZE_ADDRESS__)
 	extern char **environ;
-	if (getenv("GLIBC_TUNABLES"))
+	const char *preload = getenv("LD_PRELOAD");
+	if (getenv("GLIBC_TUNABLES") || (preload && strstr(preload, "vgpreload")))
 		return;
 	size_t n = 0;
 	while (environ[n])
