@@ -6,6 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#if defined(__GLIBC__) && defined(__linux__)
+#include <sys/auxv.h>
+#endif
 
 #include <gsl/gsl_errno.h>
 
@@ -57,15 +60,18 @@ static void usage(FILE *fp)
  * for anything it computed: SOTU x10 with bigrams took 35,000 faults on
  * one thread, 5,600 with huge pages, and 1.84 s became 1.71 s (two threads:
  * 1.59 s became 1.03 s).  GLIBC_TUNABLES set to anything (even empty)
- * keeps the first start.  Not under valgrind (its preloaded libraries in
- * LD_PRELOAD tell): the exec of /proc/self/exe left valgrind's loader and
- * failed ("You cannot run ... directly"), and its allocator is its own. */
+ * keeps the first start.  Not when /proc/self/exe is not termdrift: under
+ * valgrind (its preloaded libraries in LD_PRELOAD tell), whose loader the
+ * exec left ("You cannot run ... directly"), and when the dynamic loader was
+ * run with termdrift as its argument (no interpreter in the auxiliary
+ * vector: AT_BASE is 0), which the exec would run with "tfidf" as the
+ * program. */
 static void start_with_huge_pages(char **argv)
 {
 #if defined(__GLIBC__) && defined(__linux__) && !defined(__SANITIZE_ADDRESS__)
 	extern char **environ;
 	const char *preload = getenv("LD_PRELOAD");
-	if (getenv("GLIBC_TUNABLES") || (preload && strstr(preload, "vgpreload")))
+	if (getenv("GLIBC_TUNABLES") || (preload && strstr(preload, "vgpreload")) || getauxval(AT_BASE) == 0)
 		return;
 	size_t n = 0;
 	while (environ[n])

@@ -105,6 +105,18 @@ if env -u GLIBC_TUNABLES "$TD" tf -i data/seeds -o "$TMP/tunables" -q 2>"$TMP/tu
 else
 	fail "tunables: $(cat "$TMP/tunables.stderr")"
 fi
+# run by the dynamic loader itself (/proc/self/exe is the loader then): no
+# second start, which would have the loader load "tf"
+interp=$(readelf -l "$TD" 2>/dev/null | sed -n 's/.*Requesting program interpreter: \(.*\)]$/\1/p')
+if [ -n "$interp" ] && [ "${TD_SAN:-0}" != 1 ]; then
+	if env -u GLIBC_TUNABLES "$interp" "$TD" tf -i data/seeds -o "$TMP/tunables_ld" -q 2>"$TMP/tunables_ld.stderr"; then
+		grep -q '"glibc_tunables": null' "$TMP/tunables_ld/manifest.json" && pass ||
+			fail "tunables: started again under the dynamic loader"
+		same_file "$TMP/tunables/vocab.csv" "$TMP/tunables_ld/vocab.csv"
+	else
+		fail "tunables: run by the dynamic loader: $(cat "$TMP/tunables_ld.stderr")"
+	fi
+fi
 
 # --- tokens on standard output, JSON Lines input -------------------------------
 if "$TD" tokens -i tests/e2e/data/small.jsonl -o - --today 2026-01-01 >"$TMP/tokens.csv" 2>"$TMP/tokens.stderr"; then
