@@ -135,10 +135,21 @@ static size_t prev_char_start(const uint8_t *s, size_t i)
 	return j;
 }
 
-/* Returns the length of the longest ASCII prefix of s, eight bytes at a time. */
+/* Returns the length of the longest ASCII prefix of s: 64 bytes at a time
+ * (SSE2), then eight, then one. */
 static size_t ascii_prefix(const uint8_t *s, size_t n)
 {
 	size_t i = 0;
+#if defined(__SSE2__)
+	for (; n - i >= 64; i += 64) {
+		__m128i a = _mm_or_si128(_mm_loadu_si128((const __m128i *)(s + i)),
+					 _mm_loadu_si128((const __m128i *)(s + i + 16)));
+		__m128i b = _mm_or_si128(_mm_loadu_si128((const __m128i *)(s + i + 32)),
+					 _mm_loadu_si128((const __m128i *)(s + i + 48)));
+		if (_mm_movemask_epi8(_mm_or_si128(a, b)))
+			break;
+	}
+#endif
 	for (; i + 8 <= n; i += 8) {
 		uint64_t word;
 		memcpy(&word, s + i, 8);
@@ -1091,6 +1102,44 @@ static int emit(struct scan *sc, size_t pos, size_t len, unsigned kind)
 	return 0;
 }
 
+/* emit() for a word or number of at most 16 bytes (the fast paths' words),
+ * inlined: with neither the possessive strip nor a stemmer, the same token
+ * with no branch on the length and no call. */
+static inline __attribute__((always_inline)) int emit_short(struct scan *sc, size_t pos, size_t len, unsigned kind)
+{
+	const struct tokenizer *tok = sc->tok;
+	if (tok->possessive_strip || tok->stemmer)
+		return emit(sc, pos, len, kind);
+	struct token_list *list = sc->list;
+	char *text = list->buf + list->buf_len;
+	uint64_t key[2];
+	hash_word_key(text, len, key);
+	uint8_t flags = 0;
+	if (kind == TOKEN_WORD && tok->stop && stop_lookup_token(tok->stop, text, len, key))
+		flags = TOKEN_STOP;
+	if (list->n == list->cap) {
+		int err = array_reserve((void **)&list->items, &list->cap, list->n + 1, sizeof *list->items);
+		if (err)
+			return err;
+	}
+	text[len] = '\0';
+	if (!sc->sentence_open) {
+		sc->sentence_open = true;
+		list->n_sentences++;
+	}
+	list->items[list->n++] = (struct token){
+		.text = list->buf_len,
+		.len = (uint32_t)len,
+		.sentence = list->n_sentences - 1,
+		.byte_offset = sc->identity ? pos : input_offset(sc, pos),
+		.hash = hash_word16(key, len),
+		.kind = (uint8_t)kind,
+		.flags = flags,
+	};
+	list->buf_len += len + 1;
+	return 0;
+}
+
 /* Writes s[i..j) lower-cased (ASCII by table; the rest is normalised already)
  * at the end of list->buf; returns the number of bytes. */
 static size_t put_lower(struct scan *sc, size_t i, size_t j)
@@ -1460,65 +1509,158 @@ static int scan_default(struct scan *sc)
 }
 
 
-/* sklearn mode: maximal runs of \w characters, kept when two or more long
- * (the pattern \b\w\w+\b), over the lowered text. */
-static int scan_sklearn(struct scan *sc)
+/* The fast paths of the sklearn scan: blocks of 64 bytes (scan_sklearn) and
+ * emit_short().  false only in tests, which compare the scan without them
+ * (unit by unit, every token through emit()) with it:
+ * tests/test_tokenize_scan.c. */
+static bool scan_fast = true;
+
+/* sklearn mode, one step: the unit at i < n (a maximal run of \w characters,
+ * kept when two or more long: the pattern \b\w\w+\b over the lowered text;
+ * a line break; a sentence terminal; or a separator).  Returns where the
+ * scan goes on; *err gets emit()'s error. */
+static size_t sklearn_unit(struct scan *sc, size_t i, int *err)
 {
 	const struct tokenizer *tok = sc->tok;
 	const uint8_t *s = sc->s;
+	size_t n = sc->n, len;
+	unsigned cls = unit_at(tok, s, n, i, &len);
+	if (cls == U_NEWLINE) {
+		sentence_break(sc);
+		return i + len;
+	}
+	if (cls == U_DOT || cls == U_TERM)
+		return sentence_end(sc, i + len);
+	if (cls != U_LETTER)
+		return i + len;
+#if defined(__SSE2__)
+	/* A word of fewer than 16 ASCII characters that ends at an ASCII byte:
+	 * found and lowered 16 bytes at a time.  token_list.buf has room: a
+	 * token takes no more than twice its text, and 16 spare bytes follow. */
+	if (n - i >= 16) {
+		bool digits;
+		unsigned run = ascii_run_sklearn(s + i, &digits);
+		if (run < 16 && s[i + run] < 0x80) {
+			if (run >= 2) {
+				lower16(sc->list->buf + sc->list->buf_len, s + i);
+				*err = scan_fast ? emit_short(sc, i, run, digits ? TOKEN_NUMBER : TOKEN_WORD)
+						 : emit(sc, i, run, digits ? TOKEN_NUMBER : TOKEN_WORD);
+			}
+			return i + run;
+		}
+	}
+#endif
+	size_t start = i, out_len = 0, n_chars = 0;
+	char *out = sc->list->buf + sc->list->buf_len;
+	bool digits = true;
+	for (;;) {
+		while (i < n && tok->cls[s[i]] == U_LETTER) {
+			uint8_t b = s[i++];
+			digits = digits && (unsigned)(b - '0') < 10u;
+			out[out_len++] = (char)tok->lower[b];
+			n_chars++;
+		}
+		if (unit_at(tok, s, n, i, &len) != U_LETTER)
+			break;
+		memcpy(out + out_len, s + i, len);
+		out_len += len;
+		i += len;
+		n_chars++;
+		digits = false;
+	}
+	if (n_chars >= 2)
+		*err = emit(sc, start, out_len, digits ? TOKEN_NUMBER : TOKEN_WORD);
+	return i;
+}
+
+#if defined(__SSE2__)
+/* One bit per byte of a block of 64 (bit k: byte k), in sklearn mode. */
+struct block_masks {
+	uint64_t word;   /* ASCII \w: [A-Za-z0-9_] (tok->cls U_LETTER below 0x80) */
+	uint64_t digit;  /* [0-9] */
+	uint64_t high;   /* >= 0x80: a character to decode */
+	uint64_t stop;   /* what the scan must look at between words: the line
+			    breaks and sentence terminals of init_tables() (\n \r . ! ?) */
+};
+
+static inline uint64_t mask16(__m128i v, unsigned q)
+{
+	return (uint64_t)(unsigned)_mm_movemask_epi8(v) << (16 * q);
+}
+
+static inline void sklearn_block(const uint8_t *s, struct block_masks *m)
+{
+	*m = (struct block_masks){ 0, 0, 0, 0 };
+	for (unsigned q = 0; q < 4; q++) {
+		__m128i letter, digit;
+		__m128i v = ascii_classes(s + 16 * q, &letter, &digit);
+		__m128i word = _mm_or_si128(_mm_or_si128(letter, digit), _mm_cmpeq_epi8(v, _mm_set1_epi8('_')));
+		__m128i stop = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('\n')),
+							 _mm_cmpeq_epi8(v, _mm_set1_epi8('\r'))),
+					    _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('.')),
+							 _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('!')),
+								      _mm_cmpeq_epi8(v, _mm_set1_epi8('?')))));
+		m->word |= mask16(word, q);
+		m->digit |= mask16(digit, q);
+		m->high |= mask16(v, q);
+		m->stop |= mask16(stop, q);
+	}
+}
+#endif
+
+/* sklearn mode: sklearn_unit() from the start to the end.  Where 80 bytes
+ * remain, 64 are classified at once into bit masks, and the scan goes from
+ * one word start, non-ASCII byte or sentence mark to the next by their bits:
+ * the separators between words cost nothing each (one step per byte, with a
+ * branch on its class, was a third of tokenizing), and a word of at most 16
+ * ASCII characters that ends in the block at an ASCII byte is taken from
+ * the masks.  Anything else is one sklearn_unit() step. */
+static int scan_sklearn(struct scan *sc)
+{
 	size_t n = sc->n, i = 0;
 	int err = 0;
-	while (!err && i < n) {
-		size_t len;
-		unsigned cls = unit_at(tok, s, n, i, &len);
-		if (cls == U_LETTER) {
 #if defined(__SSE2__)
-			/* A word of fewer than 16 ASCII characters that ends at an
-			 * ASCII byte (nearly every word): found and lowered 16 bytes
-			 * at a time.  token_list.buf has room: a token takes no more
-			 * than twice its text, and 16 spare bytes follow. */
-			if (n - i >= 16) {
-				bool digits;
-				unsigned run = ascii_run_sklearn(s + i, &digits);
-				if (run < 16 && s[i + run] < 0x80) {
+	const uint8_t *s = sc->s;
+	while (scan_fast && n - i >= 80) {
+		size_t b = i;
+		struct block_masks m;
+		sklearn_block(s + b, &m);
+		/* A \w byte starts a run unless one comes before it.  Byte 0
+		 * too: the scan stops only at the end of a whole run, or after a
+		 * unit that is not \w. */
+		uint64_t starts = m.word & ~(m.word << 1);
+		uint64_t todo = starts | m.high | m.stop;
+		i = b + 64;
+		while (todo) {
+			unsigned k = (unsigned)__builtin_ctzll(todo);
+			if (starts >> k & 1) {
+				/* the run's length: k + run < 64 when it ends in the block */
+				unsigned run = (unsigned)__builtin_ctzll(~(m.word >> k));
+				if (k + run < 64 && run <= 16 && !(m.high >> (k + run) & 1)) {
 					if (run >= 2) {
-						lower16(sc->list->buf + sc->list->buf_len, s + i);
-						err = emit(sc, i, run, digits ? TOKEN_NUMBER : TOKEN_WORD);
+						uint64_t in_run = (UINT64_C(1) << run) - 1;
+						bool digits = (m.digit >> k & in_run) == in_run;
+						lower16(sc->list->buf + sc->list->buf_len, s + b + k);
+						if ((err = emit_short(sc, b + k, run, digits ? TOKEN_NUMBER : TOKEN_WORD)))
+							return err;
 					}
-					i += run;
+					todo &= todo - 1;
 					continue;
 				}
 			}
-#endif
-			size_t start = i, out_len = 0, n_chars = 0;
-			char *out = sc->list->buf + sc->list->buf_len;
-			bool digits = true;
-			for (;;) {
-				while (i < n && tok->cls[s[i]] == U_LETTER) {
-					uint8_t b = s[i++];
-					digits = digits && (unsigned)(b - '0') < 10u;
-					out[out_len++] = (char)tok->lower[b];
-					n_chars++;
-				}
-				if (unit_at(tok, s, n, i, &len) != U_LETTER)
-					break;
-				memcpy(out + out_len, s + i, len);
-				out_len += len;
-				i += len;
-				n_chars++;
-				digits = false;
+			size_t next = sklearn_unit(sc, b + k, &err);
+			if (err)
+				return err;
+			if (next - b >= 64) {
+				i = next;
+				break;
 			}
-			if (n_chars >= 2)
-				err = emit(sc, start, out_len, digits ? TOKEN_NUMBER : TOKEN_WORD);
-		} else if (cls == U_NEWLINE) {
-			sentence_break(sc);
-			i += len;
-		} else if (cls == U_DOT || cls == U_TERM) {
-			i = sentence_end(sc, i + len);
-		} else {
-			i += len;
+			todo &= ~UINT64_C(0) << (next - b);
 		}
 	}
+#endif
+	while (!err && i < n)
+		i = sklearn_unit(sc, i, &err);
 	return err;
 }
 
