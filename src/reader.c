@@ -8,9 +8,11 @@
  * that each record knows the line it starts on and only the current record
  * is held, whatever the line ends (LF, CRLF, or CR alone).
  * reader_next_unparsed hands a JSONL record over as its line, decoded, and
- * reader_parse parses it later, on any thread: jansson's only global state
- * is its hash seed, set once with atomic builtins where it was built with
- * them (JANSSON_THREAD_SAFE_REFCOUNT, checked below).
+ * reader_parse parses it later, on any thread, with json-c (a tokener per
+ * record; json-c's only global state is its hash seed, set once).  A
+ * record's values are used by the thread that parsed it; the text a
+ * document keeps holds a reference that is dropped after the batch, when
+ * no other thread touches the record.
  *
  * Each input file's size and SHA-256 (reader_files, for manifest.json) are
  * taken from the bytes read, as they are read, where they come from the file:
@@ -27,7 +29,9 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
-#include <jansson.h>
+#include <json-c/json_object.h>
+#include <json-c/json_tokener.h>
+#include <limits.h>
 #include <nettle/sha2.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -43,10 +47,6 @@
 #include "html.h"
 #include "txtmeta.h"
 #include "vocab.h"
-
-#ifndef JANSSON_THREAD_SAFE_REFCOUNT
-#error "reader_parse runs jansson on several threads: it needs a jansson built with atomic builtins"
-#endif
 
 #define SNIFF_BYTES 8192
 #define CSV_CHUNK (64 * 1024)
@@ -1198,20 +1198,36 @@ static int read_txt(struct reader *r, struct file_entry *f, struct doc *doc, str
 	return 1;
 }
 
-/* The string value of a JSON field (strings, and integers as text). */
-static char *json_field(json_t *obj, const char *name, bool *present, bool *wrong_type)
+/* The value of a JSON object's field, or NULL when it has none. */
+static struct json_object *json_member(struct json_object *obj, const char *name)
 {
-	json_t *v = json_object_get(obj, name);
-	*present = v && !json_is_null(v);
+	struct json_object *v;
+	return json_object_object_get_ex(obj, name, &v) ? v : NULL;
+}
+
+/* The string value of a JSON field (strings, and integers as text; an
+ * integer outside 64 bits, which json-c holds clamped, counts as the wrong
+ * type rather than as a wrong number). */
+static char *json_field(struct json_object *obj, const char *name, bool *present, bool *wrong_type)
+{
+	struct json_object *v = json_member(obj, name);
+	*present = v && !json_object_is_type(v, json_type_null);
 	*wrong_type = false;
 	if (!*present)
 		return NULL;
-	if (json_is_string(v))
-		return strdup(json_string_value(v));
-	if (json_is_integer(v)) {
+	if (json_object_is_type(v, json_type_string))
+		return strdup(json_object_get_string(v));
+	if (json_object_is_type(v, json_type_int)) {
 		char buf[32];
-		snprintf(buf, sizeof buf, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
-		return strdup(buf);
+		int64_t i = json_object_get_int64(v);
+		uint64_t u = i == INT64_MAX ? json_object_get_uint64(v) : 0;
+		if (i != INT64_MIN && u != UINT64_MAX) {
+			if (i == INT64_MAX)
+				snprintf(buf, sizeof buf, "%" PRIu64, u);
+			else
+				snprintf(buf, sizeof buf, "%" PRId64, i);
+			return strdup(buf);
+		}
 	}
 	*wrong_type = true;
 	return NULL;
@@ -1220,7 +1236,76 @@ static char *json_field(json_t *obj, const char *name, bool *present, bool *wron
 /* A document's text_release (doc.h) for a text that is a JSON string. */
 static void release_json(void *owner)
 {
-	json_decref(owner);
+	json_object_put(owner);
+}
+
+/* The deepest nesting a record may have: json-c's tokener holds a state per
+ * level, allocated with it for each record (its default is 32). */
+#define JSONL_MAX_DEPTH 256
+
+/* The message for a record that is not valid JSON: json-c's description of
+ * the error and up to 16 bytes of the line from where it stopped (the
+ * record must be an object or array: anything else at its start is said so,
+ * as "'[' or '{' expected"). */
+static void json_error_text(char *why, size_t why_size, const char *line, size_t len, size_t at, const char *desc)
+{
+	size_t start = 0;
+	while (start < len && (line[start] == ' ' || line[start] == '\t'))
+		start++;
+	if (start < len && line[start] != '{' && line[start] != '[') {
+		at = start;
+		desc = "'[' or '{' expected";
+	}
+	size_t end = at;
+	while (end < len && end - at < 16 && line[end] != '\n' && line[end] != '\r')
+		end++;
+	while (end > at && end < len && ((unsigned char)line[end] & 0xC0) == 0x80)
+		end--;  /* not inside a character */
+	if (end == at)
+		snprintf(why, why_size, "not valid JSON: %s at the end of the line", desc);
+	else
+		snprintf(why, why_size, "not valid JSON: %s near '%.*s'", desc, (int)(end - at), line + at);
+}
+
+/* Parses the len bytes at line as one JSON value (strict JSON, then only
+ * white space), in pieces of at most INT_MAX bytes (json-c takes an int).
+ * Returns the value, or NULL with *why set (a message; empty when out of
+ * memory). */
+static struct json_object *parse_json_line(const char *line, size_t len, char *why, size_t why_size)
+{
+	struct json_tokener *tok = json_tokener_new_ex(JSONL_MAX_DEPTH);
+	why[0] = '\0';
+	if (!tok)
+		return NULL;
+	json_tokener_set_flags(tok, JSON_TOKENER_STRICT);
+	struct json_object *obj = NULL;
+	enum json_tokener_error err = json_tokener_continue;
+	size_t at = 0;
+	while (at < len) {
+		size_t piece = len - at < INT_MAX ? len - at : INT_MAX;
+		obj = json_tokener_parse_ex(tok, line + at, (int)piece);
+		err = json_tokener_get_error(tok);
+		if (err != json_tokener_continue) {
+			at += json_tokener_get_parse_end(tok);
+			break;
+		}
+		at += piece;
+	}
+	if (err == json_tokener_success) {
+		/* strict mode took the white space after the value, and stops at
+		 * anything else */
+		if (at == len) {
+			json_tokener_free(tok);
+			return obj;
+		}
+		json_object_put(obj);
+		json_error_text(why, why_size, line, len, at, "end of the value expected");
+	} else {
+		json_error_text(why, why_size, line, len, at,
+				err == json_tokener_continue ? "the value is not complete" : json_tokener_error_desc(err));
+	}
+	json_tokener_free(tok);
+	return NULL;
 }
 
 /* Makes doc (begun by read_jsonl, with its encoding so far) from the len
@@ -1232,16 +1317,13 @@ static int parse_jsonl(struct reader *r, const struct file_entry *f, struct doc 
 		       struct td_diag *diag)
 {
 	const struct reader_opts *o = r->opts;
-	json_error_t err;
-	json_t *obj = json_loadb(line, len, JSON_ALLOW_NUL, &err);
-	if (!obj) {
-		char why[256];
-		snprintf(why, sizeof why, "not valid JSON: %s", err.text);
-		return malformed(r, doc, diag, why);
-	}
+	char why[256];
+	struct json_object *obj = parse_json_line(line, len, why, sizeof why);
+	if (!obj)
+		return why[0] ? malformed(r, doc, diag, why) : td_fail(diag, TD_ENOMEM, "out of memory");
 	int rc = 1;
 	bool present, wrong;
-	if (!json_is_object(obj)) {
+	if (!json_object_is_type(obj, json_type_object)) {
 		rc = malformed(r, doc, diag, "not a JSON object");
 		goto done;
 	}
@@ -1251,27 +1333,26 @@ static int parse_jsonl(struct reader *r, const struct file_entry *f, struct doc 
 		snprintf(buf, sizeof buf, "%" PRIu64, doc->record);
 		doc->id = strdup(buf);
 	}
-	json_t *text = json_object_get(obj, field_name(o->text_field, "text"));
-	if (!json_is_string(text)) {
-		char why[256];
+	struct json_object *text = json_member(obj, field_name(o->text_field, "text"));
+	if (!json_object_is_type(text, json_type_string)) {
 		snprintf(why, sizeof why, text ? "the field '%s' is not a string" : "no field '%s'",
 			 field_name(o->text_field, "text"));
 		rc = malformed(r, doc, diag, why);
 		goto done;
 	}
-	/* jansson hands back valid UTF-8 (the line was decoded before
-	 * parsing); only a \u0000 escape needs repairing (to U+FFFD).
-	 * Otherwise the document keeps jansson's string as its text, no
-	 * copy: it holds a reference to it (doc.h), unless --strip-html
-	 * is to replace the text. */
-	const char *value = json_string_value(text);
-	size_t value_len = json_string_length(text);
+	/* json-c hands back valid UTF-8 (the line was decoded before parsing,
+	 * and an escaped lone surrogate becomes U+FFFD); only a \u0000 escape
+	 * needs repairing (to U+FFFD).  Otherwise the document keeps json-c's
+	 * string as its text, no copy: it holds a reference to it (doc.h),
+	 * unless --strip-html is to replace the text. */
+	const char *value = json_object_get_string(text);
+	size_t value_len = (size_t)json_object_get_string_len(text);
 	if (memchr(value, 0, value_len)) {
 		rc = set_text(doc, value, value_len);
 	} else if (!o->strip_html) {
 		doc->text = (char *)value;  /* read-only from here on (doc.h) */
 		doc->text_len = value_len;
-		doc->text_owner = json_incref(text);
+		doc->text_owner = json_object_get(text);
 		doc->text_release = release_json;
 		rc = 0;
 	} else {
@@ -1298,7 +1379,7 @@ static int parse_jsonl(struct reader *r, const struct file_entry *f, struct doc 
 	else
 		rc = 1;
 done:
-	json_decref(obj);
+	json_object_put(obj);
 	return rc;
 }
 
@@ -1352,7 +1433,7 @@ static int read_jsonl(struct reader *r, struct file_entry *f, struct doc *doc, b
 		if (rc)
 			return td_fail(diag, rc, "out of memory");
 		doc->n_bytes = (size_t)n;
-		/* jansson parses the line itself when it needs no decoding (valid
+		/* json-c parses the line itself when it needs no decoding (valid
 		 * UTF-8 without NUL), else a decoded copy */
 		char *clean = NULL;
 		size_t clean_len = (size_t)n;

@@ -192,7 +192,53 @@ static void test_reader__jsonl_malformed_and_strict(void **state)
 	assert_non_null(strstr(w.text, "line 6: not valid JSON"));
 	opts.strict = true;
 	assert_int_equal(read_all(inputs, 1, &opts, out, sizeof out, &w), TD_EFORMAT);
-	assert_non_null(strstr(out, "bad.jsonl' line 2: not valid JSON: '[' or '{' expected near 'this'"));
+	assert_non_null(strstr(out, "bad.jsonl' line 2: not valid JSON: '[' or '{' expected near 'this is not json'"));
+}
+
+/* What the JSON parser (json-c, strict) makes of the edges of JSON: ids as
+ * 64-bit integers (and past them, the record number), an escaped lone
+ * surrogate (U+FFFD), an astral escape pair, white space and more after the
+ * object, a value cut short, an object nested too deep, and what the
+ * messages quote of the line. */
+static void test_reader__jsonl_parser_edges(void **state)
+{
+	(void)state;
+	char deep[1200];
+	size_t at = (size_t)snprintf(deep, sizeof deep, "{\"id\": \"deep\", \"text\": \"x\", \"n\": ");
+	for (int i = 0; i < 300; i++)
+		deep[at++] = '[';
+	for (int i = 0; i < 300; i++)
+		deep[at++] = ']';
+	snprintf(deep + at, sizeof deep - at, "}\n");
+	char text[4096];
+	snprintf(text, sizeof text,
+		 "{\"id\": 9223372036854775808, \"text\": \"max\"}\n"
+		 "{\"id\": -42, \"text\": \"negative\"}\n"
+		 "{\"id\": 123456789012345678901234, \"text\": \"too big\"}\n"
+		 "{\"id\": \"s\", \"text\": \"lone \\ud800 and pair \\ud83d\\ude00\"}  \t\r\n"
+		 "{\"id\": \"t\", \"text\": \"x\"} trailing\n"
+		 "{\"id\": \"u\", \"text\": tru}\n"
+		 "{\"id\": \"v\", \"text\": \"cut\n"
+		 "%s",
+		 deep);
+	const char *path = puts_file("edges.jsonl", text);
+	const char *inputs[] = { path };
+	struct reader_opts opts = { 0 };
+	struct captured w = { 0 };
+	char out[2048];
+	assert_int_equal(read_all(inputs, 1, &opts, out, sizeof out, &w), 8);
+	assert_string_equal(out, "9223372036854775808|-|-||max\n"
+				 "-42|-|-||negative\n"
+				 "3|-|-||too big\n"
+				 "s|-|-||lone \xEF\xBF\xBD and pair \xF0\x9F\x98\x80\n"
+				 "5|-|-|M|\n"
+				 "6|-|-|M|\n"
+				 "7|-|-|M|\n"
+				 "8|-|-|M|\n");
+	assert_non_null(strstr(w.text, "line 5: not valid JSON: unexpected character near 'trailing'"));
+	assert_non_null(strstr(w.text, "line 6: not valid JSON: boolean expected near '}'"));
+	assert_non_null(strstr(w.text, "line 7: not valid JSON: the value is not complete at the end of the line"));
+	assert_non_null(strstr(w.text, "line 8: not valid JSON: nesting too deep near '[[[["));
 }
 
 static void test_reader__jsonl_invalid_utf8_is_repaired(void **state)
@@ -1174,7 +1220,7 @@ static void test_reader__jsonl_parsed_later_is_read_the_same(void **state)
 	assert_null(strstr(later, "E: "));
 	read_pass(&variants[2], true, later, sizeof later);
 	assert_non_null(strstr(later, "E: -4 '"));
-	assert_non_null(strstr(later, "a.jsonl' line 3: not valid JSON: '[' or '{' expected near 'this'\n"));
+	assert_non_null(strstr(later, "a.jsonl' line 3: not valid JSON: '[' or '{' expected near 'this is not json'\n"));
 }
 
 /* ---- each input file's size and SHA-256, taken as it is read ---------- */
@@ -1326,7 +1372,7 @@ static void test_reader__txt_changed_after_listing_is_read_whole(void **state)
 	}
 }
 
-/* A JSONL text is jansson's string itself, held by the document; a text
+/* A JSONL text is json-c's string itself, held by the document; a text
  * with \u0000 (repaired) or stripped of HTML is a copy of its own. */
 static void test_reader__jsonl_text_owned_by_the_document(void **state)
 {
@@ -1516,6 +1562,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_reader__binary_files_are_listed_not_read, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reader__jsonl_well_formed, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reader__jsonl_malformed_and_strict, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_reader__jsonl_parser_edges, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reader__jsonl_invalid_utf8_is_repaired, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reader__csv_quotes_bom_crlf_and_fields, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reader__csv_without_text_column_names_the_columns, setup, teardown),

@@ -195,7 +195,7 @@ done
 [ "$(cat "$TMP/jsonl_t1.stderr")" = "termdrift: warning: '$jl' line 7: cannot parse the date '2025-02-30'; the document has no date
 termdrift: warning: '$jl' line 70: no field 'text'; record listed as malformed
 termdrift: warning: '$jl' line 150: no field 'text'; record listed as malformed
-termdrift: warning: '$jl' line 151: not valid JSON: '[' or '{' expected near 'not'; record listed as malformed" ] &&
+termdrift: warning: '$jl' line 151: not valid JSON: '[' or '{' expected near 'not json'; record listed as malformed" ] &&
 	pass || fail "jsonl warnings: $(cat "$TMP/jsonl_t1.stderr")"
 for threads in 2 3; do
 	same_file "$TMP/jsonl_t1.stderr" "$TMP/jsonl_t$threads.stderr"
@@ -204,9 +204,9 @@ for threads in 2 3; do
 	done
 done
 same_inputs jsonl_t2
-expect_error strict_jsonl_t1 1 "termdrift: 'tests/e2e/data/bad.jsonl' line 2: not valid JSON: '[' or '{' expected near 'this'" -- \
+expect_error strict_jsonl_t1 1 "termdrift: 'tests/e2e/data/bad.jsonl' line 2: not valid JSON: '[' or '{' expected near 'this is not json'" -- \
 	tokens -i tests/e2e/data/bad.jsonl --strict --no-boilerplate --threads 1
-expect_error strict_jsonl_t2 1 "termdrift: 'tests/e2e/data/bad.jsonl' line 2: not valid JSON: '[' or '{' expected near 'this'" -- \
+expect_error strict_jsonl_t2 1 "termdrift: 'tests/e2e/data/bad.jsonl' line 2: not valid JSON: '[' or '{' expected near 'this is not json'" -- \
 	tokens -i tests/e2e/data/bad.jsonl --strict --no-boilerplate --threads 2
 
 # Empty documents keep an all-zero row: 4 rows in dtm.mtx for small.jsonl.
@@ -229,7 +229,7 @@ mkdir -p "$TMP/empty_in"
 expect_error empty_folder 1 "termdrift: no input files in '$TMP/empty_in'" -- ingest -i "$TMP/empty_in"
 expect_error no_text_column 1 "termdrift: 'tests/e2e/data/notext.csv': no column 'text' (columns: id, date, body)" -- \
 	ingest -i tests/e2e/data/notext.csv
-expect_error strict_jsonl 1 "termdrift: 'tests/e2e/data/bad.jsonl' line 2: not valid JSON: '[' or '{' expected near 'this'" -- \
+expect_error strict_jsonl 1 "termdrift: 'tests/e2e/data/bad.jsonl' line 2: not valid JSON: '[' or '{' expected near 'this is not json'" -- \
 	tokens -i tests/e2e/data/bad.jsonl --strict
 expect_error bad_option 2 "termdrift: ingest: unknown option '--frobnicate' (see termdrift ingest --help)" -- \
 	ingest -i data/seeds --frobnicate
