@@ -68,7 +68,6 @@ struct reader_opts {
 struct input_file {
 	char *path;
 	enum input_format format;
-	uint64_t size;              /* from stat() when the inputs were listed */
 	bool hashed;                /* bytes and sha256 are set */
 	uint64_t bytes;             /* bytes read from the file */
 	char sha256[READER_SHA256_HEX + 1];  /* their SHA-256, lowercase hex */
