@@ -1102,6 +1102,12 @@ static int emit(struct scan *sc, size_t pos, size_t len, unsigned kind)
 	return 0;
 }
 
+/* The scans' fast paths: blocks of 64 bytes (scan_sklearn, scan_default)
+ * and emit_short().  false only in tests, which compare the scans without
+ * them (unit by unit, every token through emit()) with them:
+ * tests/test_tokenize_scan.c. */
+static bool scan_fast = true;
+
 /* emit() for a word or number of at most 16 bytes (the fast paths' words),
  * inlined: with neither the possessive strip nor a stemmer, the same token
  * with no branch on the length and no call. */
@@ -1194,6 +1200,12 @@ static inline unsigned ascii_run_default(const uint8_t *s, unsigned *letters)
 	return run;
 }
 
+/* The byte mask of v (one bit per byte) as bits 16q to 16q + 15. */
+static inline uint64_t mask16(__m128i v, unsigned q)
+{
+	return (uint64_t)(unsigned)_mm_movemask_epi8(v) << (16 * q);
+}
+
 /* Writes the 16 bytes at s lower-cased (ASCII A-Z) at out. */
 static inline void lower16(char *out, const uint8_t *s)
 {
@@ -1225,7 +1237,8 @@ static int scan_word(struct scan *sc, size_t i, unsigned first, size_t *next)
 				lower16(out, s + i);
 				*next = sc->word_end = i + run;
 				bool number = first == U_DIGIT && !letters;
-				return emit(sc, i, run, number ? TOKEN_NUMBER : TOKEN_WORD);
+				return scan_fast ? emit_short(sc, i, run, number ? TOKEN_NUMBER : TOKEN_WORD)
+						 : emit(sc, i, run, number ? TOKEN_NUMBER : TOKEN_WORD);
 			}
 		}
 	}
@@ -1468,52 +1481,131 @@ static int scan_hash(struct scan *sc, size_t i, size_t *next)
 	return emit(sc, i, put_lower(sc, i, j), TOKEN_HASHTAG);
 }
 
-static int scan_default(struct scan *sc)
+/* Default mode, one step: the unit at i < n (a word or number, a URL, an
+ * e-mail address or @handle, a #hashtag, a line break, a sentence end, or a
+ * separator).  Returns where the scan goes on; *err gets the error. */
+static size_t default_unit(struct scan *sc, size_t i, int *err)
 {
 	const struct tokenizer *tok = sc->tok;
 	const uint8_t *s = sc->s;
-	size_t n = sc->n, i = 0;
-	int err = 0;
-	while (!err && i < n) {
-		size_t len;
-		unsigned cls = unit_at(tok, s, n, i, &len);
-		switch (cls) {
-		case U_LETTER: {
-			uint8_t first = (uint8_t)(s[i] | 0x20);
-			size_t prefix = first == 'h' || first == 'f' || first == 'w' ? url_prefix(tok, s + i, n - i) : 0;
-			err = prefix ? scan_url(sc, i, prefix, &i) : scan_word(sc, i, cls, &i);
-			break;
-		}
-		case U_DIGIT:
-			err = scan_word(sc, i, cls, &i);
-			break;
-		case U_NEWLINE:
-			sentence_break(sc);
-			i += len;
-			break;
-		case U_DOT: case U_TERM:
-			i = sentence_end(sc, i + len);
-			break;
-		case U_AT:
-			err = scan_at(sc, i, &i);
-			break;
-		case U_HASH:
-			err = scan_hash(sc, i, &i);
-			break;
-		default:  /* separators, and marks that follow no word */
-			i += len;
-			break;
-		}
+	size_t n = sc->n, len;
+	unsigned cls = unit_at(tok, s, n, i, &len);
+	switch (cls) {
+	case U_LETTER: {
+		uint8_t first = (uint8_t)(s[i] | 0x20);
+		size_t prefix = first == 'h' || first == 'f' || first == 'w' ? url_prefix(tok, s + i, n - i) : 0;
+		*err = prefix ? scan_url(sc, i, prefix, &i) : scan_word(sc, i, cls, &i);
+		return i;
 	}
-	return err;
+	case U_DIGIT:
+		*err = scan_word(sc, i, cls, &i);
+		return i;
+	case U_NEWLINE:
+		sentence_break(sc);
+		return i + len;
+	case U_DOT: case U_TERM:
+		return sentence_end(sc, i + len);
+	case U_AT:
+		*err = scan_at(sc, i, &i);
+		return i;
+	case U_HASH:
+		*err = scan_hash(sc, i, &i);
+		return i;
+	default:  /* separators, and marks that follow no word */
+		return i + len;
+	}
 }
 
+#if defined(__SSE2__)
+/* One bit per byte of a block of 64 (bit k: byte k), in the default mode. */
+struct default_masks {
+	uint64_t word;   /* [A-Za-z0-9] */
+	uint64_t digit;  /* [0-9] */
+	uint64_t high;   /* >= 0x80 */
+	uint64_t join;   /* what may join or end a word's run: ' - _ . , (init_tables()) */
+	uint64_t stop;   /* what the scan must look at between words: \n \r . ! ? @ # */
+};
 
-/* The fast paths of the sklearn scan: blocks of 64 bytes (scan_sklearn) and
- * emit_short().  false only in tests, which compare the scan without them
- * (unit by unit, every token through emit()) with it:
- * tests/test_tokenize_scan.c. */
-static bool scan_fast = true;
+static inline void default_block(const uint8_t *s, struct default_masks *m)
+{
+	*m = (struct default_masks){ 0, 0, 0, 0, 0 };
+	for (unsigned q = 0; q < 4; q++) {
+		__m128i letter, digit;
+		__m128i v = ascii_classes(s + 16 * q, &letter, &digit);
+		__m128i dot = _mm_cmpeq_epi8(v, _mm_set1_epi8('.'));
+		__m128i join = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('\'')),
+							 _mm_cmpeq_epi8(v, _mm_set1_epi8('-'))),
+					    _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('_')),
+								      _mm_cmpeq_epi8(v, _mm_set1_epi8(','))),
+							 dot));
+		__m128i stop = _mm_or_si128(_mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('\n')),
+								       _mm_cmpeq_epi8(v, _mm_set1_epi8('\r'))),
+							  _mm_or_si128(dot, _mm_cmpeq_epi8(v, _mm_set1_epi8('!')))),
+					    _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('?')),
+							 _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('@')),
+								      _mm_cmpeq_epi8(v, _mm_set1_epi8('#')))));
+		m->word |= mask16(_mm_or_si128(letter, digit), q);
+		m->digit |= mask16(digit, q);
+		m->high |= mask16(v, q);
+		m->join |= mask16(join, q);
+		m->stop |= mask16(stop, q);
+	}
+}
+#endif
+
+/* Default mode: default_unit() from the start to the end, with the blocks
+ * of scan_sklearn: a word of at most 16 ASCII letters and digits that ends
+ * in the block at an ASCII byte that neither joins nor continues it, and is
+ * not a URL's start, is taken from the masks (nearly every word). */
+static int scan_default(struct scan *sc)
+{
+	size_t n = sc->n, i = 0;
+	int err = 0;
+#if defined(__SSE2__)
+	const struct tokenizer *tok = sc->tok;
+	const uint8_t *s = sc->s;
+	while (scan_fast && n - i >= 80) {
+		size_t b = i;
+		struct default_masks m;
+		default_block(s + b, &m);
+		/* as in scan_sklearn: the scan stops only after a whole run of
+		 * letters and digits, or a unit that is not one */
+		uint64_t starts = m.word & ~(m.word << 1);
+		uint64_t todo = starts | m.high | m.stop;
+		i = b + 64;
+		while (todo) {
+			unsigned k = (unsigned)__builtin_ctzll(todo);
+			if (starts >> k & 1) {
+				unsigned run = (unsigned)__builtin_ctzll(~(m.word >> k));
+				size_t p = b + k;
+				uint8_t first = (uint8_t)(s[p] | 0x20);
+				if (k + run < 64 && run <= 16 && !((m.high | m.join) >> (k + run) & 1) &&
+				    !((first == 'h' || first == 'f' || first == 'w') && url_prefix(tok, s + p, n - p))) {
+					uint64_t in_run = (UINT64_C(1) << run) - 1;
+					bool number = (m.digit >> k & in_run) == in_run;
+					lower16(sc->list->buf + sc->list->buf_len, s + p);
+					sc->word_end = p + run;
+					if ((err = emit_short(sc, p, run, number ? TOKEN_NUMBER : TOKEN_WORD)))
+						return err;
+					todo &= todo - 1;
+					continue;
+				}
+			}
+			size_t next = default_unit(sc, b + k, &err);
+			if (err)
+				return err;
+			if (next - b >= 64) {
+				i = next;
+				break;
+			}
+			todo &= ~UINT64_C(0) << (next - b);
+		}
+	}
+#endif
+	while (!err && i < n)
+		i = default_unit(sc, i, &err);
+	return err;
+}
 
 /* sklearn mode, one step: the unit at i < n (a maximal run of \w characters,
  * kept when two or more long: the pattern \b\w\w+\b over the lowered text;
@@ -1582,11 +1674,6 @@ struct block_masks {
 	uint64_t stop;   /* what the scan must look at between words: the line
 			    breaks and sentence terminals of init_tables() (\n \r . ! ?) */
 };
-
-static inline uint64_t mask16(__m128i v, unsigned q)
-{
-	return (uint64_t)(unsigned)_mm_movemask_epi8(v) << (16 * q);
-}
 
 static inline void sklearn_block(const uint8_t *s, struct block_masks *m)
 {

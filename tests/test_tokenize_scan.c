@@ -1,17 +1,19 @@
-/* test_tokenize_scan.c - the sklearn scan's fast paths against its plain one.
+/* test_tokenize_scan.c - the scans' fast paths against the plain scans.
  *
- * scan_sklearn classifies 64 bytes at a time into bit masks and goes from
- * word start to word start by their bits, and emit_short() writes the short
- * words' tokens; both are off with scan_fast = false, where every unit is
- * one step and every token goes through emit().  This test compiles
- * tokenize.c to reach that switch, and checks that both scans give the same
- * tokens, field by field (text, length, sentence, byte offset, hash, kind,
- * stop flag) and the same sentence count, on texts made at random from
- * pieces that sit at every place of a block: words of 1 to 70 bytes, digits,
- * underscores, sentence ends with closing quotes, line breaks, and
- * non-ASCII letters, marks and punctuation (normalised copies and pure
- * ASCII documents both); with no stopwords, English stopwords, the
- * possessive strip and the English stemmer. */
+ * scan_sklearn and scan_default classify 64 bytes at a time into bit masks
+ * and go from word start to word start by their bits, and emit_short()
+ * writes the short words' tokens; all are off with scan_fast = false, where
+ * every unit is one step and every token goes through emit().  This test
+ * compiles tokenize.c to reach that switch, and checks that both scans give
+ * the same tokens, field by field (text, length, sentence, byte offset,
+ * hash, kind, stop flag) and the same sentence count, in both modes, on
+ * texts made at random from pieces that sit at every place of a block: words
+ * of 1 to 70 bytes, digits, numbers with separators, underscores, hyphens
+ * and apostrophes, URLs, e-mail addresses, @handles and #hashtags, sentence
+ * ends with closing quotes, line breaks, and non-ASCII letters, marks and
+ * punctuation (normalised copies and pure ASCII documents both); with no
+ * stopwords, English stopwords, the possessive strip and the English
+ * stemmer, and hyphens split. */
 #include "../src/tokenize.c"
 
 #include <setjmp.h>
@@ -39,6 +41,9 @@ static const char *const pieces[] = {
 	"\xe2\x80\x99", "\xe2\x80\x94", "\xe2\x80\x9c", "\xe2\x80\x9d", "\xd0\x9a\xd0\xb8\xd1\x97\xd0\xb2",
 	"e\xcc\x81", "\xc4\xb0stanbul", "\xce\xa3\xce\x91\xce\xa3", "\xe2\x80\xa8", "\xc2\xa0", "\xe2\x80\xa6",
 	"\xef\xbc\x91\xef\xbc\x92", "\xe4\xb8\xad\xe6\x96\x87", "\xf0\x9f\x98\x80", "\xe2\x91\xa0",
+	"http://example.com/a?b=1", "https://x.org.", "www.site.net", "ftp://f", "http:", "www", "hello",
+	"for", "who", "a@b.org", "name.last@mail.example.com", "@handle", "x@", "#tag", "#1", "once-in-a-lifetime",
+	"rock'n'roll", "Kyiv\xe2\x80\x99s", "28-year-old", "3,000,000", "1.5.", "a-", "-b", "e.g",
 };
 
 /* Appends a word of len bytes of [A-Za-z0-9_] to buf. */
@@ -64,7 +69,7 @@ static size_t make_text(char *buf, size_t n, bool ascii)
 			const char *p;
 			do
 				p = pieces[rng() % (sizeof pieces / sizeof *pieces)];
-			while (ascii && strspn(p, "\x01\x7f" " \t\r\n.,;:!?\"'()-_/#@$%0123456789"
+			while (ascii && strspn(p, "\x01\x7f" " \t\r\n.,;:!?\"'()-_/#@$%=0123456789"
 					     "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ") != strlen(p));
 			memcpy(buf + at, p, strlen(p));
 			at += strlen(p);
@@ -98,12 +103,13 @@ static void compare_scans(struct tokenizer *tok, const char *text, size_t len)
 	token_list_free(&plain);
 }
 
-static void run_random_texts(const char *stop_name, bool strip, const char *stem)
+static void run_random_texts(enum tok_mode mode, const char *stop_name, bool strip, const char *stem, bool split)
 {
 	struct stopwords *stop = NULL;
 	if (stop_name)
 		assert_int_equal(stopwords_load(&stop, stop_name, NULL), 0);
-	struct tokenizer_opts opts = { .mode = TOK_SKLEARN, .stop = stop, .possessive_strip = strip, .stem = stem };
+	struct tokenizer_opts opts = { .mode = mode, .stop = stop, .possessive_strip = strip, .stem = stem,
+				       .split_hyphens = split };
 	struct tokenizer *tok;
 	assert_int_equal(tokenizer_new(&tok, &opts, NULL), 0);
 	enum { MAX_TEXT = 4096 };
@@ -127,19 +133,22 @@ static void run_random_texts(const char *stop_name, bool strip, const char *stem
 static void test_tokenize_scan__random_texts(void **state)
 {
 	(void)state;
-	run_random_texts(NULL, false, NULL);
+	run_random_texts(TOK_SKLEARN, NULL, false, NULL, false);
+	run_random_texts(TOK_DEFAULT, NULL, false, NULL, false);
 }
 
 static void test_tokenize_scan__random_texts_with_stopwords(void **state)
 {
 	(void)state;
-	run_random_texts("en", false, NULL);
+	run_random_texts(TOK_SKLEARN, "en", false, NULL, false);
+	run_random_texts(TOK_DEFAULT, "en", false, NULL, false);
 }
 
 static void test_tokenize_scan__random_texts_stripped_and_stemmed(void **state)
 {
 	(void)state;
-	run_random_texts("en", true, "english");
+	run_random_texts(TOK_SKLEARN, "en", true, "english", false);
+	run_random_texts(TOK_DEFAULT, "en", true, "english", true);
 }
 
 /* The fast scan's words at each offset of a block: a long ASCII text whose
@@ -147,22 +156,24 @@ static void test_tokenize_scan__random_texts_stripped_and_stemmed(void **state)
 static void test_tokenize_scan__words_at_block_edges(void **state)
 {
 	(void)state;
-	struct tokenizer_opts opts = { .mode = TOK_SKLEARN };
-	struct tokenizer *tok;
-	assert_int_equal(tokenizer_new(&tok, &opts, NULL), 0);
-	char text[400];
-	for (size_t lead = 0; lead < 70; lead++)
-		for (size_t word = 1; word <= 20; word++) {
-			size_t at = 0;
-			memset(text, ' ', lead);
-			at += lead;
-			for (int k = 0; k < 12 && at + word + 2 < sizeof text; k++) {
-				at += put_word(text + at, word);
-				text[at++] = k % 3 == 2 ? '.' : ' ';
+	for (int mode = TOK_DEFAULT; mode <= TOK_SKLEARN; mode++) {
+		struct tokenizer_opts opts = { .mode = (enum tok_mode)mode };
+		struct tokenizer *tok;
+		assert_int_equal(tokenizer_new(&tok, &opts, NULL), 0);
+		char text[400];
+		for (size_t lead = 0; lead < 70; lead++)
+			for (size_t word = 1; word <= 20; word++) {
+				size_t at = 0;
+				memset(text, ' ', lead);
+				at += lead;
+				for (int k = 0; k < 12 && at + word + 2 < sizeof text; k++) {
+					at += put_word(text + at, word);
+					text[at++] = k % 3 == 2 ? '.' : ' ';
+				}
+				compare_scans(tok, text, at);
 			}
-			compare_scans(tok, text, at);
-		}
-	tokenizer_free(tok);
+		tokenizer_free(tok);
+	}
 }
 
 int main(void)
