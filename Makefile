@@ -10,7 +10,7 @@
 # CI=1 adds -Werror.
 
 CC ?= cc
-PKGS := gsl libutf8proc json-c inih nettle libxxhash
+PKGS := gsl libutf8proc jansson libcjson inih nettle libxxhash
 
 ifeq ($(SAN),1)
 BUILD := build/san

@@ -10,7 +10,7 @@
 set -eu
 
 packages="build-essential pkg-config libgsl-dev libutf8proc-dev libcsv-dev libcmocka-dev \
-libjson-c-dev libinih-dev libstemmer-dev nettle-dev libxxhash-dev gnuplot-nox time"
+libjansson-dev libcjson-dev libinih-dev libstemmer-dev nettle-dev libxxhash-dev gnuplot-nox time"
 if [ "${TD_TEST_DEPS:-0}" = 1 ]; then
 	packages="$packages python3 python3-sklearn python3-pandas python3-matplotlib jupyter-nbconvert \
 python3-ipykernel python3-nbclient strace clang libclang-rt-14-dev"

@@ -8,11 +8,10 @@
  * that each record knows the line it starts on and only the current record
  * is held, whatever the line ends (LF, CRLF, or CR alone).
  * reader_next_unparsed hands a JSONL record over as its line, decoded, and
- * reader_parse parses it later, on any thread, with json-c (a tokener per
- * record; json-c's only global state is its hash seed, set once).  A
+ * reader_parse parses it later, on any thread, with cJSON, whose only
+ * global state is its allocation hooks, set once (json_hooks_init).  A
  * record's values are used by the thread that parsed it; the text a
- * document keeps holds a reference that is dropped after the batch, when
- * no other thread touches the record.
+ * document keeps is freed with the document.
  *
  * Each input file's size and SHA-256 (reader_files, for manifest.json) are
  * taken from the bytes read, as they are read, where they come from the file:
@@ -29,9 +28,10 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
-#include <json-c/json_object.h>
-#include <json-c/json_tokener.h>
+#include <cjson/cJSON.h>
 #include <limits.h>
+#include <math.h>
+#include <pthread.h>
 #include <nettle/sha2.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -1001,16 +1001,6 @@ static int malformed(struct reader *r, struct doc *doc, struct td_diag *diag, co
 }
 
 /* Sets doc's text from bytes that may hold NUL: repaired, added to the count. */
-static int set_text(struct doc *doc, const char *raw, size_t len)
-{
-	free(doc->text);
-	doc->text = NULL;
-	size_t bad;
-	int rc = utf8_repair(raw, len, &doc->text, &doc->text_len, &bad);
-	doc->invalid_utf8 += bad;
-	return rc;
-}
-
 static int set_date(struct doc *doc, const char *value, struct td_diag *diag)
 {
 	if (!value || !value[0])
@@ -1205,36 +1195,56 @@ static int read_txt(struct reader *r, struct file_entry *f, struct doc *doc, str
 	return 1;
 }
 
-/* The value of a JSON object's field, or NULL when it has none. */
-static struct json_object *json_member(struct json_object *obj, const char *name)
+/* cJSON's allocations go through json_malloc, which notes a failure for
+ * the thread, so that a record cJSON could not parse for want of memory is
+ * an error, not a malformed record. */
+static _Thread_local bool json_out_of_memory;
+
+static void *json_malloc(size_t size)
 {
-	struct json_object *v;
-	return json_object_object_get_ex(obj, name, &v) ? v : NULL;
+	void *p = malloc(size);
+	if (!p)
+		json_out_of_memory = true;
+	return p;
 }
 
-/* The string value of a JSON field (strings, and integers as text; an
- * integer outside 64 bits, which json-c holds clamped, counts as the wrong
- * type rather than as a wrong number). */
-static char *json_field(struct json_object *obj, const char *name, bool *present, bool *wrong_type)
+static void json_hooks_init(void)
 {
-	struct json_object *v = json_member(obj, name);
-	*present = v && !json_object_is_type(v, json_type_null);
+	cJSON_Hooks hooks = { .malloc_fn = json_malloc, .free_fn = free };
+	cJSON_InitHooks(&hooks);
+}
+
+static pthread_once_t json_hooks_once = PTHREAD_ONCE_INIT;
+
+/* The value of an object's field: the last one of that name, as a JSON
+ * object holds one value per name (jansson, which parsed records before,
+ * kept the last). */
+static cJSON *json_member(const cJSON *obj, const char *name)
+{
+	cJSON *found = NULL;
+	for (cJSON *v = obj->child; v; v = v->next)
+		if (v->string && strcmp(v->string, name) == 0)
+			found = v;
+	return found;
+}
+
+/* The string value of a JSON field (strings, and integers as text: cJSON
+ * holds numbers as doubles, so an integer is one of magnitude below 2^53,
+ * which a double holds exactly; another number is of the wrong type). */
+static char *json_field(const cJSON *obj, const char *name, bool *present, bool *wrong_type)
+{
+	cJSON *v = json_member(obj, name);
+	*present = v && !cJSON_IsNull(v);
 	*wrong_type = false;
 	if (!*present)
 		return NULL;
-	if (json_object_is_type(v, json_type_string))
-		return strdup(json_object_get_string(v));
-	if (json_object_is_type(v, json_type_int)) {
+	if (cJSON_IsString(v))
+		return strdup(v->valuestring);
+	double x = cJSON_IsNumber(v) ? v->valuedouble : 0.5;
+	if (x == floor(x) && fabs(x) < 0x1p53) {
 		char buf[32];
-		int64_t i = json_object_get_int64(v);
-		uint64_t u = i == INT64_MAX ? json_object_get_uint64(v) : 0;
-		if (i != INT64_MIN && u != UINT64_MAX) {
-			if (i == INT64_MAX)
-				snprintf(buf, sizeof buf, "%" PRIu64, u);
-			else
-				snprintf(buf, sizeof buf, "%" PRId64, i);
-			return strdup(buf);
-		}
+		snprintf(buf, sizeof buf, "%" PRId64, (int64_t)x);
+		return strdup(buf);
 	}
 	*wrong_type = true;
 	return NULL;
@@ -1243,25 +1253,21 @@ static char *json_field(struct json_object *obj, const char *name, bool *present
 /* A document's text_release (doc.h) for a text that is a JSON string. */
 static void release_json(void *owner)
 {
-	json_object_put(owner);
+	cJSON_Delete(owner);
 }
 
-/* The deepest nesting a record may have: json-c's tokener holds a state per
- * level, allocated with it for each record (its default is 32). */
-#define JSONL_MAX_DEPTH 256
-
-/* The message for a record that is not valid JSON: json-c's description of
- * the error and up to 16 bytes of the line from where it stopped (the
- * record must be an object or array: anything else at its start is said so,
- * as "'[' or '{' expected"). */
-static void json_error_text(char *why, size_t why_size, const char *line, size_t len, size_t at, const char *desc)
+/* The message for a record that is not valid JSON: up to 16 bytes of the
+ * line from where parsing stopped (a record must be an object, or an array:
+ * anything else at its start is said so, as "'[' or '{' expected"). */
+static void json_error_text(char *why, size_t why_size, const char *line, size_t len, size_t at)
 {
 	size_t start = 0;
 	while (start < len && (line[start] == ' ' || line[start] == '\t'))
 		start++;
+	const char *what = "unexpected text";
 	if (start < len && line[start] != '{' && line[start] != '[') {
 		at = start;
-		desc = "'[' or '{' expected";
+		what = "'[' or '{' expected";
 	}
 	size_t end = at;
 	while (end < len && end - at < 16 && line[end] != '\n' && line[end] != '\r')
@@ -1269,68 +1275,57 @@ static void json_error_text(char *why, size_t why_size, const char *line, size_t
 	while (end > at && end < len && ((unsigned char)line[end] & 0xC0) == 0x80)
 		end--;  /* not inside a character */
 	if (end == at)
-		snprintf(why, why_size, "not valid JSON: %s at the end of the line", desc);
+		snprintf(why, why_size, "not valid JSON: the line ends inside a value");
 	else
-		snprintf(why, why_size, "not valid JSON: %s near '%.*s'", desc, (int)(end - at), line + at);
+		snprintf(why, why_size, "not valid JSON: %s near '%.*s'", what, (int)(end - at), line + at);
 }
 
-/* Parses the len bytes at line as one JSON value (strict JSON, then only
- * white space), in pieces of at most INT_MAX bytes (json-c takes an int).
- * Returns the value, or NULL with *why set (a message; empty when out of
- * memory). */
-static struct json_object *parse_json_line(const char *line, size_t len, char *why, size_t why_size)
+/* Rewrites each \u0000 escape of the line (the escape: an odd number of
+ * backslashes before the u) as \uFFFD, in place: cJSON's strings end at
+ * their first NUL, and a NUL in a text is repaired to U+FFFD (and counted
+ * as invalid) anyway.  Returns how many it rewrote. */
+static size_t mend_nul_escapes(char *line, size_t len)
 {
-	struct json_tokener *tok = json_tokener_new_ex(JSONL_MAX_DEPTH);
-	why[0] = '\0';
-	if (!tok)
-		return NULL;
-	json_tokener_set_flags(tok, JSON_TOKENER_STRICT);
-	struct json_object *obj = NULL;
-	enum json_tokener_error err = json_tokener_continue;
-	size_t at = 0;
-	while (at < len) {
-		size_t piece = len - at < INT_MAX ? len - at : INT_MAX;
-		obj = json_tokener_parse_ex(tok, line + at, (int)piece);
-		err = json_tokener_get_error(tok);
-		if (err != json_tokener_continue) {
-			at += json_tokener_get_parse_end(tok);
-			break;
+	size_t n = 0;
+	for (char *p = line; (p = memmem(p, len - (size_t)(p - line), "\\u0000", 6)); p += 6) {
+		size_t slashes = 0;
+		while (p - slashes > line && p[-1 - (ptrdiff_t)slashes] == '\\')
+			slashes++;
+		if (slashes % 2 == 0) {  /* the backslash at p is not itself escaped */
+			memcpy(p + 2, "FFFD", 4);
+			n++;
 		}
-		at += piece;
 	}
-	if (err == json_tokener_success) {
-		/* strict mode took the white space after the value, and stops at
-		 * anything else */
-		if (at == len) {
-			json_tokener_free(tok);
-			return obj;
-		}
-		json_object_put(obj);
-		json_error_text(why, why_size, line, len, at, "end of the value expected");
-	} else {
-		json_error_text(why, why_size, line, len, at,
-				err == json_tokener_continue ? "the value is not complete" : json_tokener_error_desc(err));
-	}
-	json_tokener_free(tok);
-	return NULL;
+	return n;
 }
 
 /* Makes doc (begun by read_jsonl, with its encoding so far) from the len
- * bytes of valid UTF-8 at line, a JSON Lines record: the fields, the text,
- * the manifest.  Reads only the options and the manifests (reader_parse runs
- * it on several threads at once).  Returns 1 (a document, perhaps marked
- * malformed) or a negative code with a message in diag. */
-static int parse_jsonl(struct reader *r, const struct file_entry *f, struct doc *doc, const char *line, size_t len,
+ * bytes of valid UTF-8 at line (followed by a NUL; \u0000 escapes are
+ * rewritten in it), a JSON Lines record: the fields, the text, the manifest.
+ * Reads only the options and the manifests (reader_parse runs it on several
+ * threads at once).  Returns 1 (a document, perhaps marked malformed) or a
+ * negative code with a message in diag. */
+static int parse_jsonl(struct reader *r, const struct file_entry *f, struct doc *doc, char *line, size_t len,
 		       struct td_diag *diag)
 {
 	const struct reader_opts *o = r->opts;
-	char why[256];
-	struct json_object *obj = parse_json_line(line, len, why, sizeof why);
-	if (!obj)
-		return why[0] ? malformed(r, doc, diag, why) : td_fail(diag, TD_ENOMEM, "out of memory");
+	pthread_once(&json_hooks_once, json_hooks_init);
+	size_t nuls = memchr(line, '\\', len) ? mend_nul_escapes(line, len) : 0;
+	/* the length with the NUL: cJSON then checks that only white space
+	 * follows the value */
+	const char *end = NULL;
+	json_out_of_memory = false;
+	cJSON *obj = cJSON_ParseWithLengthOpts(line, len + 1, &end, true);
+	if (!obj) {
+		if (json_out_of_memory)
+			return td_fail(diag, TD_ENOMEM, "out of memory");
+		char why[256];
+		json_error_text(why, sizeof why, line, len, end && end >= line ? (size_t)(end - line) : 0);
+		return malformed(r, doc, diag, why);
+	}
 	int rc = 1;
 	bool present, wrong;
-	if (!json_object_is_type(obj, json_type_object)) {
+	if (!cJSON_IsObject(obj)) {
 		rc = malformed(r, doc, diag, "not a JSON object");
 		goto done;
 	}
@@ -1340,33 +1335,34 @@ static int parse_jsonl(struct reader *r, const struct file_entry *f, struct doc 
 		snprintf(buf, sizeof buf, "%" PRIu64, doc->record);
 		doc->id = strdup(buf);
 	}
-	struct json_object *text = json_member(obj, field_name(o->text_field, "text"));
-	if (!json_object_is_type(text, json_type_string)) {
+	cJSON *text = json_member(obj, field_name(o->text_field, "text"));
+	if (!cJSON_IsString(text)) {
+		char why[256];
 		snprintf(why, sizeof why, text ? "the field '%s' is not a string" : "no field '%s'",
 			 field_name(o->text_field, "text"));
 		rc = malformed(r, doc, diag, why);
 		goto done;
 	}
-	/* json-c hands back valid UTF-8 (the line was decoded before parsing,
-	 * and an escaped lone surrogate becomes U+FFFD); only a \u0000 escape
-	 * needs repairing (to U+FFFD).  Otherwise the document keeps json-c's
-	 * string as its text, no copy: it holds a reference to it (doc.h),
-	 * unless --strip-html is to replace the text. */
-	const char *value = json_object_get_string(text);
-	size_t value_len = (size_t)json_object_get_string_len(text);
-	if (memchr(value, 0, value_len)) {
-		rc = set_text(doc, value, value_len);
-	} else if (!o->strip_html) {
-		doc->text = (char *)value;  /* read-only from here on (doc.h) */
+	/* cJSON hands back valid UTF-8 (the line was decoded before parsing,
+	 * and it refuses escaped lone surrogates) without NUL (the escapes
+	 * were rewritten, and count as invalid, as a NUL repaired to U+FFFD
+	 * does).  The document keeps cJSON's string as its text, no copy: it
+	 * takes the string's node out of the record (doc.h), unless
+	 * --strip-html is to replace the text. */
+	doc->invalid_utf8 += nuls;
+	size_t value_len = strlen(text->valuestring);
+	if (!o->strip_html) {
+		cJSON_DetachItemViaPointer(obj, text);
+		doc->text = text->valuestring;  /* read-only from here on (doc.h) */
 		doc->text_len = value_len;
-		doc->text_owner = json_object_get(text);
+		doc->text_owner = text;
 		doc->text_release = release_json;
 		rc = 0;
 	} else {
 		doc->text = malloc(value_len + 1);
 		rc = doc->text ? 0 : TD_ENOMEM;
 		if (doc->text) {
-			memcpy(doc->text, value, value_len + 1);
+			memcpy(doc->text, text->valuestring, value_len + 1);
 			doc->text_len = value_len;
 		}
 	}
@@ -1386,7 +1382,7 @@ static int parse_jsonl(struct reader *r, const struct file_entry *f, struct doc 
 	else
 		rc = 1;
 done:
-	json_object_put(obj);
+	cJSON_Delete(obj);
 	return rc;
 }
 
@@ -1440,7 +1436,7 @@ static int read_jsonl(struct reader *r, struct file_entry *f, struct doc *doc, b
 		if (rc)
 			return td_fail(diag, rc, "out of memory");
 		doc->n_bytes = (size_t)n;
-		/* json-c parses the line itself when it needs no decoding (valid
+		/* cJSON parses the line itself when it needs no decoding (valid
 		 * UTF-8 without NUL), else a decoded copy */
 		char *clean = NULL;
 		size_t clean_len = (size_t)n;

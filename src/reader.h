@@ -97,7 +97,7 @@ int reader_open(struct reader **out, const struct reader_opts *opts, struct td_d
 int reader_next(struct reader *reader, struct doc *doc, struct td_diag *diag);
 
 /* As reader_next, but a JSON Lines record comes back unparsed, so that the
- * costly part (json-c's parser, about 1 ns a byte) can run on another
+ * costly part (cJSON's parser, about 1 ns a byte) can run on another
  * thread: doc->json_pending is set, doc->text holds the record's line decoded
  * to valid UTF-8 (its byte order mark, UTF-16, repair or Windows-1252 applied
  * as for any record), and doc->file, file_index, record, line, n_bytes,

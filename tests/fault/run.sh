@@ -1,7 +1,8 @@
 #!/bin/sh
 # Fault injection: writes that fail (ENOSPC), reads that fail (EIO) and
 # allocations that fail (ENOMEM), each at every point of a run of `termdrift
-# tfidf` on the seeds (allocations: every 5th of them).  termdrift must exit
+# tfidf` on the seeds (allocations: every 5th of them, and of a run on JSON
+# Lines records).  termdrift must exit
 # with status 1 and one line on stderr, leave no file in its output folder
 # (no temporary, no partial table, none of the tables it had completed), or
 # finish normally (status 0) where the failure did not matter.  Never a crash.
@@ -85,6 +86,23 @@ else
 		n=$((n + 5))
 	done
 	echo "fault: every 5th of $n_allocs allocations failed one at a time"
+	# JSON Lines too (the JSON parser's allocations): the test records,
+	# malformed ones, escapes and an object nested five deep, in one file
+	cat tests/e2e/data/*.jsonl > "$TMP/records.jsonl"
+	printf '%s\n' '{"id": 5, "text": "nul \u0000 and \ud83d\ude00", "n": [[[[{"a": 1}]]]]}' >> "$TMP/records.jsonl"
+	JARGS="tfidf -i $TMP/records.jsonl --today 2026-01-01 -q"
+	# shellcheck disable=SC2086
+	n_allocs=$(FAILMALLOC_COUNT=1 LD_PRELOAD=build/fault/failmalloc.so "$TD" $JARGS -o "$TMP/count" 2>&1 >/dev/null |
+		awk '/^failmalloc:/ { print $2 }')
+	n=1
+	while [ "$n" -le "$n_allocs" ]; do
+		rm -rf "$TMP/out"
+		# shellcheck disable=SC2086
+		FAILMALLOC_AT=$n LD_PRELOAD=build/fault/failmalloc.so "$TD" $JARGS -o "$TMP/out" 2>"$TMP/err"
+		check "allocation (JSON Lines)" "$n" $?
+		n=$((n + 5))
+	done
+	echo "fault: every 5th of $n_allocs allocations of a JSON Lines run failed one at a time"
 fi
 echo "fault: $runs runs, $failures failed"
 [ "$failures" -eq 0 ]
