@@ -23,16 +23,15 @@
 #define _GNU_SOURCE  /* fopencookie: UTF-16 files are read through a decoder */
 #include "reader.h"
 
+#include <cjson/cJSON.h>
 #include <csv.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
-#include <cjson/cJSON.h>
-#include <limits.h>
 #include <math.h>
-#include <pthread.h>
 #include <nettle/sha2.h>
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1000,7 +999,6 @@ static int malformed(struct reader *r, struct doc *doc, struct td_diag *diag, co
 	return doc->problem && doc->text && doc->id ? 1 : TD_ENOMEM;
 }
 
-/* Sets doc's text from bytes that may hold NUL: repaired, added to the count. */
 static int set_date(struct doc *doc, const char *value, struct td_diag *diag)
 {
 	if (!value || !value[0])
