@@ -152,7 +152,8 @@ static void test_tokenize_scan__random_texts_stripped_and_stemmed(void **state)
 }
 
 /* The fast scan's words at each offset of a block: a long ASCII text whose
- * words end at every byte of a block, and at its last bytes. */
+ * words end at every byte of a block, and at its last bytes, and runs of
+ * word bytes as long as a block or longer. */
 static void test_tokenize_scan__words_at_block_edges(void **state)
 {
 	(void)state;
@@ -160,9 +161,12 @@ static void test_tokenize_scan__words_at_block_edges(void **state)
 		struct tokenizer_opts opts = { .mode = (enum tok_mode)mode };
 		struct tokenizer *tok;
 		assert_int_equal(tokenizer_new(&tok, &opts, NULL), 0);
-		char text[400];
+		char text[1200];
+		static const size_t lengths[] = { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20,
+						  63, 64, 65, 80 };  /* and whole blocks of word bytes */
 		for (size_t lead = 0; lead < 70; lead++)
-			for (size_t word = 1; word <= 20; word++) {
+			for (size_t w = 0; w < sizeof lengths / sizeof *lengths; w++) {
+				size_t word = lengths[w];
 				size_t at = 0;
 				memset(text, ' ', lead);
 				at += lead;

@@ -74,35 +74,28 @@ if nm -D "$TD" 2>/dev/null | grep -q __asan_init || ldd "$TD" 2>/dev/null | grep
 else
 	mkdir -p build/fault
 	cc -shared -fPIC -O2 -o build/fault/failmalloc.so tests/fault/failmalloc.c
+	# alloc_sweep WHAT ARGS...: every 5th allocation of the run fails in turn
+	alloc_sweep() {
+		what=$1
+		shift
+		n_allocs=$(FAILMALLOC_COUNT=1 LD_PRELOAD=build/fault/failmalloc.so "$TD" "$@" -o "$TMP/count" 2>&1 >/dev/null |
+			awk '/^failmalloc:/ { print $2 }')
+		n=1
+		while [ "$n" -le "$n_allocs" ]; do
+			rm -rf "$TMP/out"
+			FAILMALLOC_AT=$n LD_PRELOAD=build/fault/failmalloc.so "$TD" "$@" -o "$TMP/out" 2>"$TMP/err"
+			check "allocation ($what)" "$n" $?
+			n=$((n + 5))
+		done
+		echo "fault: every 5th of $n_allocs allocations of a run on $what failed one at a time"
+	}
 	# shellcheck disable=SC2086
-	n_allocs=$(FAILMALLOC_COUNT=1 LD_PRELOAD=build/fault/failmalloc.so "$TD" $ARGS -o "$TMP/count" 2>&1 >/dev/null |
-		awk '/^failmalloc:/ { print $2 }')
-	n=1
-	while [ "$n" -le "$n_allocs" ]; do
-		rm -rf "$TMP/out"
-		# shellcheck disable=SC2086
-		FAILMALLOC_AT=$n LD_PRELOAD=build/fault/failmalloc.so "$TD" $ARGS -o "$TMP/out" 2>"$TMP/err"
-		check allocation "$n" $?
-		n=$((n + 5))
-	done
-	echo "fault: every 5th of $n_allocs allocations failed one at a time"
+	alloc_sweep "the seeds" $ARGS
 	# JSON Lines too (the JSON parser's allocations): the test records,
 	# malformed ones, escapes and an object nested five deep, in one file
 	cat tests/e2e/data/*.jsonl > "$TMP/records.jsonl"
 	printf '%s\n' '{"id": 5, "text": "nul \u0000 and \ud83d\ude00", "n": [[[[{"a": 1}]]]]}' >> "$TMP/records.jsonl"
-	JARGS="tfidf -i $TMP/records.jsonl --today 2026-01-01 -q"
-	# shellcheck disable=SC2086
-	n_allocs=$(FAILMALLOC_COUNT=1 LD_PRELOAD=build/fault/failmalloc.so "$TD" $JARGS -o "$TMP/count" 2>&1 >/dev/null |
-		awk '/^failmalloc:/ { print $2 }')
-	n=1
-	while [ "$n" -le "$n_allocs" ]; do
-		rm -rf "$TMP/out"
-		# shellcheck disable=SC2086
-		FAILMALLOC_AT=$n LD_PRELOAD=build/fault/failmalloc.so "$TD" $JARGS -o "$TMP/out" 2>"$TMP/err"
-		check "allocation (JSON Lines)" "$n" $?
-		n=$((n + 5))
-	done
-	echo "fault: every 5th of $n_allocs allocations of a JSON Lines run failed one at a time"
+	alloc_sweep "JSON Lines records" tfidf -i "$TMP/records.jsonl" --today 2026-01-01 -q
 fi
 echo "fault: $runs runs, $failures failed"
 [ "$failures" -eq 0 ]
