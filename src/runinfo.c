@@ -3,6 +3,7 @@
 
 #include "csvout.h"
 
+#include <cjson/cJSON.h>
 #include <csv.h>
 #include <errno.h>
 #include <gsl/gsl_version.h>
@@ -49,9 +50,9 @@ static json_t *library_versions(void)
 	snprintf(csv_version, sizeof csv_version, "%d.%d.%d", CSV_MAJOR, CSV_MINOR, CSV_RELEASE);
 	snprintf(nettle_version, sizeof nettle_version, "%d.%d", nettle_version_major(),
 		 nettle_version_minor());
-	return json_pack("{s:s, s:s, s:s, s:s, s:s}", "gsl", gsl_version, "utf8proc",
-			 utf8proc_version(), "libcsv", csv_version, "jansson", JANSSON_VERSION, "nettle",
-			 nettle_version);
+	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "gsl", gsl_version, "utf8proc",
+			 utf8proc_version(), "libcsv", csv_version, "cjson", cJSON_Version(), "jansson",
+			 JANSSON_VERSION, "nettle", nettle_version);
 }
 
 int runinfo_new(struct runinfo **out, const char *command, int argc, char **argv)
