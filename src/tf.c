@@ -425,7 +425,10 @@ static size_t count_row(struct tf_part *p, size_t n_occ, size_t n_unigrams)
 		 * to its entry, and the writes at nnz are left beyond the row's
 		 * end. */
 		bool fresh = seen[id].stamp != stamp;
-		uint64_t pos = fresh ? nnz : row_start + seen[id].slot;
+		/* a mask, not "fresh ? nnz : ...", which GCC compiled to a
+		 * branch around the load of the slot */
+		uint64_t new_mask = (uint64_t)0 - fresh;
+		uint64_t pos = (nnz & new_mask) | ((row_start + seen[id].slot) & ~new_mask);
 		col[nnz] = id;
 		count[nnz] = 0;
 		count[pos]++;
