@@ -7,10 +7,13 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <errno.h>
 #include <inttypes.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "mtx.h"
@@ -223,6 +226,36 @@ static void test_mtx__no_nonzeros(void **state)
 	}
 }
 
+/* A file that cannot be written whole (past a file size limit of 100 KB:
+ * the header goes, the first block only in part) is an error that says
+ * why, and leaves no file, on one thread and on several. */
+static void test_mtx__write_error_is_reported(void **state)
+{
+	struct fixture *fx = *state;
+	struct rlimit saved;
+	assert_int_equal(getrlimit(RLIMIT_FSIZE, &saved), 0);
+	if (saved.rlim_cur != RLIM_INFINITY && saved.rlim_cur < 100000)
+		skip();
+	void (*old)(int) = signal(SIGXFSZ, SIG_IGN);  /* the write fails with EFBIG instead */
+	for (unsigned threads = 1; threads <= 3; threads += 2) {
+		struct rlimit low = { 100000, saved.rlim_max };
+		assert_int_equal(setrlimit(RLIMIT_FSIZE, &low), 0);
+		uint64_t rows = 0;
+		struct td_diag diag = { 0 };
+		int rc = mtx_write(fx->dir, "big.mtx", &fx->dtm, NULL, 10, NULL, threads, &rows, &diag);
+		assert_int_equal(setrlimit(RLIMIT_FSIZE, &saved), 0);
+		assert_int_equal(rc, TD_EIO);
+		assert_non_null(diag.error);
+		assert_non_null(strstr(diag.error, "cannot write"));
+		assert_non_null(strstr(diag.error, strerror(EFBIG)));
+		char *path = fs_join(fx->dir, "big.mtx");
+		assert_int_equal(access(path, F_OK), -1);
+		free(path);
+		td_diag_free(&diag);
+	}
+	signal(SIGXFSZ, old);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -230,6 +263,7 @@ int main(void)
 		cmocka_unit_test(test_mtx__zero_weights_any_threads),
 		cmocka_unit_test(test_mtx__counts_any_threads),
 		cmocka_unit_test(test_mtx__no_nonzeros),
+		cmocka_unit_test(test_mtx__write_error_is_reported),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
