@@ -98,6 +98,11 @@ os.replace(out + ".tmp", out)
 PY
 }
 
+# median WALLS...: the median of the numbers.
+median() {
+	printf '%s\n' "$@" | sort -n | awk '{ w[NR] = $1 } END { print w[int((NR + 1) / 2)] }'
+}
+
 # A command run RUNS times (BENCH_RUNS, default 3; this virtual machine's
 # timings vary by up to a third from one run to the next): WALL the median of
 # the wall seconds, WALLS all of them, RSS the largest peak in KB, from
@@ -106,7 +111,7 @@ PY
 # then writes a new output folder, as the first did, instead of replacing
 # the previous run's files (which costs the kernel's freeing of their pages).
 measure() {
-	WALLS= RSS=0
+	WALLS='' RSS=0
 	run=0
 	while [ "$run" -lt "$RUNS" ]; do
 		[ -n "${FRESH:-}" ] && rm -rf "$FRESH"
@@ -117,7 +122,8 @@ measure() {
 		WALLS="$WALLS${WALLS:+ }$wall"
 		run=$((run + 1))
 	done
-	WALL=$(printf '%s\n' $WALLS | sort -n | awk '{ w[NR] = $1 } END { print w[int((NR + 1) / 2)] }')
+	# shellcheck disable=SC2086
+	WALL=$(median $WALLS)
 }
 
 # "WALL s", and the runs when there were more than one.
@@ -147,7 +153,19 @@ bench_tfidf() {
 	rm -rf "$TMPD"
 }
 
+# measure_once COMMAND...: one run, as measure: ONE_WALL and ONE_RSS.
+measure_once() {
+	[ -n "${FRESH:-}" ] && rm -rf "$FRESH"
+	/usr/bin/time -v "$@" > "$TMPD/stdout" 2> "$TMPD/time" || { cat "$TMPD/time" >&2; return 1; }
+	ONE_RSS=$(awk -F': ' '/Maximum resident set size/ { print $2 }' "$TMPD/time")
+	ONE_WALL=$(awk -F': ' '/Elapsed \(wall clock\)/ { n = split($2, p, ":"); s = 0; for (i = 1; i <= n; i++) s = s * 60 + p[i]; print s }' "$TMPD/time")
+}
+
 # bench_tfidf_on INPUT: the tfidf benchmark on a folder or a JSONL file.
+# The runs alternate (scikit-learn, termdrift on one thread, on two; RUNS
+# times), so that a slower or faster spell of this virtual machine weighs
+# on both sides of a ratio alike: measured one after the other, scikit-learn
+# took 5.1 s in one run of the benchmark and 7.5 s in the next.
 bench_tfidf_on() {
 	input=$1
 	if [ -d "$input" ]; then
@@ -157,17 +175,44 @@ bench_tfidf_on() {
 	fi
 	echo "input: $input ($text_bytes bytes)"
 	for ngram in 1 2; do
+		sk_walls='' td_walls1='' td_walls2='' sk_rss=0 td_rss1=0 td_rss2=0
+		run=0
+		while [ "$run" -lt "$RUNS" ]; do
+			if [ "$have_sklearn" = 1 ]; then
+				measure_once /usr/bin/python3 scripts/bench_sklearn.py "$input" "$ngram"
+				sk_walls="$sk_walls${sk_walls:+ }$ONE_WALL"
+				[ "$ONE_RSS" -gt "$sk_rss" ] && sk_rss=$ONE_RSS
+				sk_out=$(cat "$TMPD/stdout")
+			fi
+			for threads in 1 2; do
+				FRESH="$TMPD/out"
+				measure_once "$TERMDRIFT" tfidf -i "$input" -o "$TMPD/out" --tokenizer sklearn --stopwords none \
+					--no-boilerplate --dedup off --ngram-across-sentences --ngram "1:$ngram" \
+					--threads "$threads" -q --outputs tfidf.mtx
+				FRESH=
+				if [ "$threads" = 1 ]; then
+					td_walls1="$td_walls1${td_walls1:+ }$ONE_WALL"
+					[ "$ONE_RSS" -gt "$td_rss1" ] && td_rss1=$ONE_RSS
+				else
+					td_walls2="$td_walls2${td_walls2:+ }$ONE_WALL"
+					[ "$ONE_RSS" -gt "$td_rss2" ] && td_rss2=$ONE_RSS
+				fi
+			done
+			run=$((run + 1))
+		done
 		if [ "$have_sklearn" = 1 ]; then
-			measure /usr/bin/python3 scripts/bench_sklearn.py "$input" "$ngram"
-			sk_wall=$WALL sk_rss=$RSS
-			echo "scikit-learn TfidfVectorizer ngram 1:$ngram: $(awk '{ printf "%s docs, %s terms, %s nonzeros", $2, $3, $4 }' "$TMPD/stdout"), ${sk_wall} s, peak ${sk_rss} KB"
+			# shellcheck disable=SC2086
+			sk_wall=$(median $sk_walls)
+			echo "scikit-learn TfidfVectorizer ngram 1:$ngram: $(echo "$sk_out" | awk '{ printf "%s docs, %s terms, %s nonzeros", $2, $3, $4 }'), ${sk_wall} s (median of $sk_walls), peak ${sk_rss} KB"
 		fi
 		for threads in 1 2; do
-			FRESH="$TMPD/out"
-			measure "$TERMDRIFT" tfidf -i "$input" -o "$TMPD/out" --tokenizer sklearn --stopwords none \
-				--no-boilerplate --dedup off --ngram-across-sentences --ngram "1:$ngram" \
-				--threads "$threads" -q --outputs tfidf.mtx
-			FRESH=
+			if [ "$threads" = 1 ]; then
+				WALLS=$td_walls1 RSS=$td_rss1
+			else
+				WALLS=$td_walls2 RSS=$td_rss2
+			fi
+			# shellcheck disable=SC2086
+			WALL=$(median $WALLS)
 			line="termdrift tfidf ngram 1:$ngram, $threads thread(s): $(wall_text), peak ${RSS} KB, $(awk -v b="$text_bytes" -v s="$WALL" 'BEGIN { printf "%.1f MB/s", b / 1e6 / s }')"
 			if [ "$have_sklearn" = 1 ]; then
 				line="$line; $(awk -v a="$sk_wall" -v b="$WALL" -v ra="$sk_rss" -v rb="$RSS" 'BEGIN { printf "%.1fx faster than scikit-learn, %.2f of its memory", a / b, rb / ra }')"
