@@ -42,6 +42,21 @@ static inline void array_hint_huge(void *buf, size_t bytes)
 #endif
 }
 
+/* A table of `bytes` (a power of two, at least 64) read and written at
+ * random, zeroed or not as the caller does: 64-byte aligned, and from 2 MB
+ * on aligned to 2 MB, so that huge pages can back all of it.  A block
+ * malloc maps for itself starts 16 bytes into a page: the first and last
+ * 2 MB of the table were then faulted 4 KB at a time, 512 faults each time
+ * a table grew (a fault of 4 KB costs as much as one of 2 MB on the
+ * benchmark's virtual machine).  Freed with free(). */
+static inline void *array_alloc_table(size_t bytes)
+{
+	size_t align = bytes >= ((size_t)2 << 20) ? (size_t)2 << 20 : 64;
+	void *p = aligned_alloc(align, bytes < align ? align : bytes);
+	array_hint_huge(p, bytes);
+	return p;
+}
+
 /* Gives back to the system the whole pages of bytes [from, to) of an array
  * that will not be read again (it is then only freed): a counting pass that
  * consumes a large array front to back keeps its resident memory to what is

@@ -257,10 +257,9 @@ static int gram_reserve(struct gram_table *t, size_t n_new)
 	if (n_slots == t->n_slots)
 		return 0;
 	size_t bytes = n_slots * sizeof *t->slots;
-	struct gram_slot *slots = aligned_alloc(64, bytes);
+	struct gram_slot *slots = array_alloc_table(bytes);
 	if (!slots)
 		return TD_ENOMEM;
-	array_hint_huge(slots, bytes);
 	memset(slots, 0, bytes);
 	struct gram_table grown = { slots, n_slots, t->n_grams };
 	for (size_t i = 0; i < t->n_slots; i++)

@@ -51,10 +51,9 @@ static int vocab_rehash(struct vocab *v, size_t need)
 	if (n_slots > SIZE_MAX / sizeof(struct vocab_slot))
 		return TD_ENOMEM;
 	size_t bytes = n_slots * sizeof(struct vocab_slot);
-	struct vocab_slot *slots = aligned_alloc(64, bytes);
+	struct vocab_slot *slots = array_alloc_table(bytes);  /* probed at random: huge pages spare TLB misses */
 	if (!slots)
 		return TD_ENOMEM;
-	array_hint_huge(slots, bytes);  /* a large table is probed at random: a TLB miss a probe otherwise */
 	memset(slots, 0, bytes);
 	size_t mask = n_slots - 1;
 	for (size_t id = 0; id < v->n_terms; id++) {
