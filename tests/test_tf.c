@@ -12,6 +12,7 @@
 
 #include "hash.h"
 #include "tf.h"
+#include "dtm_assert.h"
 #include "tokens_fixture.h"
 
 /* Builds a matrix from docs (token specs), all counted by one part, or by
@@ -357,25 +358,6 @@ static int build_parts(struct dtm *dtm, const char *const *docs, size_t n_docs, 
 	for (size_t p = 0; p < n_parts; p++)
 		tf_part_free(parts[p]);
 	return rc;
-}
-
-static void assert_same_dtm(const struct dtm *a, const struct dtm *b)
-{
-	assert_int_equal(a->n_docs, b->n_docs);
-	assert_int_equal(a->n_included, b->n_included);
-	assert_int_equal(a->n_terms, b->n_terms);
-	for (size_t t = 0; t < a->n_terms; t++) {
-		assert_string_equal(vocab_term(&a->terms, (uint32_t)t), vocab_term(&b->terms, (uint32_t)t));
-		assert_true(a->terms.hash[t] == b->terms.hash[t]);
-		assert_int_equal(a->df[t], b->df[t]);
-		assert_int_equal(a->cf[t], b->cf[t]);
-	}
-	assert_memory_equal(a->row_ptr, b->row_ptr, (a->n_docs + 1) * sizeof *a->row_ptr);
-	uint64_t nnz = a->row_ptr[a->n_docs];
-	if (nnz) {
-		assert_memory_equal(a->col, b->col, nnz * sizeof *a->col);
-		assert_memory_equal(a->count, b->count, nnz * sizeof *a->count);
-	}
 }
 
 /* One part whose rows are in document order is rewritten in place into the
