@@ -1304,6 +1304,10 @@ static void run_shares_on(struct build_job *shares, size_t n_shares, size_t n_th
 	jobs_run(runners, n_threads, sizeof *runners, run_shares);
 }
 
+/* Matrices built in part 0's arrays from several parts (struct placing):
+ * the tests that compile this file see which way a build went. */
+static atomic_size_t placed_in_part0;
+
 /* Step 3 with several parts whose rows are in document order: the matrix
  * is built in part 0's arrays, grown to its size, as with one part, so that
  * only the other parts' entries are written to new memory (the whole
@@ -1325,10 +1329,6 @@ static void run_shares_on(struct build_job *shares, size_t n_shares, size_t n_th
  * bigrams 0.21 and 0.16.  Shares of at most 32,768 entries, whose buffers
  * stay in the cache, were slower than either (0.041 and 0.22): a thread
  * waits more often. */
-/* Matrices built in part 0's arrays from several parts: the tests that
- * compile this file see which way a build went. */
-static size_t placed_in_part0;
-
 struct placing {
 	struct build_job *shares;
 	size_t n_shares;
