@@ -118,6 +118,19 @@ if [ -n "$interp" ] && [ "${TD_SAN:-0}" != 1 ]; then
 	fi
 fi
 
+# --- a limit on address space (ulimit -v): a part's count arrays, which
+# take 128 MB of address space each at first, start small instead and give
+# the same matrix (not in a sanitizer build, which reserves terabytes) ---
+if [ "${TD_SAN:-0}" != 1 ]; then
+	if "$TD" tfidf -i data/seeds -o "$TMP/as_free" --threads 2 --ngram 1:2 -q 2>"$TMP/as.stderr" &&
+		(ulimit -v 250000 && "$TD" tfidf -i data/seeds -o "$TMP/as_limited" --threads 2 --ngram 1:2 -q) \
+			2>>"$TMP/as.stderr"; then
+		same_file "$TMP/as_free/tfidf.mtx" "$TMP/as_limited/tfidf.mtx"
+	else
+		fail "address space limit: $(cat "$TMP/as.stderr")"
+	fi
+fi
+
 # --- tokens on standard output, JSON Lines input -------------------------------
 if "$TD" tokens -i tests/e2e/data/small.jsonl -o - --today 2026-01-01 >"$TMP/tokens.csv" 2>"$TMP/tokens.stderr"; then
 	same_file "$EXP/small/tokens.csv" "$TMP/tokens.csv"
