@@ -103,6 +103,15 @@ median() {
 	printf '%s\n' "$@" | sort -n | awk '{ w[NR] = $1 } END { print w[int((NR + 1) / 2)] }'
 }
 
+# measure_once COMMAND...: one run of it (FRESH as for measure): ONE_WALL
+# its wall seconds, ONE_RSS its peak in KB, from /usr/bin/time -v.
+measure_once() {
+	[ -n "${FRESH:-}" ] && rm -rf "$FRESH"
+	/usr/bin/time -v "$@" > "$TMPD/stdout" 2> "$TMPD/time" || { cat "$TMPD/time" >&2; return 1; }
+	ONE_RSS=$(awk -F': ' '/Maximum resident set size/ { print $2 }' "$TMPD/time")
+	ONE_WALL=$(awk -F': ' '/Elapsed \(wall clock\)/ { n = split($2, p, ":"); s = 0; for (i = 1; i <= n; i++) s = s * 60 + p[i]; print s }' "$TMPD/time")
+}
+
 # A command run RUNS times (BENCH_RUNS, default 3; this virtual machine's
 # timings vary by up to a third from one run to the next): WALL the median of
 # the wall seconds, WALLS all of them, RSS the largest peak in KB, from
@@ -114,12 +123,9 @@ measure() {
 	WALLS='' RSS=0
 	run=0
 	while [ "$run" -lt "$RUNS" ]; do
-		[ -n "${FRESH:-}" ] && rm -rf "$FRESH"
-		/usr/bin/time -v "$@" > "$TMPD/stdout" 2> "$TMPD/time" || { cat "$TMPD/time" >&2; return 1; }
-		rss=$(awk -F': ' '/Maximum resident set size/ { print $2 }' "$TMPD/time")
-		wall=$(awk -F': ' '/Elapsed \(wall clock\)/ { n = split($2, p, ":"); s = 0; for (i = 1; i <= n; i++) s = s * 60 + p[i]; print s }' "$TMPD/time")
-		[ "$rss" -gt "$RSS" ] && RSS=$rss
-		WALLS="$WALLS${WALLS:+ }$wall"
+		measure_once "$@" || return 1
+		[ "$ONE_RSS" -gt "$RSS" ] && RSS=$ONE_RSS
+		WALLS="$WALLS${WALLS:+ }$ONE_WALL"
 		run=$((run + 1))
 	done
 	# shellcheck disable=SC2086
@@ -151,14 +157,6 @@ bench_tfidf() {
 	bench_tfidf_on "$JSONL"
 	[ "$have_sklearn" = 1 ] || echo "scikit-learn: SKIPPED (python3-sklearn is not installed)"
 	rm -rf "$TMPD"
-}
-
-# measure_once COMMAND...: one run, as measure: ONE_WALL and ONE_RSS.
-measure_once() {
-	[ -n "${FRESH:-}" ] && rm -rf "$FRESH"
-	/usr/bin/time -v "$@" > "$TMPD/stdout" 2> "$TMPD/time" || { cat "$TMPD/time" >&2; return 1; }
-	ONE_RSS=$(awk -F': ' '/Maximum resident set size/ { print $2 }' "$TMPD/time")
-	ONE_WALL=$(awk -F': ' '/Elapsed \(wall clock\)/ { n = split($2, p, ":"); s = 0; for (i = 1; i <= n; i++) s = s * 60 + p[i]; print s }' "$TMPD/time")
 }
 
 # bench_tfidf_on INPUT: the tfidf benchmark on a folder or a JSONL file.
