@@ -5,7 +5,8 @@
 #   (none)    as root: apt-get install the missing ones; otherwise print the
 #             exact apt-get line to run and exit 1
 # Set TD_TEST_DEPS=1 to include the packages the oracle and notebook tests use,
-# strace for the fault-injection tests, and clang with its libFuzzer runtime
+# strace for the fault-injection tests, xxhsum (package xxhash) to check the
+# inputs' checksums in manifest.json, and clang with its libFuzzer runtime
 # for `make fuzz` (CI runs it).
 set -eu
 
@@ -13,7 +14,7 @@ packages="build-essential pkg-config libgsl-dev libutf8proc-dev libcsv-dev libcm
 libjansson-dev libcjson-dev libinih-dev libstemmer-dev nettle-dev libxxhash-dev gnuplot-nox time"
 if [ "${TD_TEST_DEPS:-0}" = 1 ]; then
 	packages="$packages python3 python3-sklearn python3-pandas python3-matplotlib jupyter-nbconvert \
-python3-ipykernel python3-nbclient strace clang libclang-rt-14-dev"
+python3-ipykernel python3-nbclient strace clang libclang-rt-14-dev xxhash"
 fi
 
 missing=""

@@ -13,7 +13,7 @@
  * record's values are used by the thread that parsed it; the text a
  * document keeps is freed with the document.
  *
- * Each input file's size and SHA-256 (reader_files, for manifest.json) are
+ * Each input file's size and checksum (reader_files, for manifest.json) are
  * taken from the bytes read, as they are read, where they come from the file:
  * the whole buffer of a .txt file, each line of a JSONL file and each chunk
  * of a CSV file, the byte order mark read by open_input, and for a UTF-16
@@ -30,7 +30,6 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <math.h>
-#include <nettle/sha2.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -79,10 +78,10 @@ struct file_entry {
 	int manifest;           /* index in reader->manifests, or -1 */
 };
 
-/* The SHA-256 and size of the file being read, taken from its raw bytes. */
+/* The checksum and size of the file being read, taken from its raw bytes. */
 struct raw_hash {
 	bool on;                /* hashing: the file is read for the first time */
-	struct sha256_ctx ctx;
+	struct checksum sum;
 	uint64_t bytes;
 };
 
@@ -253,7 +252,7 @@ static void raw_hash_update(struct raw_hash *h, const void *bytes, size_t n)
 {
 	if (!h || !h->on || n == 0)
 		return;
-	sha256_update(&h->ctx, n, bytes);
+	checksum_update(&h->sum, bytes, n);
 	h->bytes += n;
 }
 
@@ -829,6 +828,10 @@ int reader_open(struct reader **out, const struct reader_opts *opts, struct td_d
 	r->opts = opts;
 	r->forced_manifest = -1;
 	int rc = 0;
+	if (checksum_init(&r->hash.sum, opts->checksum)) {
+		free(r);
+		return td_fail(diag, TD_ENOMEM, "out of memory");
+	}
 	if (opts->manifest && (rc = load_manifest(r, opts->manifest, &r->forced_manifest, diag)))
 		goto fail;
 	for (size_t i = 0; i < opts->n_inputs; i++) {
@@ -907,7 +910,7 @@ static void hash_start(struct reader *r, const struct file_entry *f)
 {
 	r->hash.on = !r->listing[f - r->files].hashed;
 	if (r->hash.on) {
-		sha256_init(&r->hash.ctx);
+		checksum_reset(&r->hash.sum);
 		r->hash.bytes = 0;
 	}
 }
@@ -920,20 +923,13 @@ static void hash_read(struct reader *r, const void *bytes, size_t n)
 		raw_hash_update(&r->hash, bytes, n);
 }
 
-/* f has been read to its end: its size and SHA-256 go into its entry. */
+/* f has been read to its end: its size and checksum go into its entry. */
 static void hash_finish(struct reader *r, const struct file_entry *f)
 {
 	if (!r->hash.on)
 		return;
 	struct input_file *entry = &r->listing[f - r->files];
-	unsigned char digest[SHA256_DIGEST_SIZE];
-	sha256_digest(&r->hash.ctx, sizeof digest, digest);
-	static const char hex[] = "0123456789abcdef";
-	for (size_t i = 0; i < sizeof digest; i++) {
-		entry->sha256[2 * i] = hex[digest[i] >> 4];
-		entry->sha256[2 * i + 1] = hex[digest[i] & 0xF];
-	}
-	entry->sha256[2 * sizeof digest] = '\0';
+	checksum_finish(&r->hash.sum, entry->checksum);
 	entry->bytes = r->hash.bytes;
 	entry->hashed = true;
 	r->hash.on = false;
@@ -1885,6 +1881,7 @@ void reader_free(struct reader *r)
 	free(r->fields);
 	free(r->field_lens);
 	free(r->queue);
+	checksum_free(&r->hash.sum);
 	free(r);
 }
 

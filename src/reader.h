@@ -34,6 +34,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "checksum.h"
 #include "doc.h"
 #include "error.h"
 
@@ -54,12 +55,10 @@ struct reader_opts {
 					mark that is not valid UTF-8 is read as Windows-1252;
 					ENC_NONE (the default): its invalid bytes are repaired */
 	bool strip_html;            /* remove tags and decode entities (html.h) in texts and titles */
+	enum checksum_kind checksum; /* of each input file (checksum.h): XXH128 by default */
 };
 
-/* The length of a SHA-256 in hex, without the NUL. */
-#define READER_SHA256_HEX 64
-
-/* One input file, as listed in manifest.json.  bytes and sha256 describe the
+/* One input file, as listed in manifest.json.  bytes and checksum describe the
  * bytes the reader read from the file, as they were on disk (a byte order
  * mark included, before any decoding): they are taken as the file is read,
  * the first time it is read to its end, and kept across reader_rewind (a
@@ -68,9 +67,9 @@ struct reader_opts {
 struct input_file {
 	char *path;
 	enum input_format format;
-	bool hashed;                /* bytes and sha256 are set */
+	bool hashed;                /* bytes and checksum are set */
 	uint64_t bytes;             /* bytes read from the file */
-	char sha256[READER_SHA256_HEX + 1];  /* their SHA-256, lowercase hex */
+	char checksum[CHECKSUM_HEX_MAX + 1];  /* theirs (reader_opts.checksum), lowercase hex */
 };
 
 struct reader;
@@ -128,7 +127,7 @@ void reader_end_pass(struct reader *reader, struct td_diag *diag);
 int reader_rewind(struct reader *reader, struct td_diag *diag);
 
 /* The input files found by reader_open, in reading order, with the size and
- * SHA-256 of each file read to its end so far (see struct input_file). */
+ * checksum of each file read to its end so far (see struct input_file). */
 const struct input_file *reader_files(const struct reader *reader, size_t *n_files);
 
 void reader_free(struct reader *reader);

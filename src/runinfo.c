@@ -8,11 +8,11 @@
 #include <errno.h>
 #include <gsl/gsl_version.h>
 #include <jansson.h>
-#include <nettle/sha2.h>
 #include <nettle/version.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <xxhash.h>
 #include <unistd.h>
 #include <time.h>
 #include <utf8proc.h>
@@ -46,13 +46,15 @@ static int set_new(json_t *obj, const char *key, json_t *value)
 
 static json_t *library_versions(void)
 {
-	char csv_version[32], nettle_version[32];
+	char csv_version[32], nettle_version[32], xxhash_version[32];
 	snprintf(csv_version, sizeof csv_version, "%d.%d.%d", CSV_MAJOR, CSV_MINOR, CSV_RELEASE);
 	snprintf(nettle_version, sizeof nettle_version, "%d.%d", nettle_version_major(),
 		 nettle_version_minor());
-	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "gsl", gsl_version, "utf8proc",
+	unsigned xxh = XXH_versionNumber();  /* major * 10000 + minor * 100 + release */
+	snprintf(xxhash_version, sizeof xxhash_version, "%u.%u.%u", xxh / 10000, xxh / 100 % 100, xxh % 100);
+	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "gsl", gsl_version, "utf8proc",
 			 utf8proc_version(), "libcsv", csv_version, "cjson", cJSON_Version(), "jansson",
-			 JANSSON_VERSION, "nettle", nettle_version);
+			 JANSSON_VERSION, "nettle", nettle_version, "xxhash", xxhash_version);
 }
 
 int runinfo_new(struct runinfo **out, const char *command, int argc, char **argv)
@@ -115,46 +117,22 @@ int runinfo_param_bool(struct runinfo *ri, const char *key, bool value)
 	return set_new(ri->params, key, json_boolean(value));
 }
 
-/* Hex SHA-256 of a file into hex (65 bytes); returns 0 or TD_EIO.  Only for
- * an input the reader did not hash (runinfo_add_input). */
-static int sha256_file(const char *path, char hex[2 * SHA256_DIGEST_SIZE + 1], uint64_t *size)
-{
-	FILE *fp = fopen(path, "rb");
-	if (!fp)
-		return TD_EIO;
-	struct sha256_ctx ctx;
-	sha256_init(&ctx);
-	unsigned char buf[1 << 16];
-	size_t n;
-	*size = 0;
-	while ((n = fread(buf, 1, sizeof buf, fp)) > 0) {
-		sha256_update(&ctx, n, buf);
-		*size += n;
-	}
-	int failed = ferror(fp);
-	fclose(fp);
-	if (failed)
-		return TD_EIO;
-	unsigned char digest[SHA256_DIGEST_SIZE];
-	sha256_digest(&ctx, sizeof digest, digest);
-	for (size_t i = 0; i < sizeof digest; i++)
-		snprintf(hex + 2 * i, 3, "%02x", digest[i]);
-	return 0;
-}
-
 int runinfo_add_input(struct runinfo *ri, const char *path, const char *format, uint64_t bytes,
-		      const char *sha256, struct td_diag *diag)
+		      enum checksum_kind kind, const char *checksum, struct td_diag *diag)
 {
-	char hex[2 * SHA256_DIGEST_SIZE + 1];
-	if (!sha256) {
+	char hex[CHECKSUM_HEX_MAX + 1];
+	if (!checksum) {
 		/* not hashed as it was read: the file is read once more, as
 		 * before the reader hashed its inputs */
-		if (sha256_file(path, hex, &bytes) != 0)
+		int rc = checksum_file(path, kind, hex, &bytes);
+		if (rc == TD_ENOMEM)
+			return td_fail(diag, rc, "out of memory");
+		if (rc)
 			return td_fail(diag, TD_EIO, "cannot read '%s': %s", path, strerror(errno));
-		sha256 = hex;
+		checksum = hex;
 	}
 	json_t *entry = json_pack("{s:s, s:s, s:I, s:s}", "path", path, "format", format, "bytes",
-				  (json_int_t)bytes, "sha256", sha256);
+				  (json_int_t)bytes, checksum_name(kind), checksum);
 	if (!entry || json_array_append_new(ri->inputs, entry) != 0)
 		return td_fail(diag, TD_ENOMEM, "out of memory");
 	return 0;

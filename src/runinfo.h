@@ -2,7 +2,7 @@
  * reviewer) can find every output and reproduce it.
  *
  * It records the command line, every effective parameter, the versions of
- * termdrift and its libraries, each input file with its size and SHA-256,
+ * termdrift and its libraries, each input file with its size and checksum,
  * each output file with its row count and a one-line description, and the
  * wall time of each stage.  Written through outfile.h (complete or absent).
  */
@@ -14,6 +14,7 @@
 
 #include <stdio.h>
 
+#include "checksum.h"
 #include "error.h"
 #include "spec.h"
 
@@ -29,13 +30,14 @@ int runinfo_param_int(struct runinfo *ri, const char *key, int64_t value);
 int runinfo_param_real(struct runinfo *ri, const char *key, double value);
 int runinfo_param_bool(struct runinfo *ri, const char *key, bool value);
 
-/* Records an input file: its size in bytes and the SHA-256 of its bytes
- * (lowercase hex), as the reader took them from the bytes it read (reader.h,
- * struct input_file).  With sha256 NULL (a file the reader did not read to
- * its end) the file is read once more here for both, and bytes is ignored.
- * Returns 0, TD_EIO (that reading failed) or TD_ENOMEM, with a message. */
+/* Records an input file: its size in bytes and the checksum of its bytes
+ * (lowercase hex, of the given kind, keyed by checksum_name), as the reader
+ * took them from the bytes it read (reader.h, struct input_file).  With
+ * checksum NULL (a file the reader did not read to its end) the file is read
+ * once more here for both, and bytes is ignored.  Returns 0, TD_EIO (that
+ * reading failed) or TD_ENOMEM, with a message. */
 int runinfo_add_input(struct runinfo *ri, const char *path, const char *format, uint64_t bytes,
-		      const char *sha256, struct td_diag *diag);
+		      enum checksum_kind kind, const char *checksum, struct td_diag *diag);
 
 /* Records an output file written into the run's folder. */
 int runinfo_add_output(struct runinfo *ri, const char *name, uint64_t rows, const char *description);

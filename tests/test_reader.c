@@ -8,6 +8,7 @@
 #include <cmocka.h>
 
 #include <nettle/sha2.h>
+#include <xxhash.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1266,24 +1267,33 @@ static void test_reader__jsonl_parsed_later_is_read_the_same(void **state)
 	assert_non_null(strstr(later, "a.jsonl' line 3: not valid JSON: '[' or '{' expected near 'this is not json'\n"));
 }
 
-/* ---- each input file's size and SHA-256, taken as it is read ---------- */
+/* ---- each input file's size and checksum, taken as it is read ---------- */
 
-/* Asserts that f was hashed and that its size and SHA-256 are those of the
- * len bytes at data, as nettle computes them. */
-static void assert_hash_of(const struct input_file *f, const void *data, size_t len)
+/* Asserts that f was hashed and that its size and checksum are those of the
+ * len bytes at data, as xxHash (XXH128, in one call rather than streamed) or
+ * nettle (SHA-256) computes them. */
+static void assert_hash_of(const struct input_file *f, enum checksum_kind kind, const void *data, size_t len)
 {
-	struct sha256_ctx ctx;
 	unsigned char digest[SHA256_DIGEST_SIZE];
+	size_t n_digest = SHA256_DIGEST_SIZE;
+	if (kind == CHECKSUM_SHA256) {
+		struct sha256_ctx ctx;
+		sha256_init(&ctx);
+		sha256_update(&ctx, len, data);
+		sha256_digest(&ctx, sizeof digest, digest);
+	} else {
+		XXH128_canonical_t canon;
+		XXH128_canonicalFromHash(&canon, XXH3_128bits(data, len));
+		memcpy(digest, canon.digest, sizeof canon.digest);
+		n_digest = sizeof canon.digest;
+	}
 	char hex[2 * SHA256_DIGEST_SIZE + 1];
-	sha256_init(&ctx);
-	sha256_update(&ctx, len, data);
-	sha256_digest(&ctx, sizeof digest, digest);
-	for (size_t i = 0; i < sizeof digest; i++)
+	for (size_t i = 0; i < n_digest; i++)
 		snprintf(hex + 2 * i, 3, "%02x", digest[i]);
 	if (!f->hashed)
 		fail_msg("'%s' was not hashed", f->path);
 	assert_int_equal(f->bytes, len);
-	assert_string_equal(f->sha256, hex);
+	assert_string_equal(f->checksum, hex);
 }
 
 /* Reads documents until the end (max < 0) or max of them; returns how many. */
@@ -1406,7 +1416,7 @@ static void test_reader__txt_changed_after_listing_is_read_whole(void **state)
 		assert_int_equal(doc.text[doc.text_len], '\0');
 		size_t n;
 		const struct input_file *files = reader_files(r, &n);
-		assert_hash_of(&files[0], after, sizes[k + 1]);
+		assert_hash_of(&files[0], CHECKSUM_XXH128, after, sizes[k + 1]);
 		doc_clear(&doc);
 		reader_free(r);
 		free(before);
@@ -1471,23 +1481,25 @@ static void test_reader__folder_files_are_hashed_as_read(void **state)
 	char dir[128];
 	snprintf(dir, sizeof dir, "%s/hf", tmpdir);
 	const char *inputs[] = { dir };
-	struct reader_opts opts = { .inputs = inputs, .n_inputs = 1 };
-	struct reader *r;
-	assert_int_equal(reader_open(&r, &opts, NULL), 0);
-	size_t n;
-	const struct input_file *files = reader_files(r, &n);
-	assert_int_equal(n, 6);  /* the manifest is no input */
-	for (size_t i = 0; i < n; i++)
-		assert_false(files[i].hashed);  /* nothing read yet */
-	assert_int_equal(read_docs(r, -1), 6);
-	files = reader_files(r, &n);
-	assert_hash_of(&files[0], a, sizeof a - 1);
-	assert_hash_of(&files[1], png, sizeof png - 1);  /* binary: hashed whole all the same */
-	assert_hash_of(&files[2], le, le_len);          /* the raw UTF-16, mark included */
-	assert_hash_of(&files[3], empty, 0);
-	assert_hash_of(&files[4], big, big_len);
-	assert_hash_of(&files[5], bom, sizeof bom - 1);   /* sub/b.txt, its UTF-8 mark included */
-	reader_free(r);
+	for (enum checksum_kind kind = CHECKSUM_XXH128; kind <= CHECKSUM_SHA256; kind++) {
+		struct reader_opts opts = { .inputs = inputs, .n_inputs = 1, .checksum = kind };
+		struct reader *r;
+		assert_int_equal(reader_open(&r, &opts, NULL), 0);
+		size_t n;
+		const struct input_file *files = reader_files(r, &n);
+		assert_int_equal(n, 6);  /* the manifest is no input */
+		for (size_t i = 0; i < n; i++)
+			assert_false(files[i].hashed);  /* nothing read yet */
+		assert_int_equal(read_docs(r, -1), 6);
+		files = reader_files(r, &n);
+		assert_hash_of(&files[0], kind, a, sizeof a - 1);
+		assert_hash_of(&files[1], kind, png, sizeof png - 1);  /* binary: hashed whole all the same */
+		assert_hash_of(&files[2], kind, le, le_len);          /* the raw UTF-16, mark included */
+		assert_hash_of(&files[3], kind, empty, 0);
+		assert_hash_of(&files[4], kind, big, big_len);
+		assert_hash_of(&files[5], kind, bom, sizeof bom - 1);   /* sub/b.txt, its UTF-8 mark included */
+		reader_free(r);
+	}
 	free(big);
 }
 
@@ -1527,20 +1539,22 @@ static void test_reader__jsonl_and_csv_files_are_hashed_as_read(void **state)
 	const char *inputs[6];
 	for (int i = 0; i < 6; i++)
 		inputs[i] = paths[i];
-	struct reader_opts opts = { .inputs = inputs, .n_inputs = 6 };
-	struct reader *r;
-	assert_int_equal(reader_open(&r, &opts, NULL), 0);
-	assert_true(read_docs(r, -1) > 2000);
-	size_t n;
-	const struct input_file *files = reader_files(r, &n);
-	assert_int_equal(n, 6);
-	assert_hash_of(&files[0], jl, sizeof jl - 1);
-	assert_hash_of(&files[1], big_jl, big_len);
-	assert_hash_of(&files[2], big_csv, big_len);
-	assert_hash_of(&files[3], csv, sizeof csv - 1);
-	assert_hash_of(&files[4], jl16, jl16_len);
-	assert_hash_of(&files[5], csv16, csv16_len);
-	reader_free(r);
+	for (enum checksum_kind kind = CHECKSUM_XXH128; kind <= CHECKSUM_SHA256; kind++) {
+		struct reader_opts opts = { .inputs = inputs, .n_inputs = 6, .checksum = kind };
+		struct reader *r;
+		assert_int_equal(reader_open(&r, &opts, NULL), 0);
+		assert_true(read_docs(r, -1) > 2000);
+		size_t n;
+		const struct input_file *files = reader_files(r, &n);
+		assert_int_equal(n, 6);
+		assert_hash_of(&files[0], kind, jl, sizeof jl - 1);
+		assert_hash_of(&files[1], kind, big_jl, big_len);
+		assert_hash_of(&files[2], kind, big_csv, big_len);
+		assert_hash_of(&files[3], kind, csv, sizeof csv - 1);
+		assert_hash_of(&files[4], kind, jl16, jl16_len);
+		assert_hash_of(&files[5], kind, csv16, csv16_len);
+		reader_free(r);
+	}
 	free(big_jl);
 	free(big_csv);
 	free(text);
@@ -1568,7 +1582,7 @@ static void test_reader__hashes_are_taken_once_across_rewinds(void **state)
 	/* a pass that stops in the middle of the JSONL file: a.txt is hashed,
 	 * b.jsonl (left part way) and c.csv (not reached) are not */
 	assert_int_equal(read_docs(r, 2), 2);
-	assert_hash_of(&files[0], txt, sizeof txt - 1);
+	assert_hash_of(&files[0], CHECKSUM_XXH128, txt, sizeof txt - 1);
 	assert_false(files[1].hashed);
 	assert_false(files[2].hashed);
 	assert_int_equal(reader_rewind(r, NULL), 0);
@@ -1578,9 +1592,9 @@ static void test_reader__hashes_are_taken_once_across_rewinds(void **state)
 	assert_false(files[2].hashed);
 	assert_int_equal(reader_rewind(r, NULL), 0);
 	assert_true(read_docs(r, -1) > 10);
-	assert_hash_of(&files[0], txt, sizeof txt - 1);
-	assert_hash_of(&files[1], jl, sizeof jl - 1);
-	assert_hash_of(&files[2], csv, csv_len);
+	assert_hash_of(&files[0], CHECKSUM_XXH128, txt, sizeof txt - 1);
+	assert_hash_of(&files[1], CHECKSUM_XXH128, jl, sizeof jl - 1);
+	assert_hash_of(&files[2], CHECKSUM_XXH128, csv, csv_len);
 	/* the files change before the second pass: the hashes of the first
 	 * whole reading are kept, not taken again */
 	puts_file("rw/a.txt", "Changed.\n");
@@ -1591,9 +1605,9 @@ static void test_reader__hashes_are_taken_once_across_rewinds(void **state)
 	csv[20] = kept;
 	assert_int_equal(reader_rewind(r, NULL), 0);
 	assert_true(read_docs(r, -1) > 1);
-	assert_hash_of(&files[0], txt, sizeof txt - 1);
-	assert_hash_of(&files[1], jl, sizeof jl - 1);
-	assert_hash_of(&files[2], csv, csv_len);
+	assert_hash_of(&files[0], CHECKSUM_XXH128, txt, sizeof txt - 1);
+	assert_hash_of(&files[1], CHECKSUM_XXH128, jl, sizeof jl - 1);
+	assert_hash_of(&files[2], CHECKSUM_XXH128, csv, csv_len);
 	reader_free(r);
 	free(csv);
 }

@@ -140,9 +140,11 @@ void cli_print_help(const char *help);
  * subcommands paste it into one string literal with their own text, which
  * must stay under the 4095 bytes C compilers must support
  * (-Woverlength-strings); CLI_TEXT_HELP is therefore printed apart, by
- * cli_print_help, in front of CLI_CLEANING_HEADING. */
+ * cli_print_help, in front of CLI_CLEANING_HEADING: its first line ends the
+ * Input section. */
 #define CLI_CLEANING_HEADING "Cleaning:\n"
 #define CLI_TEXT_HELP \
+"      --checksum KIND       of each input in manifest.json: xxh128 (default) or sha256\n" \
 "Text:\n" \
 "      --fallback-encoding E none (default: invalid UTF-8 becomes U+FFFD) or cp1252\n" \
 "                            (text without a byte order mark that is not valid UTF-8\n" \

@@ -78,6 +78,7 @@ enum {
 	OPT_SOURCE_FIELD, OPT_TOKENIZER, OPT_STOPWORDS, OPT_STEM, OPT_POSSESSIVE, OPT_SPLIT_HYPHENS,
 	OPT_NO_BOILERPLATE, OPT_BOILER_FRAC, OPT_DEDUP, OPT_DUP_THRESHOLD, OPT_PRECISION,
 	OPT_PROGRESS, OPT_STRICT, OPT_TODAY, OPT_THREADS, OPT_FALLBACK_ENCODING, OPT_STRIP_HTML,
+	OPT_CHECKSUM,
 	/* CLI_TF */
 	OPT_NGRAM = 512, OPT_NGRAM_ACROSS, OPT_OUTPUTS, OPT_MIN_DF, OPT_MAX_DF, OPT_MAX_FEATURES, OPT_VOCAB,
 	/* CLI_WEIGHT */
@@ -121,6 +122,7 @@ static const struct option long_options[] = {
 	{ "threads", required_argument, NULL, OPT_THREADS },
 	{ "fallback-encoding", required_argument, NULL, OPT_FALLBACK_ENCODING },
 	{ "strip-html", no_argument, NULL, OPT_STRIP_HTML },
+	{ "checksum", required_argument, NULL, OPT_CHECKSUM },
 	{ "ngram", required_argument, NULL, OPT_NGRAM },
 	{ "ngram-across-sentences", no_argument, NULL, OPT_NGRAM_ACROSS },
 	{ "min-df", required_argument, NULL, OPT_MIN_DF },
@@ -261,6 +263,8 @@ static int apply_option(int opt, const char *arg, const char *command, struct cl
 			return bad_value(command, "fallback-encoding", arg, "none or cp1252");
 		return 0;
 	case OPT_STRIP_HTML: c->read.strip_html = true; return 0;
+	case OPT_CHECKSUM:
+		return checksum_parse(arg, &c->read.checksum) ? bad_value(command, "checksum", arg, "xxh128 or sha256") : 0;
 	case OPT_TODAY:
 		if (date_parse(arg, strlen(arg), &c->today))
 			return bad_value(command, "today", arg, "a date YYYY-MM-DD");

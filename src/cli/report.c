@@ -179,6 +179,7 @@ int cli_record_params(struct runinfo *ri, const struct cli_opts *opts, const str
 		 runinfo_param_bool(ri, "strict", c->read.strict) ||
 		 runinfo_param_str(ri, "fallback_encoding", c->read.fallback == ENC_CP1252 ? "cp1252" : "none") ||
 		 runinfo_param_bool(ri, "strip_html", c->read.strip_html) ||
+		 runinfo_param_str(ri, "checksum", checksum_name(c->read.checksum)) ||
 		 runinfo_param_bool(ri, "boilerplate", c->boilerplate) ||
 		 runinfo_param_real(ri, "boilerplate_min_frac", c->boilerplate_min_frac) ||
 		 runinfo_param_str(ri, "dedup", dedup_names[c->dedup]) ||
@@ -198,7 +199,7 @@ int cli_record_params(struct runinfo *ri, const struct cli_opts *opts, const str
 	 * did not read to its end (none after a complete run) is read again */
 	for (size_t i = 0; i < n_files; i++)
 		if ((rc = runinfo_add_input(ri, files[i].path, reader_format_name(files[i].format), files[i].bytes,
-					    files[i].hashed ? files[i].sha256 : NULL, diag)))
+					    c->read.checksum, files[i].hashed ? files[i].checksum : NULL, diag)))
 			return rc;
 	return runinfo_count(ri, "documents", corpus_n_docs(corpus)) ? td_fail(diag, TD_ENOMEM, "out of memory") : 0;
 }

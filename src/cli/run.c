@@ -55,7 +55,7 @@ struct section_keys {
 static const char *const corpus_keys[] = {
 	"input", "format", "manifest", "id-field", "date-field", "text-field", "title-field", "source-field",
 	"strict", "today", "no-boilerplate", "boilerplate-min-frac", "dedup", "dup-threshold", "bin", "fetch",
-	"fallback-encoding", "strip-html", NULL
+	"fallback-encoding", "strip-html", "checksum", NULL
 };
 static const char *const tokens_keys[] = {
 	"tokenizer", "stopwords", "stem", "possessive", "split-hyphens", "ngram", "ngram-across-sentences",

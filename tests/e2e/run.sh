@@ -60,17 +60,31 @@ run_ok() {
 }
 
 # same_inputs NAME: every input in $TMP/NAME/manifest.json has the size and
-# SHA-256 of the file on disk (the reader hashes the bytes as it reads them),
-# and each is listed once.
+# checksum of the file on disk (the reader hashes the bytes as it reads them),
+# of the kind the run's parameters name (xxh128: as `xxhsum -H2` prints it,
+# from Debian's xxhash; sha256: as Python's hashlib computes it), and each is
+# listed once.
 same_inputs() {
 	[ -x /usr/bin/python3 ] || return 0
 	/usr/bin/python3 - "$TMP/$1/manifest.json" <<'PY' && pass || fail "$1: manifest.json inputs are not the files"
-import hashlib, json, sys
-inputs = json.load(open(sys.argv[1]))["inputs"]
+import hashlib, json, shutil, subprocess, sys
+manifest = json.load(open(sys.argv[1]))
+kind = manifest["parameters"]["checksum"]
+inputs = manifest["inputs"]
+check = kind == "sha256" or shutil.which("xxhsum")
+if not check:
+    print("  (xxhsum is not installed, so the xxh128 checksums were not checked: apt-get install xxhash)")
 bad = []
 for i in inputs:
     data = open(i["path"], "rb").read()
-    if i["bytes"] != len(data) or i["sha256"] != hashlib.sha256(data).hexdigest():
+    if kind == "sha256":
+        want = hashlib.sha256(data).hexdigest()
+    elif check:
+        want = subprocess.run(["xxhsum", "-H2", "-"], input=data, capture_output=True,
+                              check=True).stdout.split()[0].decode()
+    else:
+        want = i.get(kind)
+    if i["bytes"] != len(data) or [k for k in ("sha256", "xxh128") if k in i] != [kind] or i[kind] != want:
         bad.append(i["path"])
 paths = [i["path"] for i in inputs]
 bad += ["%s (listed %d times)" % (p, paths.count(p)) for p in sorted(set(paths)) if paths.count(p) > 1]
@@ -84,7 +98,7 @@ if run_ok seeds ingest -i data/seeds --today 2026-01-01; then
 	for f in docs.csv boilerplate.csv duplicates.csv; do
 		same_file "$EXP/seeds/$f" "$TMP/seeds/$f"
 	done
-	for key in '"command": "ingest"' '"sha256"' '"docs.csv"' '"utf8proc"'; do
+	for key in '"command": "ingest"' '"xxh128"' '"checksum": "xxh128"' '"docs.csv"' '"utf8proc"' '"xxhash"'; do
 		grep -q "$key" "$TMP/seeds/manifest.json" && pass || fail "seeds: manifest.json lacks $key"
 	done
 	same_inputs seeds
@@ -140,9 +154,11 @@ else
 fi
 
 # --- a mixed folder: text, binary, manifest ------------------------------------
-if run_ok mixed ingest -i tests/e2e/data/mixed --today 2026-01-01 -q; then
+if run_ok mixed ingest -i tests/e2e/data/mixed --today 2026-01-01 -q --checksum sha256; then
 	same_file "$EXP/mixed/docs.csv" "$TMP/mixed/docs.csv"
 	same_inputs mixed
+	grep -q '"sha256"' "$TMP/mixed/manifest.json" && ! grep -q '"xxh128"' "$TMP/mixed/manifest.json" &&
+		pass || fail "mixed: --checksum sha256 did not give SHA-256 checksums"
 fi
 
 # --- absurd dates are kept and flagged, unparsable ones warned -------------------
@@ -248,6 +264,8 @@ expect_error bad_option 2 "termdrift: ingest: unknown option '--frobnicate' (see
 	ingest -i data/seeds --frobnicate
 expect_error bad_dedup 2 "termdrift: ingest: invalid value 'maybe' for --dedup (expected off, mark or drop)" -- \
 	ingest -i data/seeds --dedup maybe
+expect_error bad_checksum 2 "termdrift: tfidf: invalid value 'md5' for --checksum (expected xxh128 or sha256)" -- \
+	tfidf -i data/seeds --checksum md5
 "$TD" tokens -i data/seeds --stem klingon -o "$TMP/stem" 2>"$TMP/stem.stderr"
 [ $? -eq 1 ] && grep -q "^termdrift: unknown stemmer language 'klingon' (available: .*english" "$TMP/stem.stderr" &&
 	[ "$(wc -l <"$TMP/stem.stderr")" -eq 1 ] && [ ! -e "$TMP/stem/docs.csv" ] && pass ||
@@ -528,6 +546,15 @@ expect_error run_missing 1 "termdrift: cannot open 'corpora/not-fetched': No suc
 	run "$TMP/specs/missing.ini"
 expect_error run_no_spec 1 "termdrift: cannot open spec '$TMP/specs/none.ini': No such file or directory" -- \
 	run "$TMP/specs/none.ini"
+# a spec's [corpus] checksum = sha256: the inputs' SHA-256 in manifest.json
+printf '[corpus]\ninput = data/seeds\nchecksum = sha256\n' > "$TMP/specs/sha.ini"
+if "$TD" run "$TMP/specs/sha.ini" --no-plots -q --today 2026-01-01 -o "$TMP/spec_sha" 2>"$TMP/spec_sha.stderr"; then
+	pass
+	grep -q '"checksum": "sha256"' "$TMP/spec_sha/manifest.json" && pass || fail "spec checksum = sha256 not recorded"
+	same_inputs spec_sha
+else
+	fail "spec with checksum = sha256: $(cat "$TMP/spec_sha.stderr")"
+fi
 # an output folder that cannot be written, or is not ours, is refused whole
 : > "$TMP/a_file"
 "$TD" run analyses/seeds.ini --no-plots -q -o "$TMP/a_file/out" 2>"$TMP/unwritable.stderr"
