@@ -85,13 +85,13 @@ int weight_idf(const struct dtm *dtm, enum idf_scheme scheme, double **idf_out)
 	return 0;
 }
 
-/* Starts loading the idf of nonzero k + IDF_AHEAD, if it is before end
- * (idf and col are the weighting's and its matrix's: GCC 12 left out the
- * prefetch when its address was read through wt in weigh_row's loops).
+/* Starts loading the idf of nonzero k + IDF_AHEAD, if it is before end.
  * The idf is read at random, by column: with bigrams (475,608 terms, 3.8
  * MB of idf for SOTU x10) waiting for it was most of weighting_range's
- * time, 7.1% of a run's samples on two threads, and 3.1% with the
- * prefetch (perf, one run each). */
+ * time, 6.1-7.2% of a two-thread run's samples, and 2.6-3.4% with the
+ * prefetch (perf, five and six runs).  idf and col are passed as they are:
+ * written with wt->idf and wt->dtm->col inside the loop, the prefetch was
+ * not in GCC 12's code for weighting_range. */
 #define IDF_AHEAD 32
 static inline void prefetch_idf(const double *idf, const uint32_t *col, uint64_t k, uint64_t end)
 {
