@@ -50,8 +50,10 @@ static json_t *library_versions(void)
 	snprintf(csv_version, sizeof csv_version, "%d.%d.%d", CSV_MAJOR, CSV_MINOR, CSV_RELEASE);
 	snprintf(nettle_version, sizeof nettle_version, "%d.%d", nettle_version_major(),
 		 nettle_version_minor());
-	unsigned xxh = XXH_versionNumber();  /* major * 10000 + minor * 100 + release */
-	snprintf(xxhash_version, sizeof xxhash_version, "%u.%u.%u", xxh / 10000, xxh / 100 % 100, xxh % 100);
+	/* the header's: termdrift compiles xxHash in (XXH_INLINE_ALL in
+	 * checksum.c and hash.h), so the library's own version says nothing */
+	snprintf(xxhash_version, sizeof xxhash_version, "%d.%d.%d", XXH_VERSION_MAJOR, XXH_VERSION_MINOR,
+		 XXH_VERSION_RELEASE);
 	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "gsl", gsl_version, "utf8proc",
 			 utf8proc_version(), "libcsv", csv_version, "cjson", cJSON_Version(), "jansson",
 			 JANSSON_VERSION, "nettle", nettle_version, "xxhash", xxhash_version);
